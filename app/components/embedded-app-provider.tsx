@@ -1,0 +1,41 @@
+/**
+ * The embedded shell: App Bridge + Polaris, wired to Remix navigation.
+ *
+ * `@shopify/shopify-app-remix/react` does this too, but its ESM build imports JSON
+ * with import attributes, which the classic Remix compiler (esbuild 0.17) cannot
+ * parse. This is the same logic in our own ~30 lines.
+ */
+import { Link, useNavigate } from "@remix-run/react";
+import { AppProvider as PolarisAppProvider } from "@shopify/polaris";
+import type { LinkLikeComponentProps } from "@shopify/polaris/build/ts/src/utilities/link";
+import en from "@shopify/polaris/locales/en.json";
+import { useEffect, type ReactNode } from "react";
+
+function RemixPolarisLink({ url, children, external, ...rest }: LinkLikeComponentProps) {
+  if (external || /^https?:\/\//.test(url)) {
+    return <a href={url} target="_blank" rel="noopener noreferrer" {...rest}>{children}</a>;
+  }
+  return <Link to={url} {...rest}>{children}</Link>;
+}
+
+export function EmbeddedAppProvider(props: { apiKey: string; appBridgeUrl: string; children: ReactNode }) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    // App Bridge announces admin-nav clicks as events; Remix does the navigation.
+    const onNavigate = (event: Event) => {
+      const href = (event.target as HTMLElement | null)?.getAttribute("href");
+      if (href) navigate(href);
+    };
+    document.addEventListener("shopify:navigate", onNavigate);
+    return () => document.removeEventListener("shopify:navigate", onNavigate);
+  }, [navigate]);
+
+  return (
+    <>
+      <script src={props.appBridgeUrl} data-api-key={props.apiKey} />
+      <PolarisAppProvider i18n={en} linkComponent={RemixPolarisLink}>
+        {props.children}
+      </PolarisAppProvider>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Tenant scoping. The only two ways application code reaches tenant tables.
+ *
+ * Guarantees:
+ *  - `withShop(shop, fn)` runs fn in one transaction as the `app_tenant` role with
+ *    `app.shop_id` set transaction-locally: Postgres row level security (forced on
+ *    every tenant table) filters every read and rejects every foreign write, even
+ *    for a query that forgets its WHERE clause.
+ *  - `asSystem(reason, fn)` runs as `app_system`, which may see every shop. It is
+ *    for jobs, the CLI and compliance webhooks only, and it always names a reason.
+ *  - Both settings are SET LOCAL / set_config(..., true): they end with the
+ *    transaction, so a pooled connection never carries one shop into the next use.
+ *
+ * Callers must never: use the outer `db` inside fn (PGlite has one connection and
+ * would deadlock), or pass a shop taken from the URL rather than the session.
+ */
+import { sql } from "drizzle-orm";
+
+import { getDb, type Tx } from "./client.server";
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+export class InvalidShopError extends Error {
+  constructor(shop: string) {
+    super(`Not a shop domain: ${JSON.stringify(shop.slice(0, 100))}`);
+    this.name = "InvalidShopError";
+  }
+}
+
+export function assertShopDomain(shop: string): string {
+  if (!SHOP_DOMAIN.test(shop) || shop.length > 255) throw new InvalidShopError(shop);
+  return shop;
+}
+
+export async function withShop<T>(shop: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  assertShopDomain(shop);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role app_tenant`);
+    await tx.execute(sql`select set_config('app.shop_id', ${shop}, true)`);
+    return fn(tx);
+  });
+}
+
+export async function asSystem<T>(reason: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!reason.trim()) throw new Error("asSystem needs a reason");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role app_system`);
+    await tx.execute(sql`select set_config('app.system_reason', ${reason}, true)`);
+    return fn(tx);
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The only reader of process.env. Everything else imports `env`.
+ *
+ * Parsing happens once, at import, so a bad deployment stops at start-up with a
+ * message naming every bad key instead of failing on the first request that
+ * needs it. Secret values are never echoed in that message.
+ */
+import { z } from "zod";
+
+const shopifyApiVersion = "2026-10" as const;
+
+const TokenKeysSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object of key id → base64 key" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^[a-z0-9-]{1,32}$/, "key ids are 1-32 chars of a-z, 0-9 and -"),
+      z.string().refine((b64) => Buffer.from(b64, "base64").length === 32, {
+        message: "each key must be 32 bytes, base64-encoded",
+      }),
+    ),
+  )
+  .refine((keys) => Object.keys(keys).length > 0, { message: "needs at least one key" });
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SHOPIFY_API_KEY: z.string().min(1),
+    SHOPIFY_API_SECRET: z.string().min(1),
+    SHOPIFY_APP_URL: z.url({ protocol: /^https?$/ }),
+    SCOPES: z
+      .string()
+      .default("read_orders,read_products")
+      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(postgres(ql)?|pglite):\/\//, "must start with postgres:// or pglite://")
+      .optional(),
+    PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
+    TOKEN_KEYS: TokenKeysSchema,
+    TOKEN_PRIMARY_KID: z.string().min(1),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    // The App Bridge script the admin expects. Overridden only by the local simulator.
+    APP_BRIDGE_URL: z.url().default("https://cdn.shopify.com/shopifycloud/app-bridge.js"),
+    // How many reverse proxies in front of us append to X-Forwarded-For.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  })
+  .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
+    path: ["TOKEN_PRIMARY_KID"],
+    message: "must name a key present in TOKEN_KEYS",
+  });
+
+export type Env = z.infer<typeof EnvSchema> & { SHOPIFY_API_VERSION: typeof shopifyApiVersion };
+
+export class EnvError extends Error {
+  constructor(readonly keys: string[], detail: string) {
+    super(`Invalid environment: ${keys.join(", ")}\n${detail}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const keys = [...new Set(result.error.issues.map((i) => String(i.path[0] ?? "(root)")))];
+    const detail = result.error.issues
+      .map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("\n");
+    throw new EnvError(keys, detail);
+  }
+  return Object.freeze({ ...result.data, SHOPIFY_API_VERSION: shopifyApiVersion });
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,53 @@
+/**
+ * Structured logging with two layers of secret protection:
+ *  1. pino `redact` for the keys we know carry secrets;
+ *  2. a scrubber over every serialised line, for secrets that arrive inside
+ *     free text (the Shopify library logs whole requests as strings).
+ * Nothing reaches the destination without passing through `scrubSecrets`.
+ */
+import { pino, type DestinationStream, type Logger } from "pino";
+
+import { env } from "~/env.server";
+
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  // JWTs (session tokens, id_token): three base64url segments, header starts with eyJ.
+  [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, "[jwt]"],
+  // Shopify access/refresh/secret tokens: shpat_, shpua_, shpca_, shppa_, shpss_, shprt_ …
+  [/\bshp[a-z]{2}_[A-Za-z0-9]{16,}/g, "[shopify-token]"],
+  // Anthropic API keys.
+  [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, "[anthropic-key]"],
+  // Our own sealed values: harmless without the key, but they have no business in logs.
+  [/\bv1:[a-z0-9-]{1,32}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22,}/g, "[sealed]"],
+  // Bearer credentials of any shape.
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[credential]"],
+];
+
+export function scrubSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+const REDACT_PATHS = [
+  "accessToken", "refreshToken", "token", "idToken", "id_token", "apiKey", "secret", "password",
+  "authorization", "cookie",
+  "*.accessToken", "*.refreshToken", "*.token", "*.idToken", "*.id_token", "*.apiKey", "*.secret",
+  "*.password", "*.authorization", "*.cookie",
+  "headers.authorization", "headers.cookie", "headers[\"x-shopify-access-token\"]",
+  "req.headers.authorization", "req.headers.cookie",
+];
+
+export function createLogger(destination: { write(line: string): unknown }, level: string): Logger {
+  const scrubbing: DestinationStream = { write: (line: string) => destination.write(scrubSecrets(line)) };
+  return pino(
+    {
+      level,
+      base: { app: "margin-notes" },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    scrubbing,
+  );
+}
+
+export const log: Logger = createLogger(process.stdout, env.LOG_LEVEL);

@@ -1,0 +1,40 @@
+/**
+ * Security headers for every document, data and resource response.
+ *
+ * The embedded app lives in the Shopify admin's iframe, so framing is governed by
+ * CSP frame-ancestors, which Shopify's addDocumentResponseHeaders sets per shop
+ * (the shop comes from the verified request, never echoed from an untrusted
+ * parameter). We append our directives to that policy rather than replace it, and
+ * never send X-Frame-Options: it would stop the admin from framing the app.
+ */
+const EXTRA_CSP = ["base-uri 'self'", "object-src 'none'", "form-action 'self' https://*.myshopify.com https://admin.shopify.com"];
+
+const STATIC_HEADERS: Record<string, string> = {
+  "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+  "Cross-Origin-Resource-Policy": "same-site",
+};
+
+function mergeCsp(existing: string | null): string {
+  const directives = (existing ?? "")
+    .split(";")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const names = new Set(directives.map((d) => d.split(/\s+/)[0]!.toLowerCase()));
+  // Without Shopify's per-shop policy (non-document responses), nothing may frame us.
+  if (!names.has("frame-ancestors")) directives.unshift("frame-ancestors 'none'");
+  for (const extra of EXTRA_CSP) {
+    if (!names.has(extra.split(" ")[0]!)) directives.push(extra);
+  }
+  return `${directives.join("; ")};`;
+}
+
+export function securityHeaders(headers: Headers): Headers {
+  for (const [name, value] of Object.entries(STATIC_HEADERS)) headers.set(name, value);
+  headers.set("Content-Security-Policy", mergeCsp(headers.get("Content-Security-Policy")));
+  headers.delete("X-Frame-Options");
+  headers.delete("X-Powered-By");
+  return headers;
+}

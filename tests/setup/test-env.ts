@@ -1,0 +1,18 @@
+/** The environment every test process runs with. Values are fakes, never token-shaped. */
+export const TEST_API_KEY = "test-api-key";
+export const TEST_API_SECRET = "test-api-secret-0123456789";
+export const TEST_APP_URL = "https://margin-notes.test";
+
+export const testEnv: Record<string, string> = {
+  NODE_ENV: "test",
+  SHOPIFY_API_KEY: TEST_API_KEY,
+  SHOPIFY_API_SECRET: TEST_API_SECRET,
+  SHOPIFY_APP_URL: TEST_APP_URL,
+  SCOPES: "read_orders,read_products",
+  TOKEN_KEYS: JSON.stringify({
+    "test-1": Buffer.alloc(32, 1).toString("base64"),
+    "test-2": Buffer.alloc(32, 2).toString("base64"),
+  }),
+  TOKEN_PRIMARY_KID: "test-1",
+  LOG_LEVEL: "warn",
+};
