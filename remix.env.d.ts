@@ -1,2 +1,2 @@
+/// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
-/// <reference types="@remix-run/react" />

@@ -5,11 +5,14 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { env } from "~/env.server";
 import { log } from "~/log.server";
 import { securityHeaders } from "~/security/headers.server";
 import { addDocumentResponseHeaders } from "~/shopify.server";
 
 export const streamTimeout = 5000;
+
+const headerOptions = { extraFrameAncestors: env.SIMULATED_ADMIN_ORIGIN ? [env.SIMULATED_ADMIN_ORIGIN] : [] };
 
 export default async function handleRequest(
   request: Request,
@@ -19,7 +22,7 @@ export default async function handleRequest(
 ) {
   // Shopify's per-shop frame-ancestors first; ours are merged into it.
   addDocumentResponseHeaders(request, responseHeaders);
-  securityHeaders(responseHeaders);
+  securityHeaders(responseHeaders, headerOptions);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {
@@ -45,7 +48,7 @@ export default async function handleRequest(
 }
 
 export const handleDataRequest: HandleDataRequestFunction = (response) => {
-  securityHeaders(response.headers);
+  securityHeaders(response.headers, headerOptions);
   return response;
 };
 

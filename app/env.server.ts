@@ -49,12 +49,19 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     // The App Bridge script the admin expects. Overridden only by the local simulator.
     APP_BRIDGE_URL: z.url().default("https://cdn.shopify.com/shopifycloud/app-bridge.js"),
+    // Origin of the local Shopify simulator's admin page (demo and e2e tests only):
+    // added to frame-ancestors so it may frame the app. Refused in production.
+    SIMULATED_ADMIN_ORIGIN: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ }).optional(),
     // How many reverse proxies in front of us append to X-Forwarded-For.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   })
   .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
     path: ["TOKEN_PRIMARY_KID"],
     message: "must name a key present in TOKEN_KEYS",
+  })
+  .refine((e) => !(e.NODE_ENV === "production" && e.SIMULATED_ADMIN_ORIGIN), {
+    path: ["SIMULATED_ADMIN_ORIGIN"],
+    message: "is for the local simulator and is refused in production",
   });
 
 export type Env = z.infer<typeof EnvSchema> & { SHOPIFY_API_VERSION: typeof shopifyApiVersion };

@@ -82,7 +82,7 @@ export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
 const holder = globalThis as unknown as { __marginNotesDb?: Promise<Database> };
 
 /** Replaces the process database (tests, the demo). */
-export function useDatabase(database: Promise<Database> | Database): void {
+export function setDatabase(database: Promise<Database> | Database): void {
   holder.__marginNotesDb = Promise.resolve(database);
 }
 

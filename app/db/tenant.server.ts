@@ -27,8 +27,10 @@ export class InvalidShopError extends Error {
   }
 }
 
+export const isShopDomain = (shop: string): boolean => shop.length <= 255 && SHOP_DOMAIN.test(shop);
+
 export function assertShopDomain(shop: string): string {
-  if (!SHOP_DOMAIN.test(shop) || shop.length > 255) throw new InvalidShopError(shop);
+  if (!isShopDomain(shop)) throw new InvalidShopError(shop);
   return shop;
 }
 

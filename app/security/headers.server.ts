@@ -17,11 +17,12 @@ const STATIC_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-site",
 };
 
-function mergeCsp(existing: string | null): string {
+function mergeCsp(existing: string | null, extraFrameAncestors: readonly string[]): string {
   const directives = (existing ?? "")
     .split(";")
     .map((d) => d.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((d) => (d.startsWith("frame-ancestors ") && extraFrameAncestors.length ? `${d} ${extraFrameAncestors.join(" ")}` : d));
   const names = new Set(directives.map((d) => d.split(/\s+/)[0]!.toLowerCase()));
   // Without Shopify's per-shop policy (non-document responses), nothing may frame us.
   if (!names.has("frame-ancestors")) directives.unshift("frame-ancestors 'none'");
@@ -31,9 +32,14 @@ function mergeCsp(existing: string | null): string {
   return `${directives.join("; ")};`;
 }
 
-export function securityHeaders(headers: Headers): Headers {
+export interface SecurityHeaderOptions {
+  /** Local simulator admin only (env SIMULATED_ADMIN_ORIGIN, refused in production). */
+  extraFrameAncestors?: readonly string[];
+}
+
+export function securityHeaders(headers: Headers, options: SecurityHeaderOptions = {}): Headers {
   for (const [name, value] of Object.entries(STATIC_HEADERS)) headers.set(name, value);
-  headers.set("Content-Security-Policy", mergeCsp(headers.get("Content-Security-Policy")));
+  headers.set("Content-Security-Policy", mergeCsp(headers.get("Content-Security-Policy"), options.extraFrameAncestors ?? []));
   headers.delete("X-Frame-Options");
   headers.delete("X-Powered-By");
   return headers;

@@ -42,11 +42,14 @@ const VERSION = "v1";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+const KID = /^[a-z0-9-]{1,32}$/;
 const SEALED = /^v1:([a-z0-9-]{1,32}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22,})$/;
 
 export function createKeyProvider(keys: Record<string, string>, primaryKid: string): KeyProvider {
   const decoded = new Map<string, Buffer>();
   for (const [kid, b64] of Object.entries(keys)) {
+    // A kid the sealed format cannot carry would seal values that never open again.
+    if (!KID.test(kid)) throw new SealError(`key id ${JSON.stringify(kid)} must be 1-32 chars of a-z, 0-9 and -`);
     const key = Buffer.from(b64, "base64");
     if (key.length !== KEY_BYTES) throw new SealError(`key ${kid} is ${key.length} bytes, expected ${KEY_BYTES}`);
     decoded.set(kid, key);
@@ -58,6 +61,10 @@ export function createKeyProvider(keys: Record<string, string>, primaryKid: stri
 function aadFor(kid: string, ctx: SealContext): Buffer {
   for (const part of [ctx.purpose, ctx.table, ctx.column, ctx.shop, ctx.row]) {
     if (!part || part.includes("|")) throw new SealError("seal context parts must be non-empty and contain no '|'");
+  }
+  // `${table}.${column}` is only unambiguous when neither side contains a '.'.
+  if (ctx.table.includes(".") || ctx.column.includes(".")) {
+    throw new SealError("seal context table and column must contain no '.'");
   }
   return Buffer.from([VERSION, kid, ctx.purpose, `${ctx.table}.${ctx.column}`, ctx.shop, ctx.row].join("|"), "utf8");
 }
@@ -108,7 +115,7 @@ export async function getKeyProvider(): Promise<KeyProvider> {
   return provider;
 }
 
-export function useKeyProvider(next: KeyProvider): void {
+export function setKeyProvider(next: KeyProvider): void {
   provider = next;
 }
 

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 
 import { afterAll, inject } from "vitest";
 
-import { openDatabase, useDatabase, type Database } from "~/db/client.server";
+import { openDatabase, setDatabase, type Database } from "~/db/client.server";
 
 const provided = inject("database");
 let database: Database;
@@ -13,6 +13,6 @@ if (provided.driver === "pglite") {
 } else {
   database = await openDatabase({ url: provided.appUrl, migrate: false, maxConnections: 4 });
 }
-useDatabase(database);
+setDatabase(database);
 
 afterAll(() => database.close());

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/react";
 
+import { isShopDomain } from "~/db/tenant.server";
 import { securityHeaders } from "~/security/headers.server";
 
 // The app's public root. Shopify opens the app at /app; a request here that names a
@@ -8,7 +9,8 @@ import { securityHeaders } from "~/security/headers.server";
 // static page that reflects nothing from the request.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
-  if (url.searchParams.has("shop")) throw redirect(`/app?${url.searchParams.toString()}`);
+  const shop = url.searchParams.get("shop");
+  if (shop && isShopDomain(shop)) throw redirect(`/app?${url.searchParams.toString()}`);
   return null;
 };
 

@@ -1,0 +1,93 @@
+/**
+ * `npm run demo`: the built app, the Shopify simulator and a demo store, in one
+ * process, on loopback. Prints one URL: the simulated admin with the app embedded.
+ *
+ * The app code is the production build, unchanged; only the outside world is
+ * simulated (Shopify's OAuth and Admin GraphQL through msw, the admin frame and
+ * App Bridge through admin-server.ts). Data lives in ./data/demo (PGlite).
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { setupServer } from "msw/node";
+
+import { startAdminServer } from "./shopify/admin-server";
+import { createShopifySimulator } from "./shopify/simulator";
+import { createSimStore } from "./shopify/store";
+
+export const DEMO_SHOP = "demo-store.myshopify.com";
+const DEMO_API_KEY = "demo-api-key";
+
+function demoKeys(dataDir: string): string {
+  // Keys persist with the demo's data, so sealed sessions survive a restart.
+  const file = path.join(dataDir, "token-keys.json");
+  if (!existsSync(file)) writeFileSync(file, JSON.stringify({ demo: randomBytes(32).toString("base64") }), { mode: 0o600 });
+  return readFileSync(file, "utf8");
+}
+
+export async function startDemo(options: { dataDir?: string; appPort?: number; adminPort?: number } = {}) {
+  const dataDir = path.resolve(options.dataDir ?? process.env.DEMO_DATA_DIR ?? "./data/demo");
+  mkdirSync(dataDir, { recursive: true });
+  const apiSecret = randomBytes(24).toString("hex");
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = app.listen(options.appPort ?? 3000, "127.0.0.1");
+  await new Promise((resolve) => httpServer.once("listening", resolve));
+  const appUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+
+  const simulator = createShopifySimulator({ apiKey: DEMO_API_KEY, apiSecret });
+  simulator.addStore(createSimStore({ domain: DEMO_SHOP, name: "Demo Store", currencyCode: "USD", ianaTimezone: "America/New_York" }));
+  const admin = await startAdminServer({ simulator, appUrl, port: options.adminPort ?? 3001 });
+
+  Object.assign(process.env, {
+    NODE_ENV: "development",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
+    TOKEN_KEYS: demoKeys(dataDir),
+    TOKEN_PRIMARY_KID: "demo",
+    APP_BRIDGE_URL: `${admin.origin}/app-bridge.js`,
+    SIMULATED_ADMIN_ORIGIN: admin.origin,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+  });
+  delete process.env.DATABASE_URL;
+
+  // Shopify's node adapter captures fetch when the build is imported: msw first.
+  const msw = setupServer(...simulator.handlers);
+  msw.listen({ onUnhandledFrame: "bypass" });
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: "development" }));
+
+  return {
+    simulator,
+    appUrl,
+    adminUrl: admin.adminUrl(DEMO_SHOP),
+    async stop() {
+      msw.close();
+      await new Promise((resolve) => admin.server.close(resolve));
+      await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const demo = await startDemo({
+    appPort: process.env.DEMO_APP_PORT ? Number(process.env.DEMO_APP_PORT) : undefined,
+    adminPort: process.env.DEMO_ADMIN_PORT ? Number(process.env.DEMO_ADMIN_PORT) : undefined,
+  });
+  console.log(`\nMargin Notes demo is running. Open:\n\n  ${demo.adminUrl}\n`);
+  const stop = () => void demo.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
