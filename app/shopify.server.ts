@@ -8,8 +8,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { env } from "~/env.server";
 import { log } from "~/log.server";
 import { createSessionStorage } from "~/security/session-storage.server";
-import { recordInstall } from "~/shops.server";
-import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
+import { syncShopProfile } from "~/shops.server";
 
 const severityToLevel = {
   [LogSeverity.Error]: "error",
@@ -37,9 +36,7 @@ const shopify = shopifyApp({
     // Runs after every token exchange (about hourly per shop with expiring tokens),
     // so it must be idempotent.
     afterAuth: async ({ session, admin }) => {
-      const response = await admin.graphql(SHOP_PROFILE_QUERY);
-      const { data } = (await response.json()) as { data: { shop: ShopProfile } };
-      await recordInstall(session.shop, data.shop, session.scope);
+      await syncShopProfile(session.shop, session.scope, admin);
     },
   },
 });

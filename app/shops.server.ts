@@ -7,12 +7,15 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "~/db/client.server";
 import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
-import type { ShopProfile } from "~/sync/queries.server";
+import { audit } from "~/security/audit.server";
+import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
 
 export type Shop = typeof shops.$inferSelect;
 
+/** Upserts the shop's row; audits only a real (re)install, not the hourly token exchange. */
 export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<void> {
   await withShop(shop, async (tx) => {
+    const before = await readShop(tx, shop);
     await tx
       .insert(shops)
       .values({
@@ -35,6 +38,9 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
           updatedAt: new Date(),
         },
       });
+    if (!before || before.uninstalledAt) {
+      await audit(tx, shop, { action: "app.installed", actor: { type: "shopify" }, meta: { reinstall: Boolean(before) } });
+    }
   });
 }
 
@@ -45,4 +51,32 @@ export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> 
 
 export async function loadShop(shop: string): Promise<Shop | undefined> {
   return withShop(shop, (tx) => readShop(tx, shop));
+}
+
+interface AdminClient {
+  graphql(query: string): Promise<Response>;
+}
+
+async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
+  const response = await admin.graphql(SHOP_PROFILE_QUERY);
+  const body = (await response.json()) as { data?: { shop: ShopProfile }; errors?: unknown };
+  if (!body.data?.shop) throw new Error(`shop profile query failed: ${JSON.stringify(body.errors ?? null).slice(0, 300)}`);
+  return body.data.shop;
+}
+
+/** afterAuth: record (or refresh) the shop's row from Shopify's own profile. */
+export async function syncShopProfile(shop: string, scopes: string | undefined, admin: AdminClient): Promise<void> {
+  await recordInstall(shop, await fetchShopProfile(admin), scopes);
+}
+
+/**
+ * The shop's row for a page. On the very first load Remix runs the layout and page
+ * loaders in parallel, so the page can arrive before afterAuth has written the row:
+ * then it is written here, from the same idempotent path.
+ */
+export async function requireShop(shop: string, scopes: string | undefined, admin: AdminClient): Promise<Shop> {
+  const existing = await loadShop(shop);
+  if (existing && !existing.uninstalledAt) return existing;
+  await syncShopProfile(shop, scopes, admin);
+  return (await loadShop(shop))!;
 }

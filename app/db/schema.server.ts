@@ -4,7 +4,7 @@
  * (drizzle/0002_tenant_rls.sql) and tests check that the two lists agree.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -50,7 +50,52 @@ export const sessions = pgTable(
   (t) => [index("sessions_shop_idx").on(t.shopId), index("sessions_kid_idx").on(t.tokenKid)],
 );
 
+/**
+ * Append-only, hash-chained audit log (app/security/audit.server.ts). One chain per
+ * shop, plus a `_system` chain for events about no single shop. The app roles may
+ * INSERT and SELECT, never UPDATE or DELETE (drizzle/0004_audit_append_only.sql).
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    shopId: text("shop_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    action: text("action").notNull(),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    target: text("target"),
+    meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default({}),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.seq] }), index("audit_events_shop_action_idx").on(t.shopId, t.action, t.seq)],
+).enableRLS();
+
+/** Where retention pruned a chain: the verifier resumes from the last pruned hash. */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  shopId: text("shop_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+  prunedAt: timestamp("pruned_at", { withTimezone: true }).notNull().defaultNow(),
+}).enableRLS();
+
+/** Webhook deliveries already applied, keyed by X-Shopify-Webhook-Id (dedupe). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    shopId: text("shop_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    topic: text("topic").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.webhookId] })],
+).enableRLS();
+
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
-export const tenantTables = { shops } as const;
+export const tenantTables = { shops, auditEvents, auditCheckpoints, webhookDeliveries } as const;
 
 export const nowSql = sql`now()`;

@@ -3,19 +3,15 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 
-import { loadShop } from "~/shops.server";
+import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await loadShop(session.shop);
-  return {
-    shop: shop
-      ? { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone }
-      : null,
-  };
+  const { session, admin } = await authenticate.admin(request);
+  const shop = await requireShop(session.shop, session.scope, admin);
+  return { shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone } };
 };
 
 export default function Dashboard() {
@@ -27,14 +23,12 @@ export default function Dashboard() {
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{shop ? shop.name : "Setting up your store"}</Text>
-              {shop ? (
-                <InlineStack gap="400">
-                  <Text as="span" tone="subdued">{shop.domain}</Text>
-                  <Text as="span" tone="subdued">Currency: {shop.currency}</Text>
-                  <Text as="span" tone="subdued">Time zone: {shop.timezone}</Text>
-                </InlineStack>
-              ) : null}
+              <Text as="h2" variant="headingMd">{shop.name}</Text>
+              <InlineStack gap="400">
+                <Text as="span" tone="subdued">{shop.domain}</Text>
+                <Text as="span" tone="subdued">Currency: {shop.currency}</Text>
+                <Text as="span" tone="subdued">Time zone: {shop.timezone}</Text>
+              </InlineStack>
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -119,7 +119,12 @@ export function createSessionStorage(): SessionStorage {
 }
 
 /** Deletes every session of a shop (app/uninstalled). Returns how many went. */
-export async function deleteShopSessions(q: Queryable, shop: string): Promise<number> {
-  const deleted = await q.delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id });
+export async function deleteShopSessions(shop: string): Promise<number> {
+  const deleted = await (await getDb()).delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id });
   return deleted.length;
+}
+
+/** app/scopes_update: the granted scopes changed in the admin. */
+export async function updateShopSessionScopes(shop: string, scope: string): Promise<void> {
+  await (await getDb()).update(sessions).set({ scope, updatedAt: new Date() }).where(eq(sessions.shopId, shop));
 }

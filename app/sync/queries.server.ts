@@ -1,6 +1,6 @@
 /**
  * Every Admin GraphQL document the app sends, named and tagged #graphql.
- * tests/integration/graphql-documents.test.ts validates each against Shopify's
+ * tests/mocks/shopify/graphql-documents.test.ts validates each against Shopify's
  * 2026-10 schema and fails if one selects protected customer data.
  */
 

@@ -25,7 +25,7 @@ export default function Login() {
     <AppProvider i18n={en}>
       <Page narrowWidth>
         <Card>
-          <Form method="post">
+          <Form method="post" action="/auth/login">
             <FormLayout>
               <Text variant="headingMd" as="h1">Open Margin Notes</Text>
               <TextField

@@ -4,8 +4,7 @@
  * that a query which would fail on Shopify (unknown field, wrong argument, missing
  * selection) fails here too, instead of passing against a hand-written stub.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
@@ -26,11 +25,17 @@ interface CachedSchema {
 const CACHE_KEY = Symbol.for("margin-notes.tests.shopify-admin-schema");
 type CacheHolder = { [CACHE_KEY]?: CachedSchema };
 
-/** Resolved through the package (not a hard-coded path) so it follows npm's hoisting. */
+/**
+ * Looked up through node_modules directories the way Node resolves packages,
+ * since the package's `exports` map hides its data files from require.resolve.
+ */
 function schemaFilePath(): string {
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve("@shopify/dev-mcp/package.json");
-  return path.join(path.dirname(packageJson), "dist", "data", `admin_${ADMIN_API_VERSION}.json.gz`);
+  const relative = path.join("node_modules", "@shopify", "dev-mcp", "dist", "data", `admin_${ADMIN_API_VERSION}.json.gz`);
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${relative} not found: is the @shopify/dev-mcp devDependency installed?`);
+  }
 }
 
 function isIntrospection(value: unknown): value is IntrospectionQuery {

@@ -1,0 +1,169 @@
+/**
+ * The audit log: who did what, append-only and tamper-evident.
+ *
+ * Guarantees:
+ *  - `audit(tx, event)` writes in the caller's transaction: the event exists if and
+ *    only if the action it records committed.
+ *  - Each shop has one hash chain: hash = SHA-256(canonical JSON of the row and the
+ *    previous row's hash). Editing, deleting or reordering any row breaks
+ *    verification from that row on (`verifyAuditChains`). Retention prunes from the
+ *    head and leaves a checkpoint, so what remains still verifies.
+ *  - The app roles may only INSERT and SELECT (drizzle/0004); rows are never updated.
+ *  - Actions are a closed list; IP comes only from a trusted-proxy setting, never a
+ *    raw header; meta never carries secrets or customer data (callers pass ids,
+ *    counts, hashes).
+ */
+import { createHash } from "node:crypto";
+
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+
+import type { Tx } from "~/db/client.server";
+import { auditCheckpoints, auditEvents } from "~/db/schema.server";
+
+export const AUDIT_ACTIONS = [
+  "app.installed",
+  "app.uninstalled",
+  "app.scopes_updated",
+  "shop.redacted",
+  "customers.redact_received",
+  "customers.data_request_received",
+  "keys.rewrapped",
+  "audit.exported",
+  "audit.pruned",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type Actor =
+  | { type: "staff"; id: string }
+  | { type: "shopify" }
+  | { type: "system" }
+  | { type: "cli" };
+
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditEvent {
+  action: AuditAction;
+  actor: Actor;
+  target?: string;
+  meta?: Record<string, string | number | boolean | null>;
+  origin?: RequestOrigin;
+}
+
+/** Events about no single shop (key rotation, retention) chain under this id. */
+export const SYSTEM_CHAIN = "_system";
+const GENESIS = "0".repeat(64);
+
+type AuditRow = typeof auditEvents.$inferSelect;
+
+/** JSON with sorted keys: jsonb does not keep key order, the hash must not care. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function hashAuditRow(row: Omit<AuditRow, "hash">): string {
+  const material = canonicalJson([
+    row.prevHash, row.shopId, row.seq, row.action, row.actorType, row.actorId, row.target,
+    row.meta, row.ip, row.userAgent, row.createdAt.toISOString(),
+  ]);
+  return createHash("sha256").update(material).digest("hex");
+}
+
+/** Appends one event to the shop's chain inside the caller's transaction. */
+export async function audit(tx: Tx, shop: string, event: AuditEvent): Promise<void> {
+  if (!AUDIT_ACTIONS.includes(event.action)) throw new Error(`unknown audit action ${String(event.action)}`);
+  // Serialise appends per chain; the lock ends with the caller's transaction.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${shop}`}))`);
+  const [last] = await tx
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.shopId, shop))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  const [checkpoint] = last
+    ? []
+    : await tx.select().from(auditCheckpoints).where(eq(auditCheckpoints.shopId, shop));
+  const prev = last ?? checkpoint;
+  const row = {
+    shopId: shop,
+    seq: (prev?.seq ?? 0) + 1,
+    action: event.action,
+    actorType: event.actor.type,
+    actorId: event.actor.type === "staff" ? event.actor.id : null,
+    target: event.target ?? null,
+    meta: event.meta ?? {},
+    ip: event.origin?.ip ?? null,
+    userAgent: event.origin?.userAgent?.slice(0, 512) ?? null,
+    createdAt: new Date(),
+    prevHash: prev?.hash ?? GENESIS,
+  };
+  await tx.insert(auditEvents).values({ ...row, hash: hashAuditRow(row) });
+}
+
+export interface ChainBreak {
+  shopId: string;
+  seq: number;
+  reason: string;
+}
+
+/** Walks every chain visible to `tx` (all of them under asSystem). */
+export async function verifyAuditChains(tx: Tx): Promise<{ chains: number; events: number; breaks: ChainBreak[] }> {
+  const checkpoints = new Map((await tx.select().from(auditCheckpoints)).map((c) => [c.shopId, c]));
+  const breaks: ChainBreak[] = [];
+  let events = 0;
+  const shops = await tx.selectDistinct({ shopId: auditEvents.shopId }).from(auditEvents);
+  for (const { shopId } of shops) {
+    const start = checkpoints.get(shopId);
+    let expectedSeq = (start?.seq ?? 0) + 1;
+    let prevHash = start?.hash ?? GENESIS;
+    let cursor = start?.seq ?? 0;
+    for (;;) {
+      const page = await tx
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.shopId, shopId), gt(auditEvents.seq, cursor)))
+        .orderBy(asc(auditEvents.seq))
+        .limit(1000);
+      if (page.length === 0) break;
+      for (const row of page) {
+        events++;
+        const { hash, ...rest } = row;
+        if (row.seq !== expectedSeq) breaks.push({ shopId, seq: row.seq, reason: `expected seq ${expectedSeq}: rows missing` });
+        else if (row.prevHash !== prevHash) breaks.push({ shopId, seq: row.seq, reason: "previous hash does not match" });
+        else if (hashAuditRow(rest) !== hash) breaks.push({ shopId, seq: row.seq, reason: "row content does not match its hash" });
+        expectedSeq = row.seq + 1;
+        prevHash = hash;
+        cursor = row.seq;
+      }
+    }
+  }
+  return { chains: shops.length, events, breaks };
+}
+
+/** Trusted-proxy aware client address: never read from a raw header on its own. */
+export function requestOrigin(request: Request, trustedProxyHops: number): RequestOrigin {
+  let ip: string | null = null;
+  if (trustedProxyHops > 0) {
+    const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    // Each trusted proxy appends the address it saw; the client is hops-from-the-right.
+    ip = hops.length >= trustedProxyHops ? hops[hops.length - trustedProxyHops]! : null;
+    if (ip && !/^[0-9a-fA-F:.]{2,45}$/.test(ip)) ip = null;
+  }
+  return { ip, userAgent: request.headers.get("user-agent") };
+}
+
+/** Retention: drops events older than the cutoff, keeping every chain verifiable. */
+export async function pruneAudit(tx: Tx, cutoff: Date): Promise<number> {
+  const result = (await tx.execute(sql`select audit_prune(${cutoff.toISOString()}::timestamptz) as pruned`)) as unknown;
+  const rows = Array.isArray(result) ? result : (result as { rows: Array<{ pruned: number | string }> }).rows;
+  return Number(rows[0]?.pruned ?? 0);
+}

@@ -1,0 +1,27 @@
+/**
+ * shop/redact: every row of one shop, in every table, goes. The list of tables is
+ * the schema's own `tenantTables`, so a table added later is covered without
+ * touching this file; the audit chain goes through its owner-run function because
+ * the app roles can never delete audit rows.
+ */
+import { eq, sql } from "drizzle-orm";
+
+import { queryRows, type Tx } from "~/db/client.server";
+import { auditCheckpoints, auditEvents, sessions, tenantTables } from "~/db/schema.server";
+
+const appendOnly = new Set<unknown>([auditEvents, auditCheckpoints]);
+
+export async function eraseShop(tx: Tx, shop: string): Promise<number> {
+  let erased = 0;
+  for (const table of Object.values(tenantTables)) {
+    if (appendOnly.has(table)) continue;
+    const deleted = await tx.delete(table).where(eq(table.shopId, shop)).returning({ shopId: table.shopId });
+    erased += deleted.length;
+  }
+  const [audit] = await queryRows<{ erased: string | number }>(tx, sql`select audit_erase_shop(${shop}) as erased`);
+  erased += Number(audit?.erased ?? 0);
+  // app/uninstalled normally removed them already; app_system may DELETE sessions, nothing more.
+  // No RETURNING: app_system may read sessions.shop_id and nothing else.
+  await tx.delete(sessions).where(eq(sessions.shopId, shop));
+  return erased;
+}

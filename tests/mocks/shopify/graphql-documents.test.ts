@@ -1,0 +1,151 @@
+/**
+ * Every GraphQL document the app sends (a template literal starting with
+ * `#graphql` anywhere in app/) must be named, valid against Shopify's real
+ * 2026-10 Admin schema, and free of protected customer data. Documents are
+ * found by reading the source as text, so a document is checked even if no test
+ * ever imports the module that holds it.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { describe, expect, it } from "vitest";
+
+import { loadAdminSchema } from "./admin-schema";
+import { findProtectedSelections, PROTECTED_CUSTOMER_DATA } from "./protected-fields";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const APP = path.join(ROOT, "app");
+
+interface FoundDocument {
+  /** e.g. app/sync/queries.server.ts:7 */
+  where: string;
+  source: string;
+}
+
+/** A backtick string whose content starts (after whitespace) with #graphql. */
+const GRAPHQL_LITERAL = /`(\s*#graphql\b(?:[^`\\]|\\.)*)`/g;
+
+function appSourceFiles(): string[] {
+  return readdirSync(APP, { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.(ts|tsx)$/.test(file) && !/\.(test|spec)\.tsx?$/.test(file) && !file.split(path.sep).includes("__tests__"))
+    .map((file) => path.join(APP, file))
+    .sort();
+}
+
+function findDocuments(): FoundDocument[] {
+  const found: FoundDocument[] = [];
+  for (const file of appSourceFiles()) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(GRAPHQL_LITERAL)) {
+      const line = text.slice(0, match.index).split("\n").length;
+      found.push({ where: `${path.relative(ROOT, file)}:${line}`, source: match[1] ?? "" });
+    }
+  }
+  return found;
+}
+
+const schema = loadAdminSchema();
+const documents = findDocuments();
+
+describe("GraphQL documents in app/", () => {
+  it("finds the app's documents (so the checks below cannot pass vacuously)", () => {
+    expect(documents.length).toBeGreaterThan(0);
+    expect(documents.some((d) => d.source.includes("MarginNotesShopProfile"))).toBe(true);
+  });
+
+  describe.each(documents.map((d) => [d.where, d] as const))("%s", (_where, { source }) => {
+    it("is static text (no ${} interpolation), so what is checked is what is sent", () => {
+      expect(source).not.toContain("${");
+    });
+
+    it("parses, names every operation, validates against 2026-10 and selects no protected customer data", () => {
+      const document: DocumentNode = parse(source);
+      const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      expect(operations.length).toBeGreaterThan(0);
+      // Named operations show up in Shopify's API health reports and in our logs.
+      expect(operations.filter((o) => !o.name).length).toBe(0);
+      expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+      expect(findProtectedSelections(document, schema)).toEqual([]);
+    });
+  });
+});
+
+describe("the checks catch what they must", () => {
+  const check = (query: string) => {
+    const document = parse(query);
+    return { errors: validate(schema, document).map((e) => e.message), flagged: findProtectedSelections(document, schema) };
+  };
+
+  it("flags a customer's email on orders", () => {
+    const { errors, flagged } = check(`query { orders(first: 1) { nodes { customer { email } } } }`);
+    expect(errors).toEqual([]);
+    expect(flagged).toEqual(["Order.customer"]);
+  });
+
+  it("flags statusPageUrl, shipping addresses and staff members", () => {
+    expect(check(`query Q { order(id: "gid://shopify/Order/1") { statusPageUrl } }`).flagged).toEqual(["Order.statusPageUrl"]);
+    expect(check(`query Q { orders(first: 5) { nodes { shippingAddress { address1 } } } }`).flagged).toEqual(["Order.shippingAddress"]);
+    // Typed StaffMember, whatever the field is called (agreements are the SalesAgreement interface).
+    expect(check(`query Q { orders(first: 5) { nodes { agreements(first: 5) { nodes { user { id } } } } } }`).flagged).toEqual([
+      "SalesAgreement.user",
+    ]);
+    expect(check(`query Q { orders(first: 5) { nodes { lineItems(first: 5) { nodes { staffMember { id } } } } } }`).flagged).toEqual([
+      "LineItem.staffMember",
+    ]);
+  });
+
+  it("flags free text, buyer identifiers and protected types reached through fragments", () => {
+    const { errors, flagged } = check(`
+      query Q {
+        orders(first: 5) { nodes { note email clientIp displayAddress { city } purchasingEntity { ... on Customer { id } } } }
+        node(id: "gid://shopify/Customer/1") { ...Buyer }
+        shop { contactEmail accountOwner { id } }
+      }
+      fragment Buyer on Customer { id }
+    `);
+    expect(errors).toEqual([]);
+    expect(flagged).toEqual([
+      "Order.note",
+      "Order.email",
+      "Order.clientIp",
+      "Order.displayAddress",
+      "... on Customer",
+      "Shop.contactEmail",
+      "Shop.accountOwner",
+      "fragment Buyer on Customer",
+    ]);
+  });
+
+  it("leaves margin data alone (order money, line items, products, unit costs)", () => {
+    const { errors, flagged } = check(`
+      query Q {
+        orders(first: 5) {
+          nodes {
+            id name processedAt currencyCode totalPriceSet { shopMoney { amount currencyCode } }
+            agreements(first: 5) { nodes { id happenedAt sales(first: 10) { nodes { id lineType actionType quantity totalAmount { shopMoney { amount } } ... on ProductSale { lineItem { id sku } } } } } }
+            lineItems(first: 10) { nodes { id quantity variant { id displayName inventoryItem { unitCost { amount currencyCode } } } } }
+          }
+        }
+      }
+    `);
+    expect(errors).toEqual([]);
+    expect(flagged).toEqual([]);
+  });
+
+  it("reports an invalid field through validation", () => {
+    expect(check(`query Q { orders(first: 1) { nodes { marginNotes } } }`).errors).toEqual([
+      'Cannot query field "marginNotes" on type "Order".',
+    ]);
+  });
+
+  it("lists only types that exist in the schema (a typo would silently disable a check)", () => {
+    const names = [...Object.keys(PROTECTED_CUSTOMER_DATA.types), ...Object.keys(PROTECTED_CUSTOMER_DATA.personTypes)];
+    expect(names.filter((name) => !schema.getType(name))).toEqual([]);
+  });
+
+  it("extracts documents from source text the way the scan above does", () => {
+    const sample = "const A = `#graphql\n  query A { shop { name } }\n`;\nconst B = `not graphql`;\nconst C = `\n  #graphql\n  query C { shop { id } }`;";
+    expect([...sample.matchAll(GRAPHQL_LITERAL)].map((m) => parse(m[1] ?? "").definitions.length)).toEqual([1, 1]);
+  });
+});
