@@ -20,6 +20,11 @@
     });
   }
 
+  // The real App Bridge renders these elements in the admin, never inside the app.
+  var style = document.createElement("style");
+  style.textContent = "ui-nav-menu, ui-title-bar, ui-modal, ui-save-bar { display: none !important; }";
+  document.head.appendChild(style);
+
   window.__sim_fetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var request = new Request(input, init);
