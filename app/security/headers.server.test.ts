@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+
+import { securityHeaders } from "./headers.server";
+
+const shopifyCsp = "frame-ancestors https://a-shop.myshopify.com https://admin.shopify.com https://*.spin.dev https://admin.myshopify.io https://admin.shop.dev;";
+
+describe("securityHeaders", () => {
+  it("keeps Shopify's per-shop frame-ancestors first and appends our directives", () => {
+    const headers = securityHeaders(new Headers({ "Content-Security-Policy": shopifyCsp }));
+    const csp = headers.get("content-security-policy")!;
+    expect(csp.startsWith("frame-ancestors https://a-shop.myshopify.com https://admin.shopify.com")).toBe(true);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'self'");
+    expect(csp.match(/frame-ancestors/g)).toHaveLength(1);
+  });
+
+  it("denies framing when Shopify set no policy (non-embedded responses)", () => {
+    expect(securityHeaders(new Headers()).get("content-security-policy")).toMatch(/^frame-ancestors 'none';/);
+  });
+
+  it("removes X-Frame-Options, which would stop the admin from framing the app", () => {
+    const headers = securityHeaders(new Headers({ "X-Frame-Options": "DENY", "X-Powered-By": "Express" }));
+    expect(headers.get("x-frame-options")).toBeNull();
+    expect(headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("sets HSTS, nosniff, Referrer-Policy and Permissions-Policy", () => {
+    const headers = securityHeaders(new Headers());
+    expect(headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    expect(headers.get("x-content-type-options")).toBe("nosniff");
+    expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(headers.get("permissions-policy")).toMatch(/camera=\(\).*microphone=\(\)/);
+  });
+
+  it("adds the local simulator's admin to frame-ancestors only when asked", () => {
+    const headers = securityHeaders(new Headers({ "Content-Security-Policy": shopifyCsp }), { extraFrameAncestors: ["http://127.0.0.1:3001"] });
+    expect(headers.get("content-security-policy")).toMatch(/frame-ancestors [^;]*http:\/\/127\.0\.0\.1:3001;/);
+  });
+
+  it("is idempotent", () => {
+    const once = securityHeaders(new Headers({ "Content-Security-Policy": shopifyCsp }));
+    const twice = securityHeaders(new Headers(once));
+    expect(twice.get("content-security-policy")).toBe(once.get("content-security-policy"));
+  });
+});
