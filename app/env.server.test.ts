@@ -55,8 +55,8 @@ describe("env", () => {
   });
 
   it.runIf(existsSync("build/index.js"))("stops the production server at start-up, naming the bad key", () => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0" };
-    for (const [k, v] of Object.entries(testEnv)) if (k !== "SHOPIFY_API_SECRET") env[k] = v;
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production" };
+    for (const [k, v] of Object.entries(testEnv)) if (k !== "SHOPIFY_API_SECRET" && k !== "NODE_ENV") env[k] = v;
     const result = spawnSync(path.resolve("node_modules/.bin/remix-serve"), ["build/index.js"], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).not.toBe(0);
     expect(result.stderr + result.stdout).toContain("SHOPIFY_API_SECRET");

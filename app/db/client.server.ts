@@ -34,7 +34,7 @@ export interface Database {
 }
 
 export interface OpenOptions {
-  /** postgres://…, pglite://memory, or undefined for a PGlite data dir. */
+  /** postgres://…, pglite://memory, pglite://<dir>, or undefined for PGLITE_DATA_DIR. */
   url?: string;
   pgliteDataDir?: string;
   /** A migrated PGlite data dir dump (tests start from it instead of running initdb). */
@@ -63,7 +63,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   } else if (url === "pglite://memory") {
     client = new PGlite();
   } else {
-    const dir = path.resolve(options.pgliteDataDir ?? "./data/pglite");
+    // pglite:///abs/dir or pglite://rel/dir name a data dir; otherwise PGLITE_DATA_DIR.
+    const fromUrl = url?.startsWith("pglite://") ? url.slice("pglite://".length) : undefined;
+    const dir = path.resolve(fromUrl || options.pgliteDataDir || "./data/pglite");
     mkdirSync(dir, { recursive: true });
     client = new PGlite(dir);
   }

@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "customers.redact_received",
   "customers.data_request_received",
   "keys.rewrapped",
+  "keys.verified",
   "audit.exported",
   "audit.pruned",
 ] as const;
