@@ -6,11 +6,17 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 import { env } from "~/env.server";
+import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
+// Job handlers register themselves on import; they must exist before the worker runs.
+import "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { securityHeaders } from "~/security/headers.server";
 import { addDocumentResponseHeaders } from "~/shopify.server";
 
 export const streamTimeout = 5000;
+
+// The job worker runs with the app: once per process, when the server imports the build.
+ensureWorkerStarted();
 
 const headerOptions = { extraFrameAncestors: env.SIMULATED_ADMIN_ORIGIN ? [env.SIMULATED_ADMIN_ORIGIN] : [] };
 

@@ -54,6 +54,8 @@ export const EnvSchema = z
     SIMULATED_ADMIN_ORIGIN: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ }).optional(),
     // How many reverse proxies in front of us append to X-Forwarded-For.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    // The in-process job worker (app/jobs). "off" in tests, or where workers run elsewhere.
+    JOBS_WORKER: z.enum(["on", "off"]).default("on"),
   })
   .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
     path: ["TOKEN_PRIMARY_KID"],

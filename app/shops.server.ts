@@ -8,13 +8,19 @@ import type { Tx } from "~/db/client.server";
 import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { audit } from "~/security/audit.server";
+import { enqueue } from "~/jobs/queue.server";
 import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
 
 export type Shop = typeof shops.$inferSelect;
 
-/** Upserts the shop's row; audits only a real (re)install, not the hourly token exchange. */
-export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<void> {
-  await withShop(shop, async (tx) => {
+/**
+ * Upserts the shop's row; audits only a real (re)install, not the hourly token
+ * exchange. Returns whether this was one, so the caller starts the first sync.
+ */
+export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<boolean> {
+  return withShop(shop, async (tx) => {
+    // The layout and page loaders can both run afterAuth on a first load: one at a time.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`install:${shop}`}))`);
     const before = await readShop(tx, shop);
     await tx
       .insert(shops)
@@ -38,9 +44,9 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
           updatedAt: new Date(),
         },
       });
-    if (!before || before.uninstalledAt) {
-      await audit(tx, shop, { action: "app.installed", actor: { type: "shopify" }, meta: { reinstall: Boolean(before) } });
-    }
+    const installed = !before || before.uninstalledAt !== null;
+    if (installed) await audit(tx, shop, { action: "app.installed", actor: { type: "shopify" }, meta: { reinstall: Boolean(before) } });
+    return installed;
   });
 }
 
@@ -64,9 +70,12 @@ async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
   return body.data.shop;
 }
 
-/** afterAuth: record (or refresh) the shop's row from Shopify's own profile. */
+/** afterAuth: record (or refresh) the shop's row; on a (re)install, start the first sync. */
 export async function syncShopProfile(shop: string, scopes: string | undefined, admin: AdminClient): Promise<void> {
-  await recordInstall(shop, await fetchShopProfile(admin), scopes);
+  if (await recordInstall(shop, await fetchShopProfile(admin), scopes)) {
+    // Handled by app/sync/jobs.server.ts; the key makes a racing second afterAuth a no-op.
+    await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `first-sync:${shop}` });
+  }
 }
 
 /**

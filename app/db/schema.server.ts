@@ -4,7 +4,7 @@
  * (drizzle/0002_tenant_rls.sql) and tests check that the two lists agree.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -95,7 +95,319 @@ export const webhookDeliveries = pgTable(
   (t) => [primaryKey({ columns: [t.shopId, t.webhookId] })],
 ).enableRLS();
 
+/**
+ * Fixed-window request counters (app/security/rate-limit.server.ts). Not a tenant
+ * table: keys name their scope (`shop:<domain>:export`, `ip:<addr>:login`), and only
+ * app_system may touch it (grants in drizzle/0006_rate_limit_grants.sql).
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull(),
+  },
+  // The cleanup deletes by age across all keys.
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limits_window_start_idx").on(t.windowStart)],
+);
+
+
+// ---------------------------------------------------------------------------
+// The sales ledger: Shopify's own model (Order → agreements → sales), shop money,
+// exact decimals (numeric; strings in TypeScript). No customer data of any kind.
+// ---------------------------------------------------------------------------
+const id = (name: string) => bigint(name, { mode: "number" });
+const money = (name: string) => numeric(name, { precision: 20, scale: 4 });
+const moneyZero = (name: string) => money(name).notNull().default("0");
+
+export const products = pgTable(
+  "products",
+  {
+    shopId: text("shop_id").notNull(),
+    productId: id("product_id").notNull(),
+    title: text("title").notNull(),
+    sourceUpdatedAt: timestamp("source_updated_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.productId] })],
+).enableRLS();
+
+export const variants = pgTable(
+  "variants",
+  {
+    shopId: text("shop_id").notNull(),
+    variantId: id("variant_id").notNull(),
+    productId: id("product_id").notNull(),
+    title: text("title"),
+    sku: text("sku"),
+    inventoryItemId: id("inventory_item_id"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.variantId] }), index("variants_inventory_item_idx").on(t.shopId, t.inventoryItemId)],
+).enableRLS();
+
+/**
+ * Unit cost per inventory item over time. Shopify only exposes the current cost;
+ * history is built from inventory_items/update webhooks. `backfill` rows carry the
+ * cost as of the first sync and are applied to older sales, flagged as such.
+ */
+export const costHistory = pgTable(
+  "cost_history",
+  {
+    shopId: text("shop_id").notNull(),
+    inventoryItemId: id("inventory_item_id").notNull(),
+    effectiveAt: timestamp("effective_at", { withTimezone: true }).notNull(),
+    unitCost: money("unit_cost"),
+    source: text("source").$type<"backfill" | "webhook">().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.inventoryItemId, t.effectiveAt] })],
+).enableRLS();
+
+export const orders = pgTable(
+  "orders",
+  {
+    shopId: text("shop_id").notNull(),
+    orderId: id("order_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** When the original sale happened (the ORDER agreement); the order's day in reports. */
+    placedAt: timestamp("placed_at", { withTimezone: true }).notNull(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    test: boolean("test").notNull().default(false),
+    currencyCode: text("currency_code").notNull(),
+    /** Shopify's updatedAt of the version we hold: older deliveries never overwrite newer. */
+    sourceUpdatedAt: timestamp("source_updated_at", { withTimezone: true }).notNull(),
+    /** Σ (gross + discounts) of the original ORDER agreement's product sales: AOV's numerator. */
+    originalNetProduct: moneyZero("original_net_product"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.orderId] }), index("orders_placed_idx").on(t.shopId, t.placedAt)],
+).enableRLS();
+
+/**
+ * One row per Shopify Sale. Amount components are derived once, at ingest, by
+ * classifySale (app/reports/metrics.ts): reports only ever sum them.
+ */
+export const sales = pgTable(
+  "sales",
+  {
+    shopId: text("shop_id").notNull(),
+    saleId: id("sale_id").notNull(),
+    orderId: id("order_id").notNull(),
+    agreementId: id("agreement_id").notNull(),
+    agreementReason: text("agreement_reason").notNull(),
+    happenedAt: timestamp("happened_at", { withTimezone: true }).notNull(),
+    actionType: text("action_type").notNull(),
+    lineType: text("line_type").notNull(),
+    quantity: integer("quantity").notNull().default(0),
+    lineItemId: id("line_item_id"),
+    productId: id("product_id"),
+    variantId: id("variant_id"),
+    inventoryItemId: id("inventory_item_id"),
+    totalAmount: moneyZero("total_amount"),
+    discountAmount: moneyZero("discount_amount"),
+    taxAmount: moneyZero("tax_amount"),
+    grossSales: moneyZero("gross_sales"),
+    discounts: moneyZero("discounts"),
+    returns: moneyZero("returns"),
+    shipping: moneyZero("shipping"),
+    duties: moneyZero("duties"),
+    fees: moneyZero("fees"),
+    taxes: moneyZero("taxes"),
+    tips: moneyZero("tips"),
+    units: integer("units").notNull().default(0),
+    unitCost: money("unit_cost"),
+    costSource: text("cost_source").$type<"at_sale" | "backfill_current">(),
+    cogs: money("cogs"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.saleId] }),
+    index("sales_order_idx").on(t.shopId, t.orderId),
+    index("sales_happened_idx").on(t.shopId, t.happenedAt),
+  ],
+).enableRLS();
+
+/** Per shop × local day × product (0 for non-product lines): what reports read. */
+export const dailyRollups = pgTable(
+  "daily_rollups",
+  {
+    shopId: text("shop_id").notNull(),
+    day: date("day").notNull(),
+    productId: id("product_id").notNull(),
+    grossSales: moneyZero("gross_sales"),
+    discounts: moneyZero("discounts"),
+    returns: moneyZero("returns"),
+    shipping: moneyZero("shipping"),
+    duties: moneyZero("duties"),
+    fees: moneyZero("fees"),
+    taxes: moneyZero("taxes"),
+    tips: moneyZero("tips"),
+    units: integer("units").notNull().default(0),
+    cogs: moneyZero("cogs"),
+    netSalesWithCost: moneyZero("net_sales_with_cost"),
+    costedFromBackfill: moneyZero("costed_from_backfill"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day, t.productId] })],
+).enableRLS();
+
+/** Orders placed per shop × local day (test orders excluded). */
+export const dailyOrders = pgTable(
+  "daily_orders",
+  {
+    shopId: text("shop_id").notNull(),
+    day: date("day").notNull(),
+    orders: integer("orders").notNull().default(0),
+    originalNetProduct: moneyZero("original_net_product"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day] })],
+).enableRLS();
+
+/** One bulk backfill (orders or products) and how far its ingest got. */
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    kind: text("kind").$type<"orders" | "products">().notNull(),
+    status: text("status").$type<"requested" | "running" | "ingesting" | "completed" | "failed">().notNull(),
+    bulkOperationId: text("bulk_operation_id"),
+    objectCount: bigint("object_count", { mode: "number" }),
+    linesProcessed: bigint("lines_processed", { mode: "number" }).notNull().default(0),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
+).enableRLS();
+
+
+/**
+ * Bulk results land here first, line by line, in whatever order Shopify wrote them
+ * (with groupObjects:false children need not follow their parent); one set-based
+ * join then moves a finished run into orders and sales. Rows are keyed by run, so
+ * re-streaming a file after a crash simply skips what is already here.
+ */
+export const stagedOrders = pgTable(
+  "staged_orders",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    orderId: id("order_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    sourceUpdatedAt: timestamp("source_updated_at", { withTimezone: true }).notNull(),
+    test: boolean("test").notNull(),
+    currencyCode: text("currency_code").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.orderId] })],
+).enableRLS();
+
+export const stagedAgreements = pgTable(
+  "staged_agreements",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    agreementId: id("agreement_id").notNull(),
+    orderId: id("order_id").notNull(),
+    happenedAt: timestamp("happened_at", { withTimezone: true }).notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.agreementId] })],
+).enableRLS();
+
+export const stagedSales = pgTable(
+  "staged_sales",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    saleId: id("sale_id").notNull(),
+    agreementId: id("agreement_id").notNull(),
+    actionType: text("action_type").notNull(),
+    lineType: text("line_type").notNull(),
+    quantity: integer("quantity").notNull(),
+    lineItemId: id("line_item_id"),
+    productId: id("product_id"),
+    variantId: id("variant_id"),
+    inventoryItemId: id("inventory_item_id"),
+    totalAmount: moneyZero("total_amount"),
+    discountAmount: moneyZero("discount_amount"),
+    taxAmount: moneyZero("tax_amount"),
+    grossSales: moneyZero("gross_sales"),
+    discounts: moneyZero("discounts"),
+    returns: moneyZero("returns"),
+    shipping: moneyZero("shipping"),
+    duties: moneyZero("duties"),
+    fees: moneyZero("fees"),
+    taxes: moneyZero("taxes"),
+    tips: moneyZero("tips"),
+    units: integer("units").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.saleId] })],
+).enableRLS();
+
+
+/**
+ * Saved report snapshots: the figures as they were when the report was built, so a
+ * narrative, an export or a scheduled email always describes numbers that can be
+ * shown again exactly.
+ */
+export const reports = pgTable(
+  "reports",
+  {
+    shopId: text("shop_id").notNull(),
+    reportId: text("report_id").notNull(),
+    periodFrom: date("period_from").notNull(),
+    periodTo: date("period_to").notNull(),
+    compareFrom: date("compare_from"),
+    compareTo: date("compare_to"),
+    currencyCode: text("currency_code").notNull(),
+    data: jsonb("data").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.reportId] }), index("reports_created_idx").on(t.shopId, t.createdAt)],
+).enableRLS();
+
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
-export const tenantTables = { shops, auditEvents, auditCheckpoints, webhookDeliveries } as const;
+export const tenantTables = {
+  shops, auditEvents, auditCheckpoints, webhookDeliveries,
+  products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, syncRuns,
+  stagedOrders, stagedAgreements, stagedSales, reports,
+} as const;
 
 export const nowSql = sql`now()`;
+
+/**
+ * The job queue (app/jobs/queue.server.ts): claimed with FOR UPDATE SKIP LOCKED.
+ * Cross-shop infrastructure, not a tenant table: only app_system (the worker, and
+ * enqueue) may touch it. `shop_id` names the shop a job is for (null for cross-shop
+ * jobs); RLS is forced with a policy for app_system alone, so app_tenant sees nothing
+ * even if granted (drizzle/*_jobs_grants.sql). At most one pending or running job per
+ * (kind, idempotency_key).
+ */
+export const jobStatuses = ["pending", "running", "succeeded", "failed"] as const;
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").notNull(),
+    shopId: text("shop_id"),
+    status: text("status", { enum: jobStatuses }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull(),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    // A fresh token per claim: completing with a stale token (lease lost) changes nothing.
+    lockedBy: text("locked_by"),
+    lastError: text("last_error"),
+    idempotencyKey: text("idempotency_key"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("jobs_claim_idx").on(t.status, t.runAt),
+    index("jobs_lease_idx").on(t.lockedUntil).where(sql`status = 'running'`),
+    uniqueIndex("jobs_idempotency_idx").on(t.kind, t.idempotencyKey).where(sql`status in ('pending', 'running')`),
+    index("jobs_shop_idx").on(t.shopId),
+    check("jobs_status_check", sql`${t.status} in ('pending', 'running', 'succeeded', 'failed')`),
+    check("jobs_attempts_check", sql`${t.maxAttempts} >= 1 and ${t.attempts} >= 0`),
+  ],
+).enableRLS();

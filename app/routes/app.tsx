@@ -22,6 +22,7 @@ export default function AppLayout() {
     <EmbeddedAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">Dashboard</Link>
+        <Link to="/app/activity">Activity</Link>
       </NavMenu>
       <Outlet />
     </EmbeddedAppProvider>

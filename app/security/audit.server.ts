@@ -30,6 +30,15 @@ export const AUDIT_ACTIONS = [
   "keys.rewrapped",
   "keys.verified",
   "audit.exported",
+  "sync.started",
+  "sync.retried",
+  "sync.completed",
+  "sync.failed",
+  "report.built",
+  "report.exported",
+  "report.narrated",
+  "narrative.limit_reached",
+  "settings.updated",
   "audit.pruned",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,7 +7,7 @@
 import { eq, sql } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
-import { auditCheckpoints, auditEvents, sessions, tenantTables } from "~/db/schema.server";
+import { auditCheckpoints, auditEvents, jobs, sessions, tenantTables } from "~/db/schema.server";
 
 const appendOnly = new Set<unknown>([auditEvents, auditCheckpoints]);
 
@@ -20,6 +20,8 @@ export async function eraseShop(tx: Tx, shop: string): Promise<number> {
   }
   const [audit] = await queryRows<{ erased: string | number }>(tx, sql`select audit_erase_shop(${shop}) as erased`);
   erased += Number(audit?.erased ?? 0);
+  // Queued work for the shop (jobs are app_system's table, keyed by shop too).
+  await tx.delete(jobs).where(eq(jobs.shopId, shop));
   // app/uninstalled normally removed them already; app_system may DELETE sessions, nothing more.
   // No RETURNING: app_system may read sessions.shop_id and nothing else.
   await tx.delete(sessions).where(eq(sessions.shopId, shop));

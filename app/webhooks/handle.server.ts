@@ -14,11 +14,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import type { Tx } from "~/db/client.server";
-import { shops, webhookDeliveries } from "~/db/schema.server";
+import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
+
+import { enqueueOrderSync } from "~/sync/jobs.server";
+import { onBulkOperationFinished } from "~/sync/bulk.server";
+import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
 import { eraseShop } from "./erase-shop.server";
 
@@ -50,6 +54,32 @@ const CustomersDataRequestPayload = z.object({
   customer: z.object({ id: z.number() }).passthrough(),
   orders_requested: z.array(z.number()).default([]),
   data_request: z.object({ id: z.number() }).optional(),
+});
+
+// Webhook payloads are REST-shaped; we read ids, timestamps and costs, nothing else.
+const OrderChangedPayload = z.object({ id: z.number().int().positive(), order_id: z.number().int().positive().optional() })
+  .or(z.object({ order_id: z.number().int().positive(), id: z.number().int().positive().optional() }))
+  .transform((p) => ({ id: p.id ?? 0, order_id: p.order_id ?? 0 }));
+const ProductUpdatePayload = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  updated_at: z.string(),
+  variants: z.array(z.object({
+    id: z.number().int().positive(),
+    title: z.string().nullish(),
+    sku: z.string().nullish(),
+    inventory_item_id: z.number().int().positive().nullish(),
+  })).optional(),
+});
+const InventoryItemPayload = z.object({
+  id: z.number().int().positive(),
+  cost: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
+  updated_at: z.string(),
+});
+const BulkFinishPayload = z.object({
+  admin_graphql_api_id: z.string(),
+  status: z.string(),
+  error_code: z.string().nullable().optional().transform((v) => v ?? null),
 });
 
 function parse<T>(schema: z.ZodType<T>, topic: string, payload: unknown): T {
@@ -87,6 +117,10 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     case "APP_UNINSTALLED": {
       // Tokens first and unconditionally: even a duplicate delivery must leave none.
       await deleteShopSessions(shop);
+      // No more work for a shop that left: queued jobs go (running ones find no session).
+      await asSystem("app/uninstalled: stop the shop's jobs", (tx) =>
+        tx.delete(jobs).where(and(eq(jobs.shopId, shop), eq(jobs.status, "pending"))),
+      );
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await tx.update(shops).set({ uninstalledAt: sql`coalesce(${shops.uninstalledAt}, now())`, updatedAt: new Date() }).where(eq(shops.shopId, shop));
@@ -129,6 +163,37 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
         await audit(tx, shop, { action: "customers.data_request_received", actor: shopify, meta: { orders: body.orders_requested.length, customerDataHeld: false }, origin });
         return "applied";
       });
+    }
+    case "ORDERS_CREATE":
+    case "ORDERS_UPDATED":
+    case "ORDERS_CANCELLED":
+    case "REFUNDS_CREATE": {
+      // The payload only tells us which order changed; the job re-reads it whole.
+      const body = parse(OrderChangedPayload, topic, payload);
+      const orderId = String(topic === "REFUNDS_CREATE" ? body.order_id : body.id);
+      await enqueueOrderSync(shop, orderId, delivery.webhookId);
+      return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
+    }
+    case "PRODUCTS_UPDATE": {
+      const body = parse(ProductUpdatePayload, topic, payload);
+      return withShop(shop, async (tx) => {
+        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
+        await applyProductUpdate(tx, shop, body);
+        return "applied";
+      });
+    }
+    case "INVENTORY_ITEMS_UPDATE": {
+      const body = parse(InventoryItemPayload, topic, payload);
+      return withShop(shop, async (tx) => {
+        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
+        await recordCostChange(tx, shop, body);
+        return "applied";
+      });
+    }
+    case "BULK_OPERATIONS_FINISH": {
+      const body = parse(BulkFinishPayload, topic, payload);
+      await onBulkOperationFinished(shop, body.admin_graphql_api_id, body.status, body.error_code);
+      return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
     }
     default:
       log.warn({ topic, shop }, "webhook topic without a handler");

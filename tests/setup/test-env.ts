@@ -15,4 +15,5 @@ export const testEnv: Record<string, string> = {
   }),
   TOKEN_PRIMARY_KID: "test-1",
   LOG_LEVEL: "warn",
+  JOBS_WORKER: "off",
 };

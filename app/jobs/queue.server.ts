@@ -1,0 +1,456 @@
+/**
+ * The job queue: a `jobs` table claimed with FOR UPDATE SKIP LOCKED (why not pg-boss:
+ * app/jobs/README.md). Works the same on PGlite (one connection) and on Postgres.
+ *
+ * Guarantees:
+ *  - `enqueue` validates the payload with the kind's zod schema before anything is
+ *    written; an idempotency key makes a second enqueue of the same (kind, key) while
+ *    the first is pending or running a no-op that returns the first job's id.
+ *  - Delivery is at least once: a job runs again if its worker dies (its lease
+ *    expires) or fails to record the outcome. Handlers must be idempotent.
+ *  - Every claim and every outcome is its own short `asSystem` transaction; no
+ *    transaction is held while a handler runs (PGlite has one connection, and the
+ *    handler opens its own `withShop`).
+ *  - Each claim carries a fresh token: a worker that lost its lease cannot overwrite
+ *    the outcome recorded by the worker that reclaimed the job.
+ *  - Failures retry with exponential backoff and jitter up to max_attempts; then the
+ *    job is `failed` with the error message (scrubbed of secrets, never the SQL params).
+ *
+ * Callers must never: call `enqueue` without `{ tx }` while holding another
+ * transaction (PGlite would deadlock), or pass a `withShop` transaction as `tx`
+ * (only app_system may write jobs).
+ */
+import { randomUUID } from "node:crypto";
+
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+
+import { queryRows, type Tx } from "~/db/client.server";
+import { jobs } from "~/db/schema.server";
+import { asSystem, assertShopDomain } from "~/db/tenant.server";
+import { log, scrubSecrets } from "~/log.server";
+
+import { getJobHandler, PermanentJobError, type JobInput, type JobKind } from "./handlers.server";
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+const WORKER_REASON = "job worker";
+const MAX_ERROR_LENGTH = 2000;
+const SUCCEEDED_RETENTION = "7 days";
+const FAILED_RETENTION = "30 days";
+const PRUNE_EVERY_MS = 60 * 60_000;
+
+export class UnknownJobKindError extends Error {
+  constructor(readonly kind: string) {
+    super(`No handler registered for job kind ${JSON.stringify(kind)}`);
+    this.name = "UnknownJobKindError";
+  }
+}
+
+export class JobPayloadError extends Error {
+  constructor(readonly kind: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
+    // Paths and messages only, never the rejected values.
+    const detail = issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
+    super(`Invalid payload for job ${JSON.stringify(kind)}: ${detail}`);
+    this.name = "JobPayloadError";
+  }
+}
+
+export interface EnqueueOptions {
+  /** Not before this time (default: now). */
+  runAt?: Date;
+  /** Idempotency key: at most one pending or running job per (kind, key). */
+  key?: string;
+  maxAttempts?: number;
+  /** The shop the job is for; handed to the handler as `shopId`. */
+  shopId?: string;
+  /** An `asSystem` transaction to enqueue in: the job exists only if it commits. */
+  tx?: Tx;
+}
+
+export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, opts: EnqueueOptions = {}): Promise<number> {
+  const registered = getJobHandler(kind);
+  if (!registered) throw new UnknownJobKindError(kind);
+  const parsed = registered.schema.safeParse(payload);
+  if (!parsed.success) throw new JobPayloadError(kind, parsed.error.issues);
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) throw new RangeError("maxAttempts must be an integer from 1 to 100");
+  if (opts.key !== undefined && (opts.key.length === 0 || opts.key.length > 200)) throw new RangeError("key must be 1 to 200 characters");
+  if (opts.runAt && Number.isNaN(opts.runAt.getTime())) throw new RangeError("runAt is not a valid date");
+  if (opts.shopId !== undefined) assertShopDomain(opts.shopId);
+
+  const row = {
+    kind,
+    payload: parsed.data as unknown,
+    shopId: opts.shopId ?? null,
+    maxAttempts,
+    idempotencyKey: opts.key ?? null,
+    ...(opts.runAt ? { runAt: opts.runAt } : {}),
+  };
+  const insert = async (tx: Tx): Promise<number> => {
+    // A matching job may finish between the conflict and the lookup: then insert again.
+    for (let round = 0; round < 3; round++) {
+      const [created] = await tx
+        .insert(jobs)
+        .values(row)
+        .onConflictDoNothing({ target: [jobs.kind, jobs.idempotencyKey], where: sql`status in ('pending', 'running')` })
+        .returning({ id: jobs.id });
+      if (created) return created.id;
+      const [existing] = await tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.kind, kind), eq(jobs.idempotencyKey, opts.key!), inArray(jobs.status, ["pending", "running"])));
+      if (existing) return existing.id;
+    }
+    throw new Error(`enqueue ${kind}: could not settle idempotency key`);
+  };
+  const id = opts.tx ? await insert(opts.tx) : await asSystem(`enqueue ${kind}`, insert);
+  wakeLocalWorkers();
+  return id;
+}
+
+/** Delay before the next attempt after `attempt` (1-based) failed: exponential, "equal jitter". */
+export function backoffMs(attempt: number, { baseMs = 1000, maxMs = 15 * 60_000 }: BackoffOptions = {}, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export interface BackoffOptions {
+  baseMs?: number;
+  maxMs?: number;
+}
+
+export interface WorkerOptions {
+  /** Handlers run at the same time by this worker (default 2). */
+  concurrency?: number;
+  /** How often an idle worker looks for due jobs (default 1000 ms; an enqueue in this process wakes it at once). */
+  pollMs?: number;
+  /** How long a claim lasts without a heartbeat before another worker may take the job (default 5 min). */
+  leaseMs?: number;
+  backoff?: BackoffOptions;
+  /** Only claim these kinds (split deployments, tests). Default: every kind. */
+  kinds?: readonly string[];
+}
+
+export interface WorkerHandle {
+  /** Stops claiming, waits up to timeoutMs (default 30 s) for running handlers; jobs still running then are left to their lease. */
+  stop(opts?: { timeoutMs?: number }): Promise<void>;
+}
+
+export interface DrainStats {
+  claimed: number;
+  succeeded: number;
+  retried: number;
+  failed: number;
+}
+
+interface ClaimedJob {
+  id: number;
+  kind: string;
+  payload: unknown;
+  shopId: string | null;
+  attempts: number;
+  maxAttempts: number;
+  token: string;
+}
+
+interface Running {
+  done: Promise<void>;
+  abort: AbortController;
+  heartbeat: NodeJS.Timeout;
+}
+
+const localWakers = new Set<() => void>();
+function wakeLocalWorkers() {
+  for (const wake of localWakers) wake();
+}
+
+/** "Failed query: <sql> params: <values>" would put payload values in last_error: keep the database's own message. */
+function errorText(error: unknown): string {
+  let e = error;
+  if (e instanceof Error && e.message.startsWith("Failed query") && e.cause instanceof Error) e = e.cause;
+  const text = e instanceof Error ? (e.name && e.name !== "Error" ? `${e.name}: ${e.message}` : e.message) : String(e);
+  return scrubSecrets(text).slice(0, MAX_ERROR_LENGTH);
+}
+
+const interval = (ms: number) => sql`${`${Math.max(0, Math.round(ms))} milliseconds`}::interval`;
+
+class Runner {
+  readonly id = `w-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly stats: DrainStats = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };
+  readonly running = new Map<number, Running>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly kindFilter: SQL;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
+    this.leaseMs = Math.max(100, opts.leaseMs ?? 5 * 60_000);
+    this.kindFilter = opts.kinds ? (opts.kinds.length ? inArray(jobs.kind, [...opts.kinds]) : sql`false`) : sql`true`;
+  }
+
+  /** Resolves after ms, or earlier when a job finishes, a local enqueue happens or the worker stops. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        localWakers.delete(done);
+        resolve();
+      }
+      this.wakeUp = done;
+      localWakers.add(done);
+    });
+  }
+
+  wake() {
+    this.wakeUp?.();
+  }
+
+  /** Claims as many due jobs as there are free slots and starts them. */
+  async fill(): Promise<number> {
+    const free = this.concurrency - this.running.size;
+    if (free <= 0) return 0;
+    const token = `${this.id}/${randomUUID()}`;
+    const claimed = await asSystem(WORKER_REASON, async (tx) => {
+      // A job whose worker died on its last attempt is not run again: it fails.
+      await tx.execute(sql`
+        update jobs set status = 'failed', finished_at = now(), locked_until = null, locked_by = null,
+          last_error = 'lease expired on attempt ' || attempts || ' of ' || max_attempts || ' (worker stopped or crashed)'
+        where id in (
+          select id from jobs
+          where status = 'running' and locked_until < now() and attempts >= max_attempts and ${this.kindFilter}
+          for update skip locked)`);
+      return queryRows<{ id: string; kind: string; payload: string; shop_id: string | null; attempts: number; max_attempts: number }>(
+        tx,
+        sql`
+          with next as (
+            select id from jobs
+            where ((status = 'pending' and run_at <= now())
+                or (status = 'running' and locked_until < now() and attempts < max_attempts))
+              and ${this.kindFilter}
+            order by run_at, id
+            limit ${free}
+            for update skip locked)
+          update jobs j set status = 'running', attempts = j.attempts + 1,
+            locked_until = now() + ${interval(this.leaseMs)}, locked_by = ${token}
+          from next where j.id = next.id
+          returning j.id::text as id, j.kind, j.payload::text as payload, j.shop_id, j.attempts, j.max_attempts`,
+      );
+    });
+    for (const row of claimed) {
+      this.start({
+        id: Number(row.id),
+        kind: row.kind,
+        payload: JSON.parse(row.payload) as unknown,
+        shopId: row.shop_id,
+        attempts: Number(row.attempts),
+        maxAttempts: Number(row.max_attempts),
+        token,
+      });
+    }
+    this.stats.claimed += claimed.length;
+    return claimed.length;
+  }
+
+  private start(job: ClaimedJob) {
+    const abort = new AbortController();
+    const heartbeat = setInterval(() => void this.extendLease(job, abort), Math.max(50, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
+    const done = this.execute(job, abort.signal)
+      .then((outcome) => this.record(job, outcome))
+      .catch((error: unknown) => {
+        // Recording failed (database unreachable): the lease expires and the job runs again.
+        log.error({ jobId: job.id, kind: job.kind, error: errorText(error) }, "job outcome not recorded");
+      })
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.running.delete(job.id);
+        this.wake();
+      });
+    this.running.set(job.id, { done, abort, heartbeat });
+  }
+
+  private async execute(job: ClaimedJob, signal: AbortSignal): Promise<{ ok: true } | { ok: false; error: string; permanent: boolean }> {
+    const registered = getJobHandler(job.kind);
+    if (!registered) return { ok: false, error: `No handler registered for job kind ${JSON.stringify(job.kind)}`, permanent: true };
+    const parsed = registered.schema.safeParse(job.payload);
+    if (!parsed.success) return { ok: false, error: new JobPayloadError(job.kind, parsed.error.issues).message, permanent: true };
+    try {
+      await registered.handler({
+        jobId: job.id,
+        shopId: job.shopId,
+        payload: parsed.data,
+        attempt: job.attempts,
+        maxAttempts: job.maxAttempts,
+        signal,
+      });
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: errorText(error), permanent: error instanceof PermanentJobError };
+    }
+  }
+
+  private async record(job: ClaimedJob, outcome: Awaited<ReturnType<Runner["execute"]>>) {
+    const ours = and(eq(jobs.id, job.id), eq(jobs.lockedBy, job.token), eq(jobs.status, "running"));
+    const context = { jobId: job.id, kind: job.kind, attempt: job.attempts, maxAttempts: job.maxAttempts };
+    let updated: unknown[];
+    let result: keyof DrainStats;
+    if (outcome.ok) {
+      result = "succeeded";
+      updated = await asSystem(WORKER_REASON, (tx) =>
+        tx.update(jobs)
+          .set({ status: "succeeded", finishedAt: sql`now()`, lockedUntil: null, lockedBy: null, lastError: null })
+          .where(ours)
+          .returning({ id: jobs.id }),
+      );
+    } else if (outcome.permanent || job.attempts >= job.maxAttempts) {
+      result = "failed";
+      updated = await asSystem(WORKER_REASON, (tx) =>
+        tx.update(jobs)
+          .set({ status: "failed", finishedAt: sql`now()`, lockedUntil: null, lockedBy: null, lastError: outcome.error })
+          .where(ours)
+          .returning({ id: jobs.id }),
+      );
+    } else {
+      result = "retried";
+      const delay = backoffMs(job.attempts, this.opts.backoff);
+      updated = await asSystem(WORKER_REASON, (tx) =>
+        tx.update(jobs)
+          .set({ status: "pending", runAt: sql`now() + ${interval(delay)}`, lockedUntil: null, lockedBy: null, lastError: outcome.error })
+          .where(ours)
+          .returning({ id: jobs.id }),
+      );
+    }
+    if (updated.length === 0) {
+      // Another worker reclaimed the job after our lease expired; its outcome stands.
+      log.warn(context, "job lease lost before its outcome was recorded");
+      return;
+    }
+    this.stats[result]++;
+    if (result === "succeeded") log.debug(context, "job succeeded");
+    else if (result === "retried") log.warn({ ...context, error: !outcome.ok && outcome.error }, "job failed, will retry");
+    else log.error({ ...context, error: !outcome.ok && outcome.error }, "job failed");
+  }
+
+  private async extendLease(job: ClaimedJob, abort: AbortController) {
+    try {
+      const rows = await asSystem(WORKER_REASON, (tx) =>
+        tx.update(jobs)
+          .set({ lockedUntil: sql`now() + ${interval(this.leaseMs)}` })
+          .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, job.token), eq(jobs.status, "running")))
+          .returning({ id: jobs.id }),
+      );
+      if (rows.length === 0) abort.abort(new Error("job lease lost"));
+    } catch (error) {
+      log.warn({ jobId: job.id, error: errorText(error) }, "job lease not extended");
+    }
+  }
+
+  /** Waits for running handlers; after timeoutMs abandons them to their leases. */
+  async settle(timeoutMs: number): Promise<void> {
+    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    for (const [id, r] of this.running) {
+      clearInterval(r.heartbeat);
+      r.abort.abort(new Error("worker stopped"));
+      log.warn({ jobId: id }, "worker stopped with the job still running: it runs again when its lease expires");
+    }
+  }
+
+  /** Milliseconds until the next job of ours is due, if one is due before `deadline`; null if none. */
+  async nextDueIn(deadline: Date): Promise<number | null> {
+    const [row] = await asSystem(WORKER_REASON, (tx) =>
+      queryRows<{ ms: number | string | null }>(
+        tx,
+        sql`
+          select (extract(epoch from (min(case when status = 'pending' then run_at else locked_until end) - now())) * 1000)::float8 as ms
+          from jobs
+          where ((status = 'pending' and run_at < ${deadline.toISOString()}::timestamptz)
+              or (status = 'running' and locked_until < ${deadline.toISOString()}::timestamptz))
+            and ${this.kindFilter}`,
+      ),
+    );
+    return row?.ms === null || row?.ms === undefined ? null : Math.max(0, Number(row.ms));
+  }
+}
+
+async function pruneFinishedJobs(): Promise<void> {
+  await asSystem(WORKER_REASON, (tx) =>
+    tx.execute(sql`
+      delete from jobs
+      where (status = 'succeeded' and finished_at < now() - ${SUCCEEDED_RETENTION}::interval)
+         or (status = 'failed' and finished_at < now() - ${FAILED_RETENTION}::interval)`),
+  );
+}
+
+/** Starts a polling worker in this process. Its timers never keep the process alive. */
+export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
+  const runner = new Runner(opts);
+  const pollMs = Math.max(10, opts.pollMs ?? 1000);
+  let stopping = false;
+  let lastPrune = 0;
+
+  const loop = (async () => {
+    log.info({ worker: runner.id, concurrency: opts.concurrency ?? 2 }, "job worker started");
+    while (!stopping) {
+      try {
+        if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+          lastPrune = Date.now();
+          await pruneFinishedJobs();
+        }
+        await runner.fill();
+      } catch (error) {
+        if (stopping) break;
+        log.error({ worker: runner.id, error: errorText(error) }, "job worker could not claim jobs");
+      }
+      if (!stopping) await runner.wait(pollMs);
+    }
+  })();
+
+  return {
+    async stop({ timeoutMs = 30_000 } = {}) {
+      if (stopping) return;
+      stopping = true;
+      runner.wake();
+      await loop;
+      await runner.settle(timeoutMs);
+      log.info({ worker: runner.id }, "job worker stopped");
+    },
+  };
+}
+
+/**
+ * Runs a worker until no job of its kinds is runnable now or becomes runnable
+ * (a retry's backoff, an expired lease) before the timeout. Jobs scheduled after the
+ * deadline do not hold it up. Throws if jobs are still runnable at the deadline.
+ */
+export async function drainJobs(opts: WorkerOptions & { timeoutMs?: number } = {}): Promise<DrainStats> {
+  const runner = new Runner(opts);
+  const pollMs = Math.max(5, opts.pollMs ?? 25);
+  const deadline = new Date(Date.now() + (opts.timeoutMs ?? 30_000));
+  try {
+    for (;;) {
+      if (Date.now() > deadline.getTime()) throw new Error(`drainJobs: jobs still runnable after ${opts.timeoutMs ?? 30_000} ms`);
+      const claimed = await runner.fill();
+      if (claimed === 0 && runner.running.size === 0) {
+        const dueIn = await runner.nextDueIn(deadline);
+        if (dueIn === null) return runner.stats;
+        await runner.wait(Math.min(pollMs, dueIn));
+      } else {
+        await runner.wait(pollMs);
+      }
+    }
+  } finally {
+    await runner.settle(5_000);
+  }
+}

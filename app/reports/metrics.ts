@@ -1,0 +1,126 @@
+/**
+ * Report metrics from summed ledger components, exactly as Shopify's Analytics
+ * define them (design.md §5). Pure, exact decimals (big.js; never binary floats),
+ * shared by the dashboard, exports, saved snapshots and the AI narrative's input.
+ *
+ *   net sales   = gross sales + discounts + returns        (discounts, returns ≤ 0)
+ *   total sales = net sales + shipping + duties + fees + taxes   (tips, gift cards out)
+ *   AOV         = (gross − discounts) of orders at creation / orders
+ *   gross profit= net sales of lines with a recorded cost − COGS
+ *   margin      = gross profit / net sales with a recorded cost
+ *   coverage    = net sales with a recorded cost / net sales
+ */
+import Big from "big.js";
+
+export { classifySale } from "./classify-sale";
+
+export interface Components {
+  grossSales: string;
+  discounts: string;
+  returns: string;
+  shipping: string;
+  duties: string;
+  fees: string;
+  taxes: string;
+  tips: string;
+  cogs: string;
+  netSalesWithCost: string;
+  /** Net sales whose cost is today's cost applied to history (before the first sync). */
+  costedFromBackfill: string;
+  units: number;
+  orders: number;
+  /** Σ over orders placed of (gross − discounts) at creation: AOV's numerator. */
+  originalNetProduct: string;
+}
+
+export interface Metrics {
+  grossSales: string;
+  discounts: string;
+  returns: string;
+  netSales: string;
+  shipping: string;
+  duties: string;
+  fees: string;
+  taxes: string;
+  tips: string;
+  totalSales: string;
+  orders: number;
+  units: number;
+  averageOrderValue: string | null;
+  cogs: string;
+  grossProfit: string;
+  /** Percent with two decimals, e.g. "42.50"; null without costed sales. */
+  grossMarginPercent: string | null;
+  /** Percent of net sales with a recorded cost; null without net sales. */
+  costCoveragePercent: string | null;
+  /** Percent of costed net sales whose cost is a backfilled (current) cost. */
+  backfilledCostPercent: string | null;
+}
+
+const MONEY_DP = 2;
+const money = (value: Big) => {
+  const fixed = value.round(MONEY_DP, Big.roundHalfEven).toFixed(MONEY_DP);
+  return fixed === "-0.00" ? "0.00" : fixed;
+};
+const percent = (part: Big, whole: Big) => (whole.eq(0) ? null : money(part.div(whole).times(100)));
+
+export const emptyComponents = (): Components => ({
+  grossSales: "0", discounts: "0", returns: "0", shipping: "0", duties: "0", fees: "0", taxes: "0", tips: "0",
+  cogs: "0", netSalesWithCost: "0", costedFromBackfill: "0", units: 0, orders: 0, originalNetProduct: "0",
+});
+
+const MONEY_KEYS = [
+  "grossSales", "discounts", "returns", "shipping", "duties", "fees", "taxes", "tips", "cogs", "netSalesWithCost",
+  "costedFromBackfill", "originalNetProduct",
+] as const;
+
+/** Adds component rows (e.g. days) exactly. */
+export function sumComponents(rows: Iterable<Partial<Components>>): Components {
+  const totals = Object.fromEntries(MONEY_KEYS.map((k) => [k, new Big(0)])) as Record<(typeof MONEY_KEYS)[number], Big>;
+  let units = 0;
+  let orders = 0;
+  for (const row of rows) {
+    for (const key of MONEY_KEYS) totals[key] = totals[key].plus(row[key] ?? "0");
+    units += row.units ?? 0;
+    orders += row.orders ?? 0;
+  }
+  const out = emptyComponents();
+  for (const key of MONEY_KEYS) out[key] = totals[key].toFixed(4);
+  return { ...out, units, orders };
+}
+
+export function computeMetrics(c: Components): Metrics {
+  const gross = new Big(c.grossSales);
+  const net = gross.plus(c.discounts).plus(c.returns);
+  const total = net.plus(c.shipping).plus(c.duties).plus(c.fees).plus(c.taxes);
+  const netWithCost = new Big(c.netSalesWithCost);
+  const profit = netWithCost.minus(c.cogs);
+  return {
+    grossSales: money(gross),
+    discounts: money(new Big(c.discounts)),
+    returns: money(new Big(c.returns)),
+    netSales: money(net),
+    shipping: money(new Big(c.shipping)),
+    duties: money(new Big(c.duties)),
+    fees: money(new Big(c.fees)),
+    taxes: money(new Big(c.taxes)),
+    tips: money(new Big(c.tips)),
+    totalSales: money(total),
+    orders: c.orders,
+    units: c.units,
+    averageOrderValue: c.orders > 0 ? money(new Big(c.originalNetProduct).div(c.orders)) : null,
+    cogs: money(new Big(c.cogs)),
+    grossProfit: money(profit),
+    grossMarginPercent: percent(profit, netWithCost),
+    costCoveragePercent: percent(netWithCost, net),
+    backfilledCostPercent: percent(new Big(c.costedFromBackfill), netWithCost),
+  };
+}
+
+/** Change from the previous period in percent (two decimals); null when it had nothing. */
+export function percentChange(current: string | number | null, previous: string | number | null): string | null {
+  if (current === null || previous === null) return null;
+  const before = new Big(previous);
+  if (before.eq(0)) return null;
+  return money(new Big(current).minus(before).div(before.abs()).times(100));
+}

@@ -1,0 +1,148 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useState } from "react";
+
+import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
+import { authenticate } from "~/shopify.server";
+
+export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const filter = parseActivityFilter(new URL(request.url).searchParams);
+  return listActivity(session.shop, filter);
+};
+
+const EXPORT_PATH = "/app/activity/export";
+
+/**
+ * Downloads the CSV through fetch, not a link: inside the admin iframe only App
+ * Bridge's patched fetch carries the session token the export route requires.
+ */
+async function downloadActivityCsv(action: string | undefined): Promise<void> {
+  const query = action ? `?${new URLSearchParams({ action })}` : "";
+  const response = await fetch(`${EXPORT_PATH}${query}`);
+  if (!response.ok) throw new Error((await response.text()) || `The export failed (HTTP ${response.status}).`);
+  const filename = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "margin-notes-activity.csv";
+  const url = URL.createObjectURL(await response.blob());
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = filename;
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+  // Some browsers read the blob after click() returns; release it a little later.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export default function Activity() {
+  const page = useLoaderData<typeof loader>();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+
+  // Keep the admin's own params (host, shop, embedded): only the filter and cursor change.
+  const go = (changes: { action?: string; before?: number | null }) => {
+    const next = new URLSearchParams(searchParams);
+    if (changes.action !== undefined) {
+      if (changes.action) next.set("action", changes.action);
+      else next.delete("action");
+    }
+    if (changes.before) next.set("before", String(changes.before));
+    else next.delete("before");
+    setSearchParams(next);
+  };
+
+  const onExport = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await downloadActivityCsv(page.filter.action);
+      shopify.toast.show("Activity exported");
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : "The export failed.");
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const options = [{ label: "All actions", value: "" }, ...page.actions.map((a) => ({ label: a.label, value: a.value }))];
+  const empty = (
+    <EmptyState heading={page.filter.action ? "No events of this kind yet" : "No activity yet"} image="/images/empty-state.svg">
+      <p>Installs, exports, data requests and other security-relevant events appear here as they happen.</p>
+    </EmptyState>
+  );
+
+  return (
+    <Page
+      title="Activity"
+      subtitle={`Security-relevant events for this shop. Times are in ${page.timezone}.`}
+      primaryAction={{ content: "Export CSV", onAction: onExport, loading: exporting, disabled: page.rows.length === 0 }}
+    >
+      <TitleBar title="Activity" />
+      <BlockStack gap="400">
+        {exportError ? (
+          <Banner tone="critical" title="The export did not run" onDismiss={() => setExportError(null)}>
+            <p>{exportError}</p>
+          </Banner>
+        ) : null}
+        <Card padding="0">
+          <div style={{ padding: "var(--p-space-400)" }}>
+            <Select label="Action" labelInline options={options} value={page.filter.action ?? ""} onChange={(value) => go({ action: value, before: null })} />
+          </div>
+          <IndexTable
+            resourceName={{ singular: "event", plural: "events" }}
+            itemCount={page.rows.length}
+            selectable={false}
+            loading={navigation.state === "loading"}
+            emptyState={empty}
+            headings={[{ title: "Time" }, { title: "Action" }, { title: "Actor" }, { title: "Target" }, { title: "Details" }]}
+            pagination={{
+              hasPrevious: page.previous !== null,
+              onPrevious: () => go({ before: page.previous?.before ?? null }),
+              hasNext: page.nextBefore !== null,
+              onNext: () => go({ before: page.nextBefore }),
+            }}
+          >
+            {page.rows.map((row, index) => (
+              <IndexTable.Row id={String(row.seq)} key={row.seq} position={index}>
+                <IndexTable.Cell>
+                  <time dateTime={row.timeIso}>{row.time}</time>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" fontWeight="semibold">{row.actionLabel}</Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{row.actor}</IndexTable.Cell>
+                <IndexTable.Cell>{row.target ?? "—"}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" tone="subdued" breakWord>{row.details || "—"}</Text>
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+// A bad filter in the URL is the merchant's to fix: say so and offer the way back.
+// Everything else (Shopify's auth responses included) goes to Shopify's boundary.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 400) {
+    return (
+      <Page title="Activity">
+        <Banner tone="warning" title="This activity filter is not valid" action={{ content: "Show all activity", url: "/app/activity" }}>
+          <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
+        </Banner>
+      </Page>
+    );
+  }
+  return boundary.error(error);
+}

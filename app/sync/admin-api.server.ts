@@ -1,0 +1,103 @@
+/**
+ * Admin GraphQL for background work (sync jobs), with Shopify's rate limits
+ * honoured rather than hit:
+ *  - THROTTLED errors wait for the leaky bucket to refill enough for the query's
+ *    requested cost (extensions.cost.throttleStatus), then retry;
+ *  - 429 and 5xx (and dropped connections) back off exponentially with full
+ *    jitter, honouring Retry-After;
+ *  - attempts are bounded; after that the caller gets an AdminApiError that says
+ *    what happened, never a hang.
+ * The offline session comes from Shopify's library (which refreshes expiring
+ * tokens); we send the request ourselves to see status codes and cost extensions.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { apiVersion, unauthenticated } from "~/shopify.server";
+import { log } from "~/log.server";
+
+export class AdminApiError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+    this.name = "AdminApiError";
+  }
+}
+
+interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+interface GraphqlBody<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  extensions?: { cost?: { requestedQueryCost: number; throttleStatus: ThrottleStatus } };
+}
+
+export interface AdminApiOptions {
+  maxAttempts?: number;
+  /** First backoff step in ms (tests shorten it). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+const defaults: Required<AdminApiOptions> = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+const backoff = (attempt: number, o: Required<AdminApiOptions>) =>
+  Math.random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
+
+export async function adminGraphql<T>(
+  shop: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: AdminApiOptions = {},
+): Promise<T> {
+  const o = { ...defaults, ...options };
+  const { session } = await unauthenticated.admin(shop);
+  const url = `https://${shop}/admin/api/${apiVersion}/graphql.json`;
+  let lastProblem = "";
+
+  for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": session.accessToken ?? "" },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      lastProblem = `network: ${(error as Error).message}`;
+      await sleep(backoff(attempt, o));
+      continue;
+    }
+
+    if (response.status === 429 || response.status >= 500) {
+      lastProblem = `HTTP ${response.status}`;
+      const retryAfter = Number(response.headers.get("Retry-After"));
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(attempt, o));
+      continue;
+    }
+    if (!response.ok) {
+      throw new AdminApiError(`Admin API answered HTTP ${response.status} for ${shop}`, false);
+    }
+
+    const body = (await response.json()) as GraphqlBody<T>;
+    const cost = body.extensions?.cost;
+    if (body.errors?.some((e) => e.extensions?.code === "THROTTLED")) {
+      lastProblem = "THROTTLED";
+      const status = cost?.throttleStatus;
+      const needed = status ? Math.max(0, (cost?.requestedQueryCost ?? 0) - status.currentlyAvailable) : 0;
+      const wait = status && status.restoreRate > 0 ? (needed / status.restoreRate) * 1000 + 100 : backoff(attempt, o);
+      log.info({ shop, waitMs: Math.round(wait) }, "Admin API throttled; waiting for the bucket");
+      await sleep(Math.min(wait, o.maxDelayMs));
+      continue;
+    }
+    if (body.errors?.length) {
+      throw new AdminApiError(`Admin API rejected the query: ${body.errors.map((e) => e.message).join("; ")}`, false);
+    }
+    if (!body.data) throw new AdminApiError("Admin API answered without data", true);
+    return body.data;
+  }
+  throw new AdminApiError(`Admin API still failing after ${o.maxAttempts} attempts (${lastProblem})`, true);
+}

@@ -1,0 +1,198 @@
+/**
+ * The backfill: Shopify bulk operations for products (and costs), then orders.
+ *
+ *   startBulkSync ─▶ bulkOperationRunQuery(products) ─▶ bulk_operations/finish webhook
+ *        (or the poll job) ─▶ ingestBulkResult(products) ─▶ bulkOperationRunQuery(orders)
+ *        ─▶ … ─▶ ingestBulkResult(orders) ─▶ ledger + rollups
+ *
+ * Products go first so that orders find today's costs in cost_history. Each batch
+ * of lines commits together with the run's `lines_processed`, so an ingest killed
+ * half-way resumes where it stopped, and staged rows make a replay harmless.
+ */
+import { randomUUID } from "node:crypto";
+
+import { and, desc, eq, inArray } from "drizzle-orm";
+
+import { syncRuns } from "~/db/schema.server";
+import { withShop } from "~/db/tenant.server";
+import { enqueue } from "~/jobs/queue.server";
+import { log } from "~/log.server";
+import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
+import { policies, rateLimit } from "~/security/rate-limit.server";
+import { loadShop } from "~/shops.server";
+
+import { adminGraphql } from "./admin-api.server";
+import { CatalogBatch } from "./catalog.server";
+import { streamJsonl } from "./jsonl.server";
+import { finalizeRun } from "./ledger.server";
+import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
+import { StagedBatch } from "./stage.server";
+
+export type SyncKind = "orders" | "products";
+type SyncRun = typeof syncRuns.$inferSelect;
+
+const BATCH_LINES = 5000;
+const POLL_EVERY_MS = 30_000;
+const ACTIVE = ["requested", "running", "ingesting"] as const;
+
+interface BulkOperationStatus {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  objectCount: string | number | null;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export class BulkSyncError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BulkSyncError";
+  }
+}
+
+async function runBulkQuery(shop: string, kind: SyncKind): Promise<SyncRun> {
+  const data = await adminGraphql<{
+    bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: Array<{ message: string; code: string | null }> };
+  }>(shop, BULK_RUN_MUTATION, { query: kind === "orders" ? ORDERS_BULK_QUERY : PRODUCTS_BULK_QUERY });
+  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  if (!bulkOperation) throw new BulkSyncError(`Shopify refused the ${kind} bulk query: ${userErrors.map((e) => e.message).join("; ")}`);
+  const [run] = await withShop(shop, (tx) =>
+    tx.insert(syncRuns).values({ shopId: shop, runId: randomUUID(), kind, status: "running", bulkOperationId: bulkOperation.id }).returning(),
+  );
+  // The finish webhook normally arrives first; polling covers a lost delivery.
+  await enqueue("sync.bulk.poll", { shop, runId: run!.runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
+  return run!;
+}
+
+/** Starts a full backfill unless one is already under way. Returns the active run. */
+export async function startBulkSync(shop: string, actor: Actor = { type: "system" }): Promise<SyncRun> {
+  const [active] = await withShop(shop, (tx) =>
+    tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), inArray(syncRuns.status, [...ACTIVE]))).orderBy(desc(syncRuns.startedAt)).limit(1),
+  );
+  if (active) return active;
+  const run = await runBulkQuery(shop, "products");
+  await withShop(shop, (tx) => audit(tx, shop, { action: "sync.started", actor, target: run.runId }));
+  return run;
+}
+
+async function loadRun(shop: string, runId: string): Promise<SyncRun> {
+  const [run] = await withShop(shop, (tx) => tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId))));
+  if (!run) throw new BulkSyncError(`no sync run ${runId} for ${shop}`);
+  return run;
+}
+
+async function markRun(shop: string, runId: string, changes: Partial<SyncRun>): Promise<void> {
+  await withShop(shop, (tx) => tx.update(syncRuns).set(changes).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId))));
+}
+
+async function failRun(shop: string, run: SyncRun, error: string): Promise<void> {
+  await withShop(shop, async (tx) => {
+    await tx.update(syncRuns).set({ status: "failed", error, finishedAt: new Date() }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, run.runId)));
+    await audit(tx, shop, { action: "sync.failed", actor: { type: "system" }, target: run.runId, meta: { kind: run.kind, error: error.slice(0, 200) } });
+  });
+}
+
+const bulkStatus = async (shop: string, id: string) =>
+  (await adminGraphql<{ node: BulkOperationStatus | null }>(shop, BULK_STATUS_QUERY, { id })).node;
+
+/** bulk_operations/finish: hand a finished operation to the ingest job. */
+export async function onBulkOperationFinished(shop: string, operationId: string, status: string, errorCode: string | null): Promise<void> {
+  const [run] = await withShop(shop, (tx) =>
+    tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.bulkOperationId, operationId))),
+  );
+  if (!run) return void log.warn({ shop, operationId }, "bulk operation finished that no sync run started");
+  if (status.toUpperCase() === "COMPLETED") {
+    await enqueue("sync.bulk.ingest", { shop, runId: run.runId }, { shopId: shop, key: `ingest:${run.runId}` });
+  } else {
+    await failRun(shop, run, `bulk operation ${status.toLowerCase()}${errorCode ? ` (${errorCode})` : ""}`);
+  }
+}
+
+/** The polling fallback for a finish webhook that never came. */
+export async function pollBulkRun(shop: string, runId: string): Promise<void> {
+  const run = await loadRun(shop, runId);
+  if (run.status !== "running" || !run.bulkOperationId) return;
+  const op = await bulkStatus(shop, run.bulkOperationId);
+  if (!op) return failRun(shop, run, "bulk operation not found");
+  if (op.status === "COMPLETED" || op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
+    return onBulkOperationFinished(shop, op.id, op.status, op.errorCode);
+  }
+  await enqueue("sync.bulk.poll", { shop, runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
+}
+
+/** Streams a finished run's file into the ledger. Safe to call again after a crash. */
+export async function ingestBulkResult(shop: string, runId: string): Promise<{ lines: number }> {
+  const run = await loadRun(shop, runId);
+  if (run.status === "completed") return { lines: run.linesProcessed };
+  const shopRow = await loadShop(shop);
+  if (!shopRow) throw new BulkSyncError(`shop ${shop} is not installed`);
+  const op = await bulkStatus(shop, run.bulkOperationId!);
+  if (!op || op.status !== "COMPLETED") throw new BulkSyncError(`bulk operation for run ${runId} is ${op?.status ?? "missing"}`);
+  const expected = op.objectCount === null ? undefined : Number(op.objectCount);
+  await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null });
+
+  const lines = op.url
+    ? await streamJsonl(op.url, {
+        skip: run.linesProcessed,
+        batchSize: BATCH_LINES,
+        expectedLines: expected,
+        onBatch: (batchLines, done) =>
+          withShop(shop, async (tx) => {
+            if (run.kind === "orders") {
+              const batch = new StagedBatch();
+              for (const line of batchLines) batch.addBulkLine(line);
+              await batch.write(tx, shop, runId);
+            } else {
+              const batch = new CatalogBatch();
+              for (const line of batchLines) batch.addBulkLine(line);
+              await batch.write(tx, shop, run.startedAt);
+            }
+            await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
+          }),
+      })
+    : 0;
+
+  await withShop(shop, async (tx) => {
+    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, { rebuildAll: true }) : null;
+    await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
+      .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
+    await audit(tx, shop, { action: "sync.completed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, lines, orders: result?.orders ?? 0 } });
+  });
+  if (run.kind === "products") await runBulkQuery(shop, "orders");
+  return { lines };
+}
+
+export interface SyncStatus {
+  state: "never" | "running" | "completed" | "failed";
+  kind: SyncKind | null;
+  processed: number;
+  total: number | null;
+  lastCompletedAt: Date | null;
+  error: string | null;
+}
+
+/** What the dashboard shows: the latest run, and when a full sync last completed. */
+export async function syncStatus(shop: string): Promise<SyncStatus> {
+  const runs = await withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(desc(syncRuns.startedAt)).limit(10));
+  const latest = runs[0];
+  const lastOrders = runs.find((r) => r.kind === "orders" && r.status === "completed");
+  if (!latest) return { state: "never", kind: null, processed: 0, total: null, lastCompletedAt: null, error: null };
+  const state = (ACTIVE as readonly string[]).includes(latest.status) ? "running" : latest.status === "failed" ? "failed" : "completed";
+  return {
+    state,
+    kind: latest.kind,
+    processed: latest.linesProcessed,
+    total: latest.objectCount,
+    lastCompletedAt: lastOrders?.finishedAt ?? null,
+    error: latest.error,
+  };
+}
+
+/** The merchant's "Retry sync": rate-limited per shop, audited with who asked. */
+export async function retrySync(shop: string, actor: Actor, origin: RequestOrigin): Promise<SyncRun> {
+  await rateLimit(`shop:${shop}:resync`, policies.resync);
+  const run = await startBulkSync(shop, actor);
+  await withShop(shop, (tx) => audit(tx, shop, { action: "sync.retried", actor, target: run.runId, origin }));
+  return run;
+}

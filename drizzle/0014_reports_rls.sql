@@ -1,0 +1,1 @@
+SELECT app_secure_tenant_table('reports', 'SELECT, INSERT, UPDATE, DELETE');
