@@ -29,6 +29,10 @@ const TokenKeysSchema = z
   )
   .refine((keys) => Object.keys(keys).length > 0, { message: "needs at least one key" });
 
+/** An optional setting where an empty value (`KEY=` in a .env file) means unset. */
+const optionalText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
 export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -52,14 +56,32 @@ export const EnvSchema = z
     // Origin of the local Shopify simulator's admin page (demo and e2e tests only):
     // added to frame-ancestors so it may frame the app. Refused in production.
     SIMULATED_ADMIN_ORIGIN: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ }).optional(),
+    // How long a bulk operation may run before the poll fallback asks Shopify for it
+    // (the bulk_operations/finish webhook normally arrives first).
+    BULK_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
     // How many reverse proxies in front of us append to X-Forwarded-For.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     // The in-process job worker (app/jobs). "off" in tests, or where workers run elsewhere.
     JOBS_WORKER: z.enum(["on", "off"]).default("on"),
+    // Claude writes report narratives when a key is set; without one (and in the demo)
+    // Margin Notes writes them itself, offline. Only aggregates are ever sent.
+    ANTHROPIC_API_KEY: optionalText(z.string().min(20, "looks too short to be an Anthropic API key")),
+    // A current Sonnet-class model id (the SDK's `Model` type lists the valid ones).
+    ANTHROPIC_MODEL: z.string().trim().regex(/^claude-[a-z0-9.-]+$/, "must be a Claude model id like claude-sonnet-5-5").default("claude-sonnet-5-5"),
+    // Per request to Anthropic (the SDK retries 429/529/5xx twice on top, with backoff).
+    ANTHROPIC_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
+    // Weekly report emails go out only when SMTP is configured; otherwise the report
+    // just appears in the app's list. smtp://user:pass@host:587 or smtps://…:465.
+    SMTP_URL: optionalText(z.url({ protocol: /^smtps?$/ })),
+    SMTP_FROM: optionalText(z.email("must be an email address like reports@example.com")),
   })
   .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
     path: ["TOKEN_PRIMARY_KID"],
     message: "must name a key present in TOKEN_KEYS",
+  })
+  .refine((e) => !(e.SMTP_URL && !e.SMTP_FROM), {
+    path: ["SMTP_FROM"],
+    message: "is required when SMTP_URL is set (the weekly report's sender address)",
   })
   .refine((e) => !(e.NODE_ENV === "production" && e.SIMULATED_ADMIN_ORIGIN), {
     path: ["SIMULATED_ADMIN_ORIGIN"],

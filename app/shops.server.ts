@@ -60,11 +60,12 @@ export async function loadShop(shop: string): Promise<Shop | undefined> {
 }
 
 interface AdminClient {
-  graphql(query: string): Promise<Response>;
+  graphql(query: string, options?: { tries?: number }): Promise<Response>;
 }
 
 async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
-  const response = await admin.graphql(SHOP_PROFILE_QUERY);
+  // tries: the library retries 429s and 5xx itself, so a busy moment at install passes.
+  const response = await admin.graphql(SHOP_PROFILE_QUERY, { tries: 3 });
   const body = (await response.json()) as { data?: { shop: ShopProfile }; errors?: unknown };
   if (!body.data?.shop) throw new Error(`shop profile query failed: ${JSON.stringify(body.errors ?? null).slice(0, 300)}`);
   return body.data.shop;

@@ -27,8 +27,10 @@ export async function appHandler(): Promise<(request: Request) => Promise<Respon
   return handler;
 }
 
-export function startSimulator(): ShopifySimulator {
-  const simulator = createShopifySimulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+export function startSimulator(options: { autoCompleteBulk?: boolean } = {}): ShopifySimulator {
+  const simulator = createShopifySimulator({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, appUrl: TEST_APP_URL, ...options });
+  // Webhooks from the simulator reach the app in-process, through the same handler.
+  simulator.deliver = (request) => appHandler().then((handle) => handle(request));
   mswServer.use(...simulator.handlers);
   return simulator;
 }
@@ -58,7 +60,7 @@ export function bearerRequest(shop: string, pathname: string, init: RequestInit 
 
 /** Installs the app for a shop: the first embedded load exchanges the token and runs afterAuth. */
 export async function install(simulator: ShopifySimulator, shop: string) {
-  addStore(simulator, shop);
+  if (!simulator.stores.has(shop)) addStore(simulator, shop);
   const response = await (await appHandler())(embeddedRequest(shop));
   if (response.status !== 200) throw new Error(`install failed: ${response.status} ${await response.text()}`);
   return response;

@@ -365,11 +365,70 @@ export const reports = pgTable(
   (t) => [primaryKey({ columns: [t.shopId, t.reportId] }), index("reports_created_idx").on(t.shopId, t.createdAt)],
 ).enableRLS();
 
+/**
+ * AI (or local) narratives of saved reports (app/reports/narrate.server.ts). Several per
+ * report; the newest is shown. Append-only for the app: a row is written whole, in
+ * one transaction, after the model answered. `input_json` is the exact text sent to
+ * the model (aggregates only, see app/reports/narrative.ts), `narrative` the validated
+ * structured answer. Counted per shop-local day for the daily limit.
+ */
+export const reportNarratives = pgTable(
+  "report_narratives",
+  {
+    shopId: text("shop_id").notNull(),
+    narrativeId: text("narrative_id").notNull(),
+    reportId: text("report_id").notNull(),
+    source: text("source").$type<"anthropic" | "local">().notNull(),
+    /** The model id for "anthropic"; null for a narrative written by our own code. */
+    model: text("model"),
+    promptVersion: text("prompt_version").notNull(),
+    narrative: jsonb("narrative").notNull(),
+    inputJson: text("input_json").notNull(),
+    inputHash: text("input_hash").notNull(),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    latencyMs: integer("latency_ms").notNull(),
+    /** Why a local narrative stands in for the model's (e.g. "invalid_output"); null otherwise. */
+    fallbackReason: text("fallback_reason"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.narrativeId] }),
+    index("report_narratives_report_idx").on(t.shopId, t.reportId, t.createdAt),
+    index("report_narratives_created_idx").on(t.shopId, t.createdAt),
+    check("report_narratives_source_check", sql`${t.source} in ('anthropic', 'local')`),
+  ],
+).enableRLS();
+
+/** Per-shop preferences (app/settings.server.ts); a shop without a row has the defaults. */
+export const shopSettings = pgTable(
+  "shop_settings",
+  {
+    shopId: text("shop_id").primaryKey(),
+    narrativeDailyLimit: integer("narrative_daily_limit").notNull().default(20),
+    weeklyReportEnabled: boolean("weekly_report_enabled").notNull().default(false),
+    /** 0 = Sunday … 6 = Saturday, in the shop's time zone. */
+    weeklyReportWeekday: integer("weekly_report_weekday").notNull().default(1),
+    /** Local hour 0-23 in the shop's time zone. */
+    weeklyReportHour: integer("weekly_report_hour").notNull().default(8),
+    /** Where the weekly report is emailed, when SMTP is configured. Optional. */
+    reportEmail: text("report_email"),
+    updatedBy: text("updated_by"),
+    ...timestamps,
+  },
+  (t) => [
+    check("shop_settings_limit_check", sql`${t.narrativeDailyLimit} between 1 and 100`),
+    check("shop_settings_weekday_check", sql`${t.weeklyReportWeekday} between 0 and 6`),
+    check("shop_settings_hour_check", sql`${t.weeklyReportHour} between 0 and 23`),
+  ],
+).enableRLS();
+
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
   products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, syncRuns,
-  stagedOrders, stagedAgreements, stagedSales, reports,
+  stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, shopSettings,
 } as const;
 
 export const nowSql = sql`now()`;

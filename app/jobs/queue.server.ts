@@ -128,6 +128,8 @@ export interface WorkerOptions {
   backoff?: BackoffOptions;
   /** Only claim these kinds (split deployments, tests). Default: every kind. */
   kinds?: readonly string[];
+  /** Only claim jobs of these shops (tests sharing one database). Default: every shop. */
+  shops?: readonly string[];
 }
 
 export interface WorkerHandle {
@@ -185,7 +187,9 @@ class Runner {
   constructor(private readonly opts: WorkerOptions) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
     this.leaseMs = Math.max(100, opts.leaseMs ?? 5 * 60_000);
-    this.kindFilter = opts.kinds ? (opts.kinds.length ? inArray(jobs.kind, [...opts.kinds]) : sql`false`) : sql`true`;
+    const kindFilter = opts.kinds ? (opts.kinds.length ? inArray(jobs.kind, [...opts.kinds]) : sql`false`) : sql`true`;
+    const shopFilter = opts.shops ? (opts.shops.length ? inArray(jobs.shopId, [...opts.shops]) : sql`false`) : sql`true`;
+    this.kindFilter = sql`(${kindFilter} and ${shopFilter})`;
   }
 
   /** Resolves after ms, or earlier when a job finishes, a local enqueue happens or the worker stops. */

@@ -90,9 +90,10 @@ describe("computeMetrics", () => {
     expect([m.averageOrderValue, m.costCoveragePercent, m.grossMarginPercent, m.netSales]).toEqual([null, null, null, "0.00"]);
   });
 
-  it("rounds half to even at the cent", () => {
-    expect(computeMetrics(day({ grossSales: "0.125" })).grossSales).toBe("0.12");
-    expect(computeMetrics(day({ grossSales: "0.135" })).grossSales).toBe("0.14");
+  it("rounds half away from zero at the cent", () => {
+    expect(computeMetrics(day({ grossSales: "0.125" })).grossSales).toBe("0.13");
+    expect(computeMetrics(day({ returns: "-0.125" })).returns).toBe("-0.13");
+    expect(computeMetrics(day({ grossSales: "0.1249" })).grossSales).toBe("0.12");
   });
 
   it("shows the share of costs that are today's cost applied to older sales", () => {

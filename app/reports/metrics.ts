@@ -59,7 +59,8 @@ export interface Metrics {
 
 const MONEY_DP = 2;
 const money = (value: Big) => {
-  const fixed = value.round(MONEY_DP, Big.roundHalfEven).toFixed(MONEY_DP);
+  // Half away from zero at the cent, as shop currencies are displayed.
+  const fixed = value.round(MONEY_DP, Big.roundHalfUp).toFixed(MONEY_DP);
   return fixed === "-0.00" ? "0.00" : fixed;
 };
 const percent = (part: Big, whole: Big) => (whole.eq(0) ? null : money(part.div(whole).times(100)));

@@ -27,9 +27,12 @@ export const daysIn = (p: Period) => Math.round((toUtc(p.to) - toUtc(p.from)) / 
 export const addDays = (day: string, n: number) => fromUtc(toUtc(day) + n * dayMs);
 
 const Day = z
-  .string()
-  .regex(ISO_DAY, "must be a date like 2026-01-31")
-  .refine((d) => fromUtc(toUtc(d)) === d, "is not a real calendar date");
+  .string({ error: "must be a date like 2026-01-31" })
+  // abort: zod would otherwise run the refine on text that is no date at all.
+  .regex(ISO_DAY, { message: "must be a date like 2026-01-31", abort: true })
+  // "2026-13-01" passes the regex but is NaN, and toISOString throws on NaN:
+  // it must be a 400, never a RangeError (500).
+  .refine((d) => Number.isFinite(toUtc(d)) && fromUtc(toUtc(d)) === d, "is not a real calendar date");
 
 export const RangeSchema = z
   .object({

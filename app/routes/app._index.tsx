@@ -1,26 +1,193 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useRef, useState } from "react";
 
+import { DateRangeControl, type CompareChoice, type RangeChoice } from "~/components/date-range-control";
+import { KpiCards } from "~/components/kpi-cards";
+import { ReportSkeleton } from "~/components/report-skeleton";
+import { SalesChart } from "~/components/sales-chart";
+import { SyncStatusCard } from "~/components/sync-status-card";
+import { TopProductsTable } from "~/components/top-products-table";
+import { env } from "~/env.server";
+import { downloadFile } from "~/lib/download";
+import { buildReport } from "~/reports/build.server";
+import { loadDashboard } from "~/reports/dashboard.server";
+import {
+  dashboardActionFromForm, dateControlOptions, rangeFromParams, rangeOrMessage, selectionOf, sortFromParams,
+} from "~/reports/params.server";
+import type { ProductSort } from "~/reports/product-sort";
+import { requestOrigin } from "~/security/audit.server";
 import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
+import { retrySync, syncStatus } from "~/sync/bulk.server";
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
+// ?preset= or ?from=&to=, plus ?compare= and the table's ?sort=&dir=. Bad values
+// are a 400 with a message (rendered by the ErrorBoundary below), never a 500.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const shop = await requireShop(session.shop, session.scope, admin);
-  return { shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone } };
+  const params = new URL(request.url).searchParams;
+  const range = rangeFromParams(params, shop.ianaTimezone);
+  const sort = sortFromParams(params);
+  const sync = await syncStatus(session.shop);
+  const { hasData, report } = await loadDashboard(session.shop, range, shop.currencyCode, sort);
+  return {
+    shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone },
+    sync: { ...sync, lastCompletedAt: sync.lastCompletedAt?.toISOString() ?? null },
+    ...dateControlOptions(shop.ianaTimezone),
+    selection: selectionOf(params, range),
+    sort,
+    hasData,
+    report,
+  };
 };
 
+/** Every answer of the action, errors included (those go out with a 4xx status). */
+interface ActionResult {
+  retryError?: string;
+  saveError?: string;
+  savedReportId?: string;
+}
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, sessionToken, admin } = await authenticate.admin(request);
+  const input = dashboardActionFromForm(await request.formData());
+  if (!input) return Response.json({ retryError: "Unknown action." } satisfies ActionResult, { status: 400 });
+  const actor = { type: "staff", id: String(sessionToken?.sub ?? "unknown") } as const;
+  if (input.intent === "save-report") {
+    const shop = await requireShop(session.shop, session.scope, admin);
+    const parsed = rangeOrMessage(input, shop.ianaTimezone);
+    if ("message" in parsed) return Response.json({ saveError: parsed.message } satisfies ActionResult, { status: 400 });
+    const { reportId } = await buildReport(session.shop, parsed.range, shop.currencyCode, actor);
+    return { savedReportId: reportId } satisfies ActionResult;
+  }
+  try {
+    await retrySync(session.shop, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
+    return {} satisfies ActionResult;
+  } catch (error) {
+    if (error instanceof Response && error.status === 429) {
+      return Response.json({ retryError: "Sync was retried recently. Try again in a little while." } satisfies ActionResult, { status: 429 });
+    }
+    throw error;
+  }
+};
+
+/** Params that change the period: a change to any of them reloads every figure. */
+const RANGE_PARAMS = ["preset", "from", "to", "compare"];
+
 export default function Dashboard() {
-  const { shop } = useLoaderData<typeof loader>();
+  const { shop, sync, today, presets, selection, sort, hasData, report } = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActionResult>();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const location = useLocation();
+  const navigation = useNavigation();
+  const navigate = useNavigate();
+  const shopify = useAppBridge();
+  const saver = useFetcher<ActionResult>();
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const openedReport = useRef<string | null>(null);
+
+  // Keep the admin's own params (host, shop, embedded): only ours change.
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(searchParams);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
+    // The table and the controls are below the fold: a new sort must not jump to the top.
+    setSearchParams(next, { preventScrollReset: true });
+  };
+  const onRangeChange = (choice: RangeChoice) =>
+    update("preset" in choice ? { preset: choice.preset, from: null, to: null } : { preset: null, from: choice.from, to: choice.to });
+  const onCompareChange = (compare: CompareChoice) => update({ compare: compare === "previous_period" ? null : compare });
+  const onSort = (next: ProductSort) => update({ sort: next.column, dir: next.direction });
+
+  // A new period shows skeletons; a new sort only marks the table as loading.
+  const pending = navigation.state === "loading" && navigation.location.pathname === location.pathname ? new URLSearchParams(navigation.location.search) : null;
+  const periodLoading = pending !== null && RANGE_PARAMS.some((key) => (pending.get(key) ?? "") !== (searchParams.get(key) ?? ""));
+
+  const period = { from: selection.from, to: selection.to, compare: selection.compare };
+  const onSave = () => saver.submit({ intent: "save-report", ...period }, { method: "post" });
+  const savedReportId = saver.data?.savedReportId;
+  const saveError = saver.data?.saveError;
+  useEffect(() => {
+    if (saver.state !== "idle" || !savedReportId || openedReport.current === savedReportId) return;
+    openedReport.current = savedReportId;
+    shopify.toast.show("Report saved");
+    navigate(`/app/reports/${savedReportId}`);
+  }, [saver.state, savedReportId, navigate, shopify]);
+
+  const onExport = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await downloadFile(`/app/reports/export?${new URLSearchParams(period)}`, "margin-notes-report.csv");
+      shopify.toast.show("Report exported");
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : "The export failed.");
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const showReports = hasData || sync.state === "completed";
+  const hasSales = report.current.orders > 0 || report.series.some((p) => p.netSales !== "0.00" || p.totalSales !== "0.00");
+
   return (
-    <Page title="Dashboard">
+    <Page
+      title="Dashboard"
+      primaryAction={showReports ? { content: "Save report", onAction: onSave, loading: saver.state !== "idle", disabled: periodLoading } : undefined}
+      secondaryActions={showReports ? [{ content: "Export CSV", onAction: onExport, loading: exporting, disabled: periodLoading }] : undefined}
+    >
       <TitleBar title="Margin Notes" />
       <Layout>
-        <Layout.Section>
+        {showReports ? (
+          <Layout.Section>
+            <BlockStack gap="400">
+              {saveError ? <Banner tone="critical" title="The report was not saved"><p>{saveError}</p></Banner> : null}
+              {exportError ? (
+                <Banner tone="critical" title="The export did not run" onDismiss={() => setExportError(null)}>
+                  <p>{exportError}</p>
+                </Banner>
+              ) : null}
+              <DateRangeControl
+                key={`${selection.preset}:${selection.from}:${selection.to}`}
+                value={selection}
+                today={today}
+                presets={presets}
+                comparePeriod={report.range.compare}
+                onRangeChange={onRangeChange}
+                onCompareChange={onCompareChange}
+              />
+              {periodLoading ? (
+                <ReportSkeleton />
+              ) : hasSales ? (
+                <>
+                  <KpiCards current={report.current} previous={report.previous} changes={report.changes} currency={shop.currency} />
+                  <SalesChart series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} />
+                  <TopProductsTable products={report.topProducts} currency={shop.currency} sort={sort} onSort={onSort} loading={pending !== null} />
+                </>
+              ) : (
+                <Card>
+                  <EmptyState
+                    heading="No sales in this period"
+                    image="/images/empty-state.svg"
+                    action={selection.preset !== "last365" ? { content: "Show the last 365 days", onAction: () => onRangeChange({ preset: "last365" }) } : undefined}
+                  >
+                    <p>Orders, returns and profit for the selected dates appear here as soon as there are any.</p>
+                  </EmptyState>
+                </Card>
+              )}
+            </BlockStack>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section variant="oneHalf">
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">{shop.name}</Text>
@@ -32,20 +199,39 @@ export default function Dashboard() {
             </BlockStack>
           </Card>
         </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <EmptyState
-              heading="Your first reports are on their way"
-              image="/images/empty-state.svg"
-            >
-              <p>
-                Margin Notes is reading your orders, products and costs. Revenue, profit and margin
-                reports appear here as soon as the first sync finishes.
-              </p>
-            </EmptyState>
-          </Card>
+        <Layout.Section variant="oneHalf">
+          <SyncStatusCard status={sync} timeZone={shop.timezone} retryError={actionData?.retryError} />
         </Layout.Section>
+        {!showReports ? (
+          <Layout.Section>
+            <Card>
+              <EmptyState heading="Your first reports are on their way" image="/images/empty-state.svg">
+                <p>
+                  Margin Notes is reading your orders, products and costs. Revenue, profit and margin
+                  reports appear here as soon as the first sync finishes.
+                </p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );
+}
+
+// A bad date range in the URL is the merchant's to fix: say what is wrong and
+// offer the way back. Everything else (Shopify's auth responses included) goes to
+// Shopify's boundary.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 400) {
+    return (
+      <Page title="Dashboard">
+        <Banner tone="warning" title="These report settings are not valid" action={{ content: "Show the last 30 days", url: "/app" }}>
+          <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
+        </Banner>
+      </Page>
+    );
+  }
+  return boundary.error(error);
 }

@@ -22,7 +22,9 @@ export default function AppLayout() {
     <EmbeddedAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">Dashboard</Link>
+        <Link to="/app/reports">Reports</Link>
         <Link to="/app/activity">Activity</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </EmbeddedAppProvider>

@@ -46,6 +46,8 @@ export const policies = {
   auditExport: { limit: 10, windowSeconds: 3600 },
   /** "Retry sync": each one starts Shopify bulk operations. */
   resync: { limit: 3, windowSeconds: 3600 },
+  /** "Generate"/"Regenerate narrative": each one may be a paid model call (the daily cap is separate). */
+  narrate: { limit: 5, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const MAX_WINDOW_SECONDS = 86_400;

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray } from "drizzle-orm";
 
 import { syncRuns } from "~/db/schema.server";
+import { env } from "~/env.server";
 import { withShop } from "~/db/tenant.server";
 import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
@@ -32,7 +33,7 @@ export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
 
 const BATCH_LINES = 5000;
-const POLL_EVERY_MS = 30_000;
+const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
 const ACTIVE = ["requested", "running", "ingesting"] as const;
 
 interface BulkOperationStatus {
@@ -121,8 +122,15 @@ export async function pollBulkRun(shop: string, runId: string): Promise<void> {
   await enqueue("sync.bulk.poll", { shop, runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
 }
 
+export interface IngestOptions {
+  /** Lines per committed batch. */
+  batchLines?: number;
+  /** Aborted when the worker stops: the ingest stops after the batch in hand and resumes later. */
+  signal?: AbortSignal;
+}
+
 /** Streams a finished run's file into the ledger. Safe to call again after a crash. */
-export async function ingestBulkResult(shop: string, runId: string): Promise<{ lines: number }> {
+export async function ingestBulkResult(shop: string, runId: string, options: IngestOptions = {}): Promise<{ lines: number }> {
   const run = await loadRun(shop, runId);
   if (run.status === "completed") return { lines: run.linesProcessed };
   const shopRow = await loadShop(shop);
@@ -135,10 +143,11 @@ export async function ingestBulkResult(shop: string, runId: string): Promise<{ l
   const lines = op.url
     ? await streamJsonl(op.url, {
         skip: run.linesProcessed,
-        batchSize: BATCH_LINES,
+        batchSize: options.batchLines ?? BATCH_LINES,
         expectedLines: expected,
-        onBatch: (batchLines, done) =>
-          withShop(shop, async (tx) => {
+        onBatch: (batchLines, done) => {
+          options.signal?.throwIfAborted();
+          return withShop(shop, async (tx) => {
             if (run.kind === "orders") {
               const batch = new StagedBatch();
               for (const line of batchLines) batch.addBulkLine(line);
@@ -149,7 +158,8 @@ export async function ingestBulkResult(shop: string, runId: string): Promise<{ l
               await batch.write(tx, shop, run.startedAt);
             }
             await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
-          }),
+          });
+        },
       })
     : 0;
 

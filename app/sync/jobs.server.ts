@@ -26,7 +26,7 @@ declare module "~/jobs/handlers.server" {
 
 registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await startBulkSync(payload.shop)));
 registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId));
-registerJob("sync.bulk.ingest", RunPayload, async ({ payload }) => void (await ingestBulkResult(payload.shop, payload.runId)));
+registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void (await ingestBulkResult(payload.shop, payload.runId, { signal })));
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
 
 /** One job per change notice; a redelivery of the same notice is the same job. */

@@ -76,7 +76,8 @@ export async function streamJsonl(url: string, options: StreamOptions): Promise<
       if (options.expectedLines !== undefined && seen < options.expectedLines) throw new TruncatedFileError(seen, options.expectedLines);
       return seen;
     } catch (error) {
-      if (attempt >= maxAttempts) throw error;
+      // A stop request is not a broken download: give up at once, resume later.
+      if ((error as Error).name === "AbortError" || attempt >= maxAttempts) throw error;
       log.warn({ attempt, committed, err: (error as Error).message }, "bulk download interrupted; resuming");
       await sleep((options.retryDelayMs ?? 1000) * attempt);
     }

@@ -19,6 +19,7 @@ import { setupServer } from "msw/node";
 
 import { startAdminServer } from "./shopify/admin-server";
 import { createShopifySimulator } from "./shopify/simulator";
+import { seedStore } from "./shopify/seed";
 import { createSimStore } from "./shopify/store";
 
 export const DEMO_SHOP = "demo-store.myshopify.com";
@@ -42,8 +43,12 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   await new Promise((resolve) => httpServer.once("listening", resolve));
   const appUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
 
-  const simulator = createShopifySimulator({ apiKey: DEMO_API_KEY, apiSecret });
-  simulator.addStore(createSimStore({ domain: DEMO_SHOP, name: "Demo Store", currencyCode: "USD", ianaTimezone: "America/New_York" }));
+  const simulator = createShopifySimulator({ apiKey: DEMO_API_KEY, apiSecret, appUrl, autoCompleteBulk: true });
+  const store = simulator.addStore(createSimStore({ domain: DEMO_SHOP, name: "Demo Store", currencyCode: "USD", ianaTimezone: "America/New_York" }));
+  // 90 days of a small store's trading, ending now: the first sync backfills it.
+  seedStore(store, { seed: 1, orders: Number(process.env.DEMO_ORDERS ?? 5000), days: 90, end: new Date() });
+  // Webhooks (bulk_operations/finish, orders/*) go to the app over HTTP, as from Shopify.
+  simulator.deliver = (request) => fetch(request);
   const admin = await startAdminServer({ simulator, appUrl, port: options.adminPort ?? 3001 });
 
   Object.assign(process.env, {

@@ -15,5 +15,7 @@ export const testEnv: Record<string, string> = {
   }),
   TOKEN_PRIMARY_KID: "test-1",
   LOG_LEVEL: "warn",
+  // The poll fallback must not hold up tests that drain the queue: webhooks arrive.
+  BULK_POLL_SECONDS: "900",
   JOBS_WORKER: "off",
 };

@@ -134,6 +134,14 @@ describe("calculated query cost", () => {
     ).toBe(1 + 2);
   });
 
+  it("refuses a page over 250 records before running anything", async () => {
+    const { store } = storeWithClock();
+    const body = json((await executeAdminGraphql(store, { query: `query Many { orders(first: 251) { nodes { id } } }` })).json);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.message).toMatch(/maximum page size is 250/);
+    expect(store.bucket.currentlyAvailable).toBe(2000);
+  });
+
   it("refuses a query over the single-query limit", async () => {
     const { store } = storeWithClock();
     const query = `query Big { orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }`;
@@ -147,7 +155,9 @@ describe("leaky bucket", () => {
   it("throttles when the bucket is drained and recovers as it refills (injected clock)", async () => {
     const { store, advance } = storeWithClock();
     // Spend the bucket: each 901-point request is throttled only once too little is left.
-    const heavy = `query Heavy { shop { metafields(first: 898) { nodes { id } } } }`;
+    // 1 + 3 x (2 + 250) + (2 + 142): pages stay within Shopify's 250-record maximum.
+    const page = (alias: string, first: number) => `${alias}: metafields(first: ${first}) { nodes { id } }`;
+    const heavy = `query Heavy { shop { ${page("a", 250)} ${page("b", 250)} ${page("c", 250)} ${page("d", 142)} } }`;
     expect(calculateQueryCost(parse(heavy)).requestedQueryCost).toBe(901);
     store.bucket.currentlyAvailable = 900; // as after two such requests in a burst
 

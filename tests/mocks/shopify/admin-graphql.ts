@@ -73,6 +73,7 @@ import {
 
 import { loadAdminSchema } from "./admin-schema";
 import type { SimStore, ThrottleBucket } from "./store";
+import { MAX_PAGE_SIZE, mutationRoot, queryRoot } from "./views";
 
 export interface AdminGraphqlRequest {
   query: string;
@@ -217,15 +218,16 @@ export interface SimContext {
 /**
  * QueryRoot fields the simulator serves, as plain data or functions of the
  * field's arguments (graphql-js's default resolver calls a function property with
- * `(args, context, info)`). Orders, products, bulk operations... are added here.
+ * `(args, context, info)`): shop, orders, order, products, productVariants,
+ * inventoryItems, node(s), bulkOperation(s). See views.ts.
  */
 export function buildQueryRoot(store: SimStore): Record<string, unknown> {
-  return { shop: store.shop };
+  return queryRoot(store);
 }
 
-/** Mutation fields the simulator serves (bulkOperationRunQuery and friends go here). */
-export function buildMutationRoot(_store: SimStore): Record<string, unknown> {
-  return {};
+/** Mutation fields the simulator serves: bulkOperationRunQuery, bulkOperationCancel (bulk.ts). */
+export function buildMutationRoot(store: SimStore): Record<string, unknown> {
+  return mutationRoot(store);
 }
 
 /**
@@ -477,6 +479,10 @@ function connectionCost(
   const pageSize = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : undefined;
   if (data === REQUESTED && pageSize === undefined) {
     walk.errors.push(new GraphQLError("you must provide one of first or last", { nodes: node }));
+  }
+  if (data === REQUESTED && pageSize !== undefined && pageSize > MAX_PAGE_SIZE) {
+    // Shopify caps pages at 250 records. (Wording of this message not verified against Shopify.)
+    walk.errors.push(new GraphQLError(`The maximum page size is ${MAX_PAGE_SIZE}; '${node.name.value}' requested ${pageSize}.`, { nodes: node }));
   }
   if (data === null) return 0;
 

@@ -1,0 +1,76 @@
+/**
+ * The trend chart's points. A day per point reads well up to about three months;
+ * beyond that the lines turn to noise and the SVG grows (a 5-year range is 1,827
+ * days), so longer periods are summed into weeks, then months. Pure and exact:
+ * sums use big.js on the decimal strings; only the chart's own coordinates are
+ * numbers.
+ */
+import Big from "big.js";
+
+import { formatDay, formatMonth, formatPeriod, formatShortDay } from "./format";
+
+export interface DayPoint {
+  day: string;
+  netSales: string;
+  totalSales: string;
+  grossProfit: string;
+  orders: number;
+}
+
+export type Grain = "day" | "week" | "month";
+
+export interface ChartPoint {
+  /** First day of the bucket inside the period. */
+  start: string;
+  end: string;
+  /** Short axis label ("Jan 5", "Jan 2026"). */
+  label: string;
+  /** Full label for tooltips and the data table ("Jan 5 – 11, 2026"). */
+  longLabel: string;
+  netSales: string;
+  grossProfit: string;
+  orders: number;
+}
+
+export const DAILY_MAX_DAYS = 92;
+export const WEEKLY_MAX_DAYS = 371;
+
+export function grainFor(days: number): Grain {
+  if (days <= DAILY_MAX_DAYS) return "day";
+  if (days <= WEEKLY_MAX_DAYS) return "week";
+  return "month";
+}
+
+/** The key of the bucket a day belongs to: itself, its ISO week's Monday, or its month. */
+function bucketKey(day: string, grain: Grain): string {
+  if (grain === "day") return day;
+  if (grain === "month") return day.slice(0, 7);
+  const date = new Date(`${day}T00:00:00Z`);
+  const sinceMonday = (date.getUTCDay() + 6) % 7;
+  return new Date(date.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFor(series.length)): ChartPoint[] {
+  const buckets: Array<{ key: string; start: string; end: string; net: Big; profit: Big; orders: number }> = [];
+  for (const point of series) {
+    const key = bucketKey(point.day, grain);
+    let bucket = buckets[buckets.length - 1];
+    if (!bucket || bucket.key !== key) {
+      bucket = { key, start: point.day, end: point.day, net: new Big(0), profit: new Big(0), orders: 0 };
+      buckets.push(bucket);
+    }
+    bucket.end = point.day;
+    bucket.net = bucket.net.plus(point.netSales);
+    bucket.profit = bucket.profit.plus(point.grossProfit);
+    bucket.orders += point.orders;
+  }
+  return buckets.map((b) => ({
+    start: b.start,
+    end: b.end,
+    label: grain === "month" ? formatMonth(b.start) : formatShortDay(b.start),
+    longLabel: grain === "day" ? formatDay(b.start) : formatPeriod({ from: b.start, to: b.end }),
+    netSales: b.net.toFixed(2),
+    grossProfit: b.profit.toFixed(2),
+    orders: b.orders,
+  }));
+}

@@ -1,0 +1,352 @@
+/**
+ * The report narrative door: `narrateReport(shop, reportId, actor, origin)`.
+ *
+ * Guarantees:
+ *  - Only the NarrativeInput (app/reports/narrative.ts: aggregates, strict schema,
+ *    small cells merged) ever leaves for Anthropic, as the exact text that is stored
+ *    in `input_json` and shown to the merchant under "Data sent to AI".
+ *  - Claude answers through one forced tool call; the answer is validated with zod.
+ *    An invalid answer is retried once; a second invalid answer gives the local
+ *    narrative instead (stored as source "local", fallback_reason "invalid_output").
+ *  - Anthropic being unreachable (429, 529, 5xx, timeout, connection, refused key)
+ *    is a NarrativeError with a plain message and nothing stored (the previous
+ *    narrative stays). Callers that cannot ask the merchant (the weekly job) pass
+ *    `onUnavailable: "local"` and get the local narrative instead.
+ *  - Without ANTHROPIC_API_KEY, or with `mode: "local"`, the narrative is written
+ *    by local-narrative.ts from the same input: fully offline.
+ *  - Nothing is half-saved: the row and its `report.narrated` audit event are written
+ *    in one transaction after the narrative exists. The audit meta carries the model,
+ *    source, input hash and prompt version, never the text.
+ *  - At most `narrative_daily_limit` narratives per shop per shop-local day, counted
+ *    from the stored rows (local ones too: each is a generation). The check runs
+ *    before the model is called and again under a per-shop lock before the insert,
+ *    so concurrent requests cannot pass it together. A refusal is audited as
+ *    `narrative.limit_reached`.
+ *  - Prompts and answers are never logged; failures log their kind and status only.
+ */
+import { createHash, randomUUID } from "node:crypto";
+
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { and, count, desc, eq, gte, sql } from "drizzle-orm";
+
+import type { Tx } from "~/db/client.server";
+import { reportNarratives, reports } from "~/db/schema.server";
+import { withShop } from "~/db/tenant.server";
+import { env } from "~/env.server";
+import { log } from "~/log.server";
+import { audit, canonicalJson, type Actor, type RequestOrigin } from "~/security/audit.server";
+import { readSettings } from "~/settings.server";
+import { readShop } from "~/shops.server";
+
+import type { ReportData } from "./build.server";
+import { LOCAL_NARRATIVE_VERSION, writeLocalNarrative } from "./local-narrative";
+import { NarrativeInputSchema, NarrativeSchema, toNarrativeInput, type Narrative, type NarrativeInput, type NarrativeSource, type NarrativeView } from "./narrative";
+
+export type { NarrativeSource, NarrativeView };
+import { NARRATIVE_TOOL, NARRATIVE_TOOL_NAME, PROMPT_VERSION, SYSTEM_PROMPT, userMessage } from "./narrative-prompt";
+import { todayIn } from "./period";
+import { safeZone, zonedTimeToUtc } from "./zoned-time";
+
+/** Per request: env ANTHROPIC_TIMEOUT_MS (default 30 s). The SDK's own retries on 408/409/429/5xx/529 and connection errors, with backoff honouring Retry-After. */
+export const ANTHROPIC_MAX_RETRIES = 2;
+/** All attempts together (SDK retries and the one retry for invalid output) never take longer. */
+export const NARRATE_DEADLINE_MS = 75_000;
+const MAX_TOKENS = 2048;
+
+export type NarrativeErrorCode =
+  | "not_found"
+  | "daily_limit"
+  | "rate_limited"
+  | "overloaded"
+  | "timeout"
+  | "unavailable"
+  | "not_configured"
+  | "refused";
+
+const HTTP_STATUS: Record<NarrativeErrorCode, number> = {
+  not_found: 404,
+  daily_limit: 429,
+  rate_limited: 503,
+  overloaded: 503,
+  timeout: 503,
+  unavailable: 503,
+  not_configured: 503,
+  refused: 502,
+};
+
+/** A failure with a message fit for the merchant; `status` is what the route answers. */
+export class NarrativeError extends Error {
+  readonly status: number;
+  constructor(readonly code: NarrativeErrorCode, message: string, readonly retryAfterSeconds?: number) {
+    super(message);
+    this.name = "NarrativeError";
+    this.status = HTTP_STATUS[code];
+  }
+  /** Anthropic failures: the merchant may ask for a narrative without AI instead. */
+  get canWriteLocally(): boolean {
+    return !["not_found", "daily_limit"].includes(this.code);
+  }
+}
+
+const UNAVAILABLE_WORDS: Partial<Record<NarrativeErrorCode, string>> = {
+  rate_limited: "rate limited", overloaded: "overloaded", timeout: "no answer in time", unavailable: "service error",
+  not_configured: "credentials refused", refused: "request refused",
+};
+
+const UNCHANGED = "Nothing was saved and any earlier narrative is unchanged.";
+
+function anthropicFailure(error: unknown, deadlineHit: boolean): NarrativeError | null {
+  if (error instanceof APIConnectionTimeoutError || (error instanceof APIUserAbortError && deadlineHit)) {
+    return new NarrativeError("timeout", `Claude did not answer in time. ${UNCHANGED} Try again in a few minutes.`, 60);
+  }
+  if (error instanceof APIError && typeof error.status === "number") {
+    const retryAfter = Number(error.headers?.get?.("retry-after")) || undefined;
+    if (error.status === 429) return new NarrativeError("rate_limited", `Claude is receiving too many requests right now. ${UNCHANGED} Try again in a minute.`, retryAfter ?? 60);
+    if (error.status === 529) return new NarrativeError("overloaded", `Claude is overloaded right now. ${UNCHANGED} Try again in a few minutes.`, retryAfter ?? 120);
+    if (error.status === 401 || error.status === 403) {
+      return new NarrativeError("not_configured", `The AI service refused Margin Notes' credentials. ${UNCHANGED} The app's operator has been told.`);
+    }
+    if (error.status >= 500) return new NarrativeError("unavailable", `Claude's service had an error. ${UNCHANGED} Try again in a few minutes.`, retryAfter ?? 60);
+    return new NarrativeError("refused", `Claude could not take this request. ${UNCHANGED}`);
+  }
+  if (error instanceof APIConnectionError) {
+    return new NarrativeError("unavailable", `Claude could not be reached. ${UNCHANGED} Try again in a few minutes.`, 60);
+  }
+  return null;
+}
+
+export interface AnthropicOptions {
+  apiKey?: string;
+  model?: string;
+  baseURL?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface NarrateOptions {
+  /** "auto": Claude when a key is configured, else local. "local": never call Claude. */
+  mode?: "auto" | "local";
+  /** When Claude is unreachable: throw (a route, the merchant decides) or write locally (the weekly job). */
+  onUnavailable?: "error" | "local";
+  anthropic?: AnthropicOptions;
+  now?: Date;
+}
+
+export interface NarrateResult {
+  view: NarrativeView;
+  /** Said to the merchant next to the narrative (why it was written locally). */
+  notice: string | null;
+}
+
+const actorLabel = (actor: Actor) => (actor.type === "staff" ? `staff:${actor.id}` : actor.type);
+
+export const inputHashOf = (input: NarrativeInput) => createHash("sha256").update(canonicalJson(input)).digest("hex");
+/** The exact text sent to the model (inside the user message) and shown to the merchant. */
+export const inputJsonOf = (input: NarrativeInput) => JSON.stringify(input, null, 2);
+
+type NarrativeRow = typeof reportNarratives.$inferSelect;
+
+function toView(row: NarrativeRow): NarrativeView {
+  return {
+    id: row.narrativeId,
+    reportId: row.reportId,
+    narrative: row.narrative as Narrative,
+    source: row.source,
+    model: row.model,
+    promptVersion: row.promptVersion,
+    inputJson: row.inputJson,
+    inputHash: row.inputHash,
+    fallbackReason: row.fallbackReason,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The newest narrative of a report, or null. */
+export async function loadLatestNarrative(shop: string, reportId: string): Promise<NarrativeView | null> {
+  const [row] = await withShop(shop, (tx) =>
+    tx.select().from(reportNarratives)
+      .where(and(eq(reportNarratives.shopId, shop), eq(reportNarratives.reportId, reportId)))
+      .orderBy(desc(reportNarratives.createdAt), desc(reportNarratives.narrativeId))
+      .limit(1),
+  );
+  return row ? toView(row) : null;
+}
+
+/** Narratives created since the start of the shop's local day. */
+async function usedToday(tx: Tx, shop: string, timeZone: string, now: Date): Promise<number> {
+  const dayStart = zonedTimeToUtc(todayIn(timeZone, now), 0, timeZone);
+  const [row] = await tx.select({ n: count() }).from(reportNarratives)
+    .where(and(eq(reportNarratives.shopId, shop), gte(reportNarratives.createdAt, dayStart)));
+  return Number(row?.n ?? 0);
+}
+
+function limitMessage(limit: number) {
+  return `This store has used its ${limit} report narratives for today. The limit resets at midnight in the store's time zone; the store owner can change it in Settings.`;
+}
+
+async function refuseOverLimit(shop: string, reportId: string, actor: Actor, origin: RequestOrigin | null, limit: number, used: number): Promise<never> {
+  await withShop(shop, (tx) =>
+    audit(tx, shop, { action: "narrative.limit_reached", actor, target: reportId, meta: { limit, used }, origin: origin ?? undefined }),
+  );
+  throw new NarrativeError("daily_limit", limitMessage(limit));
+}
+
+interface Drafted {
+  narrative: Narrative;
+  source: NarrativeSource;
+  model: string | null;
+  promptVersion: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  fallbackReason: string | null;
+}
+
+function createClient(options: AnthropicOptions, apiKey: string): Anthropic {
+  return new Anthropic({
+    apiKey,
+    baseURL: options.baseURL ?? "https://api.anthropic.com",
+    // Looked up per request, so a fetch patched later (tests, instrumentation) is used.
+    fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args),
+    timeout: options.timeoutMs ?? env.ANTHROPIC_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? ANTHROPIC_MAX_RETRIES,
+    // No SDK logs or traces: they could carry the request body.
+    logLevel: "off",
+    openTelemetry: false,
+  });
+}
+
+/** Asks Claude; one retry for an invalid answer; null when both answers were invalid. */
+async function askClaude(input: NarrativeInput, inputJson: string, options: AnthropicOptions, apiKey: string) {
+  const client = createClient(options, apiKey);
+  const model = options.model ?? env.ANTHROPIC_MODEL;
+  const deadline = AbortSignal.timeout(NARRATE_DEADLINE_MS);
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    let message: Anthropic.Message;
+    try {
+      message = await client.messages.create(
+        {
+          model,
+          max_tokens: MAX_TOKENS,
+          system: SYSTEM_PROMPT,
+          tools: [NARRATIVE_TOOL],
+          tool_choice: { type: "tool", name: NARRATIVE_TOOL_NAME, disable_parallel_tool_use: true },
+          messages: [{ role: "user", content: userMessage(inputJson) }],
+        },
+        { signal: deadline },
+      );
+    } catch (error) {
+      const failure = anthropicFailure(error, deadline.aborted);
+      if (!failure) throw error;
+      log.warn({ kind: failure.code, status: error instanceof APIError ? error.status : null, attempt }, "anthropic request failed");
+      throw failure;
+    }
+    inputTokens += message.usage?.input_tokens ?? 0;
+    outputTokens += message.usage?.output_tokens ?? 0;
+    const call = message.content.find((block): block is Anthropic.ToolUseBlock => block.type === "tool_use" && block.name === NARRATIVE_TOOL_NAME);
+    const parsed = NarrativeSchema.safeParse(call?.input);
+    if (parsed.success) return { narrative: parsed.data, model: message.model || model, inputTokens, outputTokens };
+    log.warn({ attempt, stopReason: message.stop_reason, issues: parsed.error.issues.length }, "anthropic answer failed validation");
+  }
+  return { narrative: null, model, inputTokens, outputTokens };
+}
+
+async function draft(input: NarrativeInput, inputJson: string, options: NarrateOptions): Promise<{ drafted: Drafted; notice: string | null }> {
+  const apiKey = options.anthropic?.apiKey ?? env.ANTHROPIC_API_KEY;
+  const local = (fallbackReason: string | null, tokens: { inputTokens: number | null; outputTokens: number | null } = { inputTokens: null, outputTokens: null }): Drafted => ({
+    narrative: writeLocalNarrative(input),
+    source: "local",
+    model: null,
+    promptVersion: LOCAL_NARRATIVE_VERSION,
+    ...tokens,
+    fallbackReason,
+  });
+  if (options.mode === "local" || !apiKey) return { drafted: local(null), notice: null };
+  try {
+    const answer = await askClaude(input, inputJson, options.anthropic ?? {}, apiKey);
+    if (!answer.narrative) {
+      return {
+        drafted: local("invalid_output", { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens }),
+        notice: "Claude's answer did not pass our checks twice, so Margin Notes wrote this narrative itself, from the same figures.",
+      };
+    }
+    return {
+      drafted: {
+        narrative: answer.narrative, source: "anthropic", model: answer.model, promptVersion: PROMPT_VERSION,
+        inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, fallbackReason: null,
+      },
+      notice: null,
+    };
+  } catch (error) {
+    if (error instanceof NarrativeError && options.onUnavailable === "local") {
+      return { drafted: local(error.code), notice: `Claude could not write this narrative (${UNAVAILABLE_WORDS[error.code] ?? "unavailable"}), so Margin Notes wrote it itself, from the same figures.` };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Writes (or rewrites) the narrative of a saved report and stores it. Throws
+ * NarrativeError for everything the merchant should be told.
+ */
+export async function narrateReport(
+  shop: string,
+  reportId: string,
+  actor: Actor,
+  origin: RequestOrigin | null,
+  options: NarrateOptions = {},
+): Promise<NarrateResult> {
+  const now = () => options.now ?? new Date();
+  const context = await withShop(shop, async (tx) => {
+    const [report] = await tx.select().from(reports).where(and(eq(reports.shopId, shop), eq(reports.reportId, reportId)));
+    if (!report) return null;
+    const shopRow = await readShop(tx, shop);
+    const settings = await readSettings(tx, shop);
+    const timeZone = safeZone(shopRow?.ianaTimezone);
+    return { data: report.data as ReportData, timeZone, limit: settings.narrativeDailyLimit, used: await usedToday(tx, shop, timeZone, now()) };
+  });
+  if (!context) throw new NarrativeError("not_found", "No saved report has this id in your store.");
+  if (context.used >= context.limit) await refuseOverLimit(shop, reportId, actor, origin, context.limit, context.used);
+
+  const input = NarrativeInputSchema.parse(toNarrativeInput(context.data));
+  const inputJson = inputJsonOf(input);
+  const inputHash = inputHashOf(input);
+
+  const started = performance.now();
+  const { drafted, notice } = await draft(input, inputJson, options);
+  const latencyMs = Math.round(performance.now() - started);
+
+  const saved = await withShop(shop, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`narrate:${shop}`}))`);
+    const used = await usedToday(tx, shop, context.timeZone, now());
+    if (used >= context.limit) return { over: true as const, used };
+    const [row] = await tx.insert(reportNarratives).values({
+      shopId: shop,
+      narrativeId: randomUUID(),
+      reportId,
+      source: drafted.source,
+      model: drafted.model,
+      promptVersion: drafted.promptVersion,
+      narrative: drafted.narrative,
+      inputJson,
+      inputHash,
+      inputTokens: drafted.inputTokens,
+      outputTokens: drafted.outputTokens,
+      latencyMs,
+      fallbackReason: drafted.fallbackReason,
+      createdBy: actorLabel(actor),
+      ...(options.now ? { createdAt: options.now } : {}),
+    }).returning();
+    await audit(tx, shop, {
+      action: "report.narrated",
+      actor,
+      target: reportId,
+      meta: { model: drafted.model, source: drafted.source, inputHash, promptVersion: drafted.promptVersion, fallbackReason: drafted.fallbackReason },
+      origin: origin ?? undefined,
+    });
+    return { over: false as const, row: row! };
+  });
+  if (saved.over) return refuseOverLimit(shop, reportId, actor, origin, context.limit, saved.used);
+  return { view: toView(saved.row), notice };
+}

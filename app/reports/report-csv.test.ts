@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+
+import type { ReportData } from "./build.server";
+import { computeMetrics, sumComponents } from "./metrics";
+import { reportCsv, reportFilename } from "./report-csv";
+
+const metrics = (grossSales: string, returns = "0") => computeMetrics(sumComponents([{ grossSales, returns, orders: 1, originalNetProduct: grossSales }]));
+
+const data = (withPrevious: boolean): ReportData => ({
+  range: withPrevious
+    ? { period: { from: "2026-03-01", to: "2026-03-02" }, compare: { from: "2025-03-01", to: "2025-03-02" }, compareMode: "previous_year" }
+    : { period: { from: "2026-03-01", to: "2026-03-02" }, compare: null, compareMode: "none" },
+  currencyCode: "USD",
+  current: metrics("100.00", "-20.00"),
+  previous: withPrevious ? metrics("50.00") : null,
+  changes: withPrevious ? { netSales: "60.00", returns: null } : {},
+  series: [
+    { day: "2026-03-01", netSales: "80.00", totalSales: "80.00", grossProfit: "0.00", orders: 1 },
+    { day: "2026-03-02", netSales: "0.00", totalSales: "0.00", grossProfit: "0.00", orders: 0 },
+  ],
+  topProducts: [{ productId: "7", title: "@Risky, \"quoted\"", netSales: "80.00", grossProfit: "0.00", units: 2, grossMarginPercent: null }],
+});
+
+const lines = (csv: string) => csv.split("\r\n").slice(0, -1);
+
+describe("reportCsv", () => {
+  it("writes every section with the same number of fields, CRLF, money as plain decimals", () => {
+    const csv = reportCsv(data(true), { shop: "demo.myshopify.com" });
+    expect(csv.endsWith("\r\n")).toBe(true);
+    expect(csv).not.toMatch(/[^\r]\n/);
+    const out = lines(csv);
+    expect(out.slice(0, 6)).toEqual([
+      "Margin Notes report,,,,,",
+      "Shop,demo.myshopify.com,,,,",
+      "Period,2026-03-01,2026-03-02,,,",
+      "Compared with (previous year),2025-03-01,2025-03-02,,,",
+      "Currency,USD,,,,",
+      ",,,,,",
+    ]);
+    expect(out).toContain("Metric,Value,Comparison,Change %,,");
+    expect(out).toContain("Net sales,80.00,50.00,60.00,,");
+    expect(out).toContain("Returns,-20.00,0.00,,,");
+    expect(out).toContain("Average order value,100.00,50.00,,,");
+    expect(out).toContain("2026-03-01,80.00,80.00,0.00,1,");
+    expect(out.at(-1)).toBe(`7,"'@Risky, ""quoted""",80.00,0.00,,2`);
+  });
+
+  it("says when there is no comparison and names a snapshot", () => {
+    const out = lines(reportCsv(data(false), { shop: "demo.myshopify.com", reportId: "r-1", savedAt: "2026-03-03T10:00:00.000Z" }));
+    expect(out).toContain("Compared with,none,,,,");
+    expect(out).toContain("Saved report,r-1,2026-03-03T10:00:00.000Z,,,");
+    expect(out).toContain("Metric,Value,,,,");
+    expect(out).toContain("Net sales,80.00,,,,");
+  });
+
+  it("names the file after the shop and the period", () => {
+    expect(reportFilename("demo.myshopify.com", data(false))).toBe("margin-notes-report-demo.myshopify.com-2026-03-01-to-2026-03-02.csv");
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * A report as one CSV file a merchant can open in any spreadsheet: a header block
+ * (shop, period, comparison, currency), the metrics with their comparison, the
+ * daily series and the top products, separated by blank records.
+ *
+ * Every record has the same number of fields (RFC 4180 asks for it, and some
+ * importers insist), so short sections are padded. Money is plain decimals in the
+ * shop currency named in the header, exactly as computed (no symbols, no
+ * grouping), so a spreadsheet reads them as numbers. Text cells (product titles
+ * are merchant-controlled) go through the formula-injection guard in csvLine.
+ */
+import { csvLine, type CsvValue } from "~/lib/csv";
+
+import type { ReportData } from "./build.server";
+import type { Metrics } from "./metrics";
+
+const WIDTH = 6;
+const record = (...cells: CsvValue[]) => csvLine([...cells, ...Array<CsvValue>(Math.max(0, WIDTH - cells.length)).fill("")]);
+
+type MetricRow = [label: string, key: keyof Metrics];
+const METRIC_ROWS: MetricRow[] = [
+  ["Gross sales", "grossSales"],
+  ["Discounts", "discounts"],
+  ["Returns", "returns"],
+  ["Net sales", "netSales"],
+  ["Shipping", "shipping"],
+  ["Duties", "duties"],
+  ["Fees", "fees"],
+  ["Taxes", "taxes"],
+  ["Total sales", "totalSales"],
+  ["Tips (not in total sales)", "tips"],
+  ["Orders", "orders"],
+  ["Units", "units"],
+  ["Average order value", "averageOrderValue"],
+  ["Cost of goods sold", "cogs"],
+  ["Gross profit", "grossProfit"],
+  ["Gross margin %", "grossMarginPercent"],
+  ["Cost coverage % (net sales with a recorded cost)", "costCoveragePercent"],
+  ["Backfilled cost % (older sales at today's cost)", "backfilledCostPercent"],
+];
+
+export interface ReportCsvSource {
+  shop: string;
+  /** Set for a saved snapshot. */
+  reportId?: string;
+  savedAt?: string;
+}
+
+export function reportCsv(data: ReportData, source: ReportCsvSource): string {
+  const { period, compare, compareMode } = data.range;
+  const out: string[] = [];
+  out.push(record("Margin Notes report"));
+  out.push(record("Shop", source.shop));
+  out.push(record("Period", period.from, period.to));
+  out.push(compare ? record(compareMode === "previous_year" ? "Compared with (previous year)" : "Compared with (previous period)", compare.from, compare.to) : record("Compared with", "none"));
+  out.push(record("Currency", data.currencyCode));
+  if (source.reportId) out.push(record("Saved report", source.reportId, source.savedAt ?? ""));
+  out.push(record());
+
+  out.push(record("Metric", "Value", data.previous ? "Comparison" : "", data.previous ? "Change %" : ""));
+  for (const [label, key] of METRIC_ROWS) {
+    out.push(record(label, data.current[key], data.previous ? data.previous[key] : "", data.changes[key] ?? ""));
+  }
+  out.push(record());
+
+  out.push(record("Day", "Net sales", "Total sales", "Gross profit", "Orders"));
+  for (const p of data.series) out.push(record(p.day, p.netSales, p.totalSales, p.grossProfit, p.orders));
+  out.push(record());
+
+  out.push(record("Product ID", "Product", "Net sales", "Gross profit", "Gross margin %", "Units"));
+  for (const p of data.topProducts) out.push(record(p.productId, p.title, p.netSales, p.grossProfit, p.grossMarginPercent, p.units));
+  return out.join("");
+}
+
+export function reportFilename(shop: string, data: Pick<ReportData, "range">): string {
+  const { from, to } = data.range.period;
+  return `margin-notes-report-${shop}-${from}-to-${to}.csv`;
+}

@@ -1,0 +1,207 @@
+/**
+ * The sync end to end: a seeded store is backfilled through Shopify's bulk
+ * operations and kept current by webhooks, and the ledger's figures equal the
+ * simulator's truth (computed independently from the raw orders) day by day,
+ * to the cent, through faults, duplicates, reordering and a killed worker.
+ */
+import { and, count, eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+
+import { queryRows } from "~/db/client.server";
+import { orders, sales, syncRuns } from "~/db/schema.server";
+import { asSystem, withShop } from "~/db/tenant.server";
+import { drainJobs, startWorker } from "~/jobs/queue.server";
+import { computeMetrics, sumComponents, type Components } from "~/reports/metrics";
+
+import { addStore, install, startSimulator } from "../app-harness";
+import { newShop } from "../factories";
+import { seedStore } from "../mocks/shopify/seed";
+import type { ShopifySimulator } from "../mocks/shopify/simulator";
+import type { SimStore } from "../mocks/shopify/store";
+import { truthByDay } from "../mocks/shopify/truth";
+
+// The sync's job handlers, in this process (the build registers its own copy).
+import "~/sync/jobs.server";
+
+const TZ = "America/New_York"; // the period below crosses the end of DST (2026-11-01)
+const END = new Date("2026-11-20T15:00:00Z");
+
+let simulator: ShopifySimulator;
+beforeEach(() => {
+  simulator = startSimulator({ autoCompleteBulk: true });
+});
+
+async function setUpStore(orderCount: number, seed = 11): Promise<{ shop: string; store: SimStore }> {
+  const shop = newShop("sync");
+  const store = addStore(simulator, shop, { ianaTimezone: TZ, currencyCode: "USD" });
+  seedStore(store, { seed, orders: orderCount, days: 40, end: END });
+  return { shop, store };
+}
+
+/** Runs the shop's jobs (and the simulator's webhooks they trigger) until nothing is left. */
+async function settle(shop: string) {
+  for (let round = 0; round < 20; round++) {
+    await simulator.settled();
+    const stats = await drainJobs({ shops: [shop], timeoutMs: 120_000, backoff: { baseMs: 5, maxMs: 50 } });
+    await simulator.settled();
+    const runs = await withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)));
+    const active = runs.some((r) => ["requested", "running", "ingesting"].includes(r.status));
+    if (!active && stats.claimed === 0) return runs;
+  }
+  throw new Error("sync did not settle");
+}
+
+const KEYS = ["grossSales", "discounts", "returns", "netSales", "shipping", "duties", "fees", "taxes", "tips", "totalSales", "cogs"] as const;
+
+async function ledgerByDay(shop: string): Promise<Map<string, Record<string, string | number>>> {
+  const rows = await withShop(shop, (tx) =>
+    queryRows<Components & { day: string }>(tx, sql`
+      select d.day::text as day,
+        coalesce(r.gross_sales, 0)::text as "grossSales", coalesce(r.discounts, 0)::text as discounts,
+        coalesce(r.returns, 0)::text as returns, coalesce(r.shipping, 0)::text as shipping,
+        coalesce(r.duties, 0)::text as duties, coalesce(r.fees, 0)::text as fees, coalesce(r.taxes, 0)::text as taxes,
+        coalesce(r.tips, 0)::text as tips, coalesce(r.cogs, 0)::text as cogs,
+        coalesce(r.net_sales_with_cost, 0)::text as "netSalesWithCost", coalesce(r.units, 0)::int as units,
+        coalesce(o.orders, 0)::int as orders, coalesce(o.original_net_product, 0)::text as "originalNetProduct"
+      from (select day from daily_rollups where shop_id = ${shop} union select day from daily_orders where shop_id = ${shop}) d
+      left join (select day, sum(gross_sales) gross_sales, sum(discounts) discounts, sum(returns) returns, sum(shipping) shipping,
+                   sum(duties) duties, sum(fees) fees, sum(taxes) taxes, sum(tips) tips, sum(cogs) cogs,
+                   sum(net_sales_with_cost) net_sales_with_cost, sum(units) units
+                 from daily_rollups where shop_id = ${shop} group by day) r on r.day = d.day
+      left join daily_orders o on o.shop_id = ${shop} and o.day = d.day`),
+  );
+  return new Map(rows.map((r) => {
+    const m = computeMetrics(sumComponents([r]));
+    return [r.day, { ...Object.fromEntries(KEYS.map((k) => [k, m[k]])), orders: m.orders, units: m.units }];
+  }));
+}
+
+async function expectLedgerEqualsTruth(shop: string, store: SimStore) {
+  const truth = truthByDay(store, { from: "2026-01-01", to: "2026-12-31", costs: "current" });
+  const ledger = await ledgerByDay(shop);
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const t of truth) {
+    const expected: Record<string, string | number> = { ...Object.fromEntries(KEYS.map((k) => [k, t[k]])), orders: t.orders, units: t.units };
+    const hasActivity = Object.values(expected).some((v) => v !== "0.00" && v !== 0);
+    const actual = ledger.get(t.day);
+    if (!hasActivity && !actual) continue;
+    compared++;
+    for (const [key, value] of Object.entries(expected)) {
+      if (String(actual?.[key] ?? (typeof value === "number" ? 0 : "0.00")) !== String(value)) mismatches.push(`${t.day} ${key}: ledger ${actual?.[key]} truth ${value}`);
+    }
+  }
+  for (const day of ledger.keys()) if (!truth.some((t) => t.day === day)) mismatches.push(`${day}: in the ledger, not in the truth`);
+  expect(mismatches.slice(0, 20)).toEqual([]);
+  expect(compared).toBeGreaterThan(30);
+}
+
+describe("backfill through bulk operations", () => {
+  it("installs, backfills a few thousand orders and equals the truth day by day", async () => {
+    const { shop, store } = await setUpStore(3000);
+    await install(simulator, shop);
+    const runs = await settle(shop);
+    expect(runs.map((r) => [r.kind, r.status]).sort()).toEqual([["orders", "completed"], ["products", "completed"]]);
+    await expectLedgerEqualsTruth(shop, store);
+    const [held] = await withShop(shop, (tx) => tx.select({ n: count() }).from(orders).where(eq(orders.shopId, shop)));
+    expect(held?.n).toBe(store.orders.length);
+  });
+
+  it("completes with exact totals through throttling, 429s, 500s, a dropped download and a truncated file", async () => {
+    const { shop, store } = await setUpStore(1500, 12);
+    await install(simulator, shop);
+    // Faults hit the sync's own calls (the bulk mutations, polls and the download).
+    store.faults.nextGraphql.push("throttled", "http429", "http500");
+    store.faults.truncateNextBulkFile = true;
+    await settle(shop);
+    store.faults.dropNextBulkDownloadAfterBytes = 200_000;
+    // A second full sync over the same data converges, not duplicates.
+    await asSystem("test", (tx) => tx.delete(syncRuns).where(eq(syncRuns.shopId, shop)));
+    const { startBulkSync } = await import("~/sync/bulk.server");
+    await startBulkSync(shop);
+    await settle(shop);
+    expect(store.faults.nextGraphql).toEqual([]);
+    expect(store.faults.truncateNextBulkFile).toBe(false);
+    expect(store.faults.dropNextBulkDownloadAfterBytes).toBeNull();
+    await expectLedgerEqualsTruth(shop, store);
+  });
+
+  it("survives a worker killed mid-ingest: a restarted worker resumes and nothing is counted twice", async () => {
+    const { shop, store } = await setUpStore(2500, 13);
+    await install(simulator, shop);
+    // Run until the orders file is being ingested, then stop the worker abruptly.
+    const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await simulator.settled();
+      const [run] = await withShop(shop, (tx) =>
+        tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
+      if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
+      if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
+      if (Date.now() > deadline) throw new Error("ingest never started");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await worker.stop({ timeoutMs: 0 });
+    const [partial] = await withShop(shop, (tx) => tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
+    expect(partial?.status).toBe("ingesting");
+    // The lease runs out; a new worker reclaims the job and finishes from where it stopped.
+    await new Promise((r) => setTimeout(r, 1600));
+    await settle(shop);
+    await expectLedgerEqualsTruth(shop, store);
+    const [dupes] = await withShop(shop, (tx) => queryRows<{ n: number }>(tx, sql`
+      select count(*)::int as n from (select sale_id from sales where shop_id = ${shop} group by sale_id having count(*) > 1) d`));
+    expect(dupes?.n).toBe(0);
+  });
+});
+
+describe("live webhooks", () => {
+  it("converges on the truth after 200 webhooks delivered with duplicates and out of order", async () => {
+    const { shop, store } = await setUpStore(800, 14);
+    await install(simulator, shop);
+    await settle(shop);
+
+    // Changes happen in Shopify while the app hears nothing...
+    const deliver = simulator.deliver;
+    simulator.deliver = null;
+    const sent = simulator.webhooks.length;
+    const at = (i: number) => new Date(END.getTime() + 60_000 * (i + 1));
+    const placed: string[] = [];
+    for (let i = 0; placed.length < 80; i++) placed.push((await simulator.placeOrder(shop, {}, { at: at(i) })).order.id);
+    const existing = store.orders.slice(0, 200).map((o) => o.id);
+    for (let i = 0; i < 30; i++) await simulator.refundOrder(shop, existing[i]!, {}, { at: at(100 + i) });
+    for (let i = 0; i < 15; i++) await simulator.cancelOrder(shop, placed[i]!, { at: at(130 + i) });
+    for (let i = 0; i < 20; i++) await simulator.editOrder(shop, existing[40 + i]!, {}, { at: at(150 + i) });
+    const pending = simulator.webhooks.slice(sent);
+    simulator.deliver = deliver;
+
+    // ...then the deliveries arrive shuffled, some of them several times.
+    let rng = 42;
+    const random = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const shuffled = [...pending].sort(() => random() - 0.5);
+    let delivered = 0;
+    for (const webhook of shuffled) {
+      const duplicate = random() < 0.25 ? 1 : 0;
+      const responses = await simulator.deliverWebhook(webhook.topic, shop, webhook.payload, { webhookId: webhook.webhookId, duplicate });
+      expect(responses.every((r) => r.status === 200)).toBe(true);
+      delivered += responses.length;
+    }
+    expect(delivered).toBeGreaterThanOrEqual(200);
+    await settle(shop);
+    await expectLedgerEqualsTruth(shop, store);
+  });
+
+  it("snapshots each new sale's cost when it happens, and keeps it when the cost changes later", async () => {
+    const { shop, store } = await setUpStore(200, 15);
+    await install(simulator, shop);
+    await settle(shop);
+    const variant = store.products.filter((p) => !p.isGiftCard).flatMap((p) => p.variants).find((v) => v.inventoryItem.costHistory.at(-1)?.cost)!;
+    await simulator.setUnitCost(shop, variant.inventoryItem.id, "7.25", { at: new Date(END.getTime() + 1000) });
+    const { order } = await simulator.placeOrder(shop, { lines: [{ variantId: variant.id, quantity: 2 }], shipping: null }, { at: new Date(END.getTime() + 2000) });
+    await settle(shop);
+    await simulator.setUnitCost(shop, variant.inventoryItem.id, "9.00", { at: new Date(END.getTime() + 3000) });
+    await settle(shop);
+    const orderId = Number(order.id.split("/").pop());
+    const rows = await withShop(shop, (tx) => tx.select().from(sales).where(and(eq(sales.shopId, shop), eq(sales.orderId, orderId), eq(sales.lineType, "PRODUCT"))));
+    expect(rows.map((r) => [r.unitCost, r.costSource, r.cogs])).toEqual([["7.2500", "at_sale", "14.5000"]]);
+  });
+});
