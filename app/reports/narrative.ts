@@ -222,7 +222,7 @@ export function bucketProducts(products: ReportData["topProducts"], k = SMALL_CE
   const keepOther = other !== null && other.units >= k;
   return {
     // Only these four fields are copied: never the product id.
-    products: listed.map((p) => ({ title: cleanTitle(`${p.title} ${p.productId}`), netSales: p.netSales, grossProfit: p.grossProfit, units: p.units, grossMarginPercent: p.grossMarginPercent })),
+    products: listed.map((p) => ({ title: cleanTitle(p.title), netSales: p.netSales, grossProfit: p.grossProfit, units: p.units, grossMarginPercent: p.grossMarginPercent })),
     otherProducts: keepOther ? other : null,
     droppedProducts: keepOther || !other ? 0 : other.products,
   };

@@ -35,13 +35,16 @@ interface GraphqlBody<T> {
 }
 
 export interface AdminApiOptions {
+  /** Failures (HTTP 429/5xx, network) before giving up. THROTTLED is flow control, not a failure. */
   maxAttempts?: number;
+  /** The longest a call may wait for Shopify's bucket in total. */
+  maxThrottleWaitMs?: number;
   /** First backoff step in ms (tests shorten it). */
   baseDelayMs?: number;
   maxDelayMs?: number;
 }
 
-const defaults: Required<AdminApiOptions> = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
+const defaults: Required<AdminApiOptions> = { maxAttempts: 6, maxThrottleWaitMs: 300_000, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 const backoff = (attempt: number, o: Required<AdminApiOptions>) =>
   Math.random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
@@ -56,6 +59,7 @@ export async function adminGraphql<T>(
   const { session } = await unauthenticated.admin(shop);
   const url = `https://${shop}/admin/api/${apiVersion}/graphql.json`;
   let lastProblem = "";
+  let throttledFor = 0;
 
   for (let attempt = 0; attempt < o.maxAttempts; attempt++) {
     let response: Response;
@@ -89,8 +93,13 @@ export async function adminGraphql<T>(
       const status = cost?.throttleStatus;
       const needed = status ? Math.max(0, (cost?.requestedQueryCost ?? 0) - status.currentlyAvailable) : 0;
       const wait = status && status.restoreRate > 0 ? (needed / status.restoreRate) * 1000 + 100 : backoff(attempt, o);
-      log.info({ shop, waitMs: Math.round(wait) }, "Admin API throttled; waiting for the bucket");
-      await sleep(Math.min(wait, o.maxDelayMs));
+      const waitMs = Math.min(wait, o.maxDelayMs);
+      throttledFor += waitMs;
+      if (throttledFor > o.maxThrottleWaitMs) break;
+      log.debug({ shop, waitMs: Math.round(waitMs) }, "Admin API throttled; waiting for the bucket");
+      await sleep(waitMs);
+      // Waiting for the bucket is the protocol working, not a failed attempt.
+      attempt--;
       continue;
     }
     if (body.errors?.length) {

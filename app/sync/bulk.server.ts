@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
 
 import { syncRuns } from "~/db/schema.server";
 import { env } from "~/env.server";
@@ -24,7 +24,7 @@ import { loadShop } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
-import { streamJsonl } from "./jsonl.server";
+import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { finalizeRun } from "./ledger.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
 import { StagedBatch } from "./stage.server";
@@ -33,6 +33,8 @@ export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
 
 const BATCH_LINES = 5000;
+/** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
+const MAX_REPLACEMENT_RUNS = 3;
 const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
 const ACTIVE = ["requested", "running", "ingesting"] as const;
 
@@ -140,7 +142,9 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const expected = op.objectCount === null ? undefined : Number(op.objectCount);
   await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null });
 
-  const lines = op.url
+  let lines: number;
+  try {
+    lines = op.url
     ? await streamJsonl(op.url, {
         skip: run.linesProcessed,
         batchSize: options.batchLines ?? BATCH_LINES,
@@ -162,6 +166,18 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
         },
       })
     : 0;
+  } catch (error) {
+    if (!(error instanceof TruncatedFileError)) throw error;
+    // The file itself is incomplete: downloading it again cannot help. This run
+    // fails and a fresh bulk operation of the same kind replaces it (bounded).
+    await failRun(shop, run, error.message);
+    const recentFailures = (await withShop(shop, (tx) =>
+      tx.select({ runId: syncRuns.runId }).from(syncRuns)
+        .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, run.kind), eq(syncRuns.status, "failed"), gt(syncRuns.startedAt, new Date(Date.now() - 3_600_000)))),
+    )).length;
+    if (recentFailures <= MAX_REPLACEMENT_RUNS) await runBulkQuery(shop, run.kind);
+    return { lines: 0 };
+  }
 
   await withShop(shop, async (tx) => {
     const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, { rebuildAll: true }) : null;

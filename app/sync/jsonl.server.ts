@@ -78,6 +78,8 @@ export async function streamJsonl(url: string, options: StreamOptions): Promise<
     } catch (error) {
       // A stop request is not a broken download: give up at once, resume later.
       if ((error as Error).name === "AbortError" || attempt >= maxAttempts) throw error;
+      // The same incomplete file twice: it is the file, not the connection.
+      if (error instanceof TruncatedFileError && attempt >= 2) throw error;
       log.warn({ attempt, committed, err: (error as Error).message }, "bulk download interrupted; resuming");
       await sleep((options.retryDelayMs ?? 1000) * attempt);
     }

@@ -1,0 +1,78 @@
+import path from "node:path";
+
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { ARTIFACTS, launchChromium, MERCHANT_UA } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+function appFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => f.parentFrame() !== null);
+  if (!frame) throw new Error("the admin page has no app frame");
+  return frame;
+}
+
+/** The dashboard once the demo's first sync has landed (its "Save report" button shows then). */
+async function openDashboardWithData(page: Page): Promise<Frame> {
+  await page.goto(inject("e2e").adminUrl);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const frame = appFrame(page);
+    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 30_000 });
+    if (await frame.getByRole("button", { name: "Save report" }).isVisible()) return frame;
+    if (Date.now() > deadline) throw new Error(`No "Save report" on the demo dashboard after 90 s:\n${(await frame.locator("body").innerText()).slice(0, 600)}`);
+    await page.waitForTimeout(3_000);
+    await page.reload();
+  }
+}
+
+describe("the report narrative in the demo (no Anthropic key: written by Margin Notes)", () => {
+  it("saves a report, writes its narrative, and shows exactly the data behind it", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 2000 }, userAgent: MERCHANT_UA });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const frame = await openDashboardWithData(page);
+
+    // Save a report: the app opens the saved snapshot.
+    await frame.getByRole("button", { name: "Save report" }).click();
+    await expect.poll(() => new URL(appFrame(page).url()).pathname, { timeout: 30_000 }).toMatch(/^\/app\/reports\/[0-9a-f-]{36}$/);
+    await frame.getByRole("heading", { name: "Narrative" }).waitFor({ timeout: 30_000 });
+    expect(await frame.getByText("No narrative yet. Margin Notes writes one from this report's totals, without AI.").isVisible()).toBe(true);
+
+    // Write it: the button shows progress, then the narrative.
+    await frame.getByRole("button", { name: "Write narrative" }).click();
+    await frame.getByRole("heading", { name: "Insights" }).waitFor({ timeout: 30_000 });
+    expect(await frame.getByText("Written by Margin Notes (no AI)").first().isVisible()).toBe(true);
+    expect(await frame.getByRole("heading", { name: "Suggested actions" }).isVisible()).toBe(true);
+    expect(await frame.getByText(/^Net sales of \$[\d,]+\.\d\d from [\d,]+ orders/).isVisible()).toBe(true);
+    expect(await frame.getByRole("button", { name: "Regenerate" }).isVisible()).toBe(true);
+
+    // The disclosure opens from the keyboard and shows the exact input, as JSON.
+    const disclosure = frame.getByRole("button", { name: "Data sent to AI" });
+    expect(await disclosure.getAttribute("aria-expanded")).toBe("false");
+    await disclosure.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => disclosure.getAttribute("aria-expanded")).toBe("true");
+    const json = frame.locator('[data-testid="narrative-input-json"]');
+    await json.waitFor({ state: "visible" });
+    const input = JSON.parse(await json.innerText()) as Record<string, unknown>;
+    expect(Object.keys(input).sort()).toEqual(
+      ["changesPercent", "comparison", "comparisonMetrics", "currencyCode", "dailySales", "inputVersion", "metrics", "period", "smallCellMinimum", "topProducts"],
+    );
+    expect(JSON.stringify(input)).not.toMatch(/productId|gid:\/\/|#\d{4}|@/);
+    expect(await frame.getByText("nothing was sent", { exact: false }).isVisible()).toBe(true);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, "narrative.png"), fullPage: true });
+
+    // Regenerate writes a new one without leaving the page.
+    await frame.getByRole("button", { name: "Regenerate" }).click();
+    await expect.poll(() => frame.getByRole("button", { name: "Regenerate" }).isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
