@@ -16,6 +16,8 @@ function money(amount: string, currency: string): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount as unknown as number);
 }
 
+/** Discounts and returns are stored negative; the sentences say "less … of discounts". */
+const abs = (amount: string) => amount.replace(/^-/, "");
 const pct = (value: number) => `${Math.abs(value).toFixed(1).replace(/\.0$/, "")}%`;
 const share = (part: string, whole: string) => {
   const w = Number(whole);
@@ -45,7 +47,7 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
   const insights: Array<{ metric: CitableKey; text: string }> = [];
   insights.push({
     metric: "netSales",
-    text: `Net sales were ${$(m.netSales)}: gross sales of ${$(m.grossSales)}, discounts of ${$(m.discounts)} and returns of ${$(m.returns)}${changeWords(changes.netSales, against)}.`,
+    text: `Net sales were ${$(m.netSales)}: gross sales of ${$(m.grossSales)}, less ${$(abs(m.discounts))} of discounts and ${$(abs(m.returns))} of returns${changeWords(changes.netSales, against)}.`,
   });
   if (m.grossMarginPercent !== null) {
     const marginBefore = input.comparisonMetrics?.grossMarginPercent;
@@ -77,9 +79,9 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
     const when = best.from === best.to ? best.from : `${best.from} to ${best.to}`;
     insights.push({ metric: "dailySales", text: `The strongest stretch was ${when}, with ${$(best.netSales)} in net sales from ${plural(best.orders, "order")}.` });
   }
-  const returnsShare = share(m.returns.replace("-", ""), m.grossSales);
+  const returnsShare = share(abs(m.returns), m.grossSales);
   if (returnsShare !== null && returnsShare > 0) {
-    insights.push({ metric: "returns", text: `Returns were ${$(m.returns)}, ${pct(returnsShare)} of gross sales.` });
+    insights.push({ metric: "returns", text: `Returns took back ${$(abs(m.returns))}, ${pct(returnsShare)} of gross sales.` });
   }
   // Always at least three: totals that every report has.
   if (insights.length < 3) insights.push({ metric: "totalSales", text: `Total sales, with shipping, duties, fees and taxes, were ${$(m.totalSales)}.` });
@@ -103,7 +105,7 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
   const actions: string[] = [];
   if (coverage !== null && coverage < 100) actions.push("Add unit costs in Shopify for the products that have none, so profit covers every sale.");
   if (returnsShare !== null && returnsShare >= 10) actions.push("Review the reasons for returns on your best-selling products.");
-  const discountShare = share(m.discounts.replace("-", ""), m.grossSales);
+  const discountShare = share(abs(m.discounts), m.grossSales);
   if (discountShare !== null && discountShare >= 15) actions.push(`Review discount use: discounts were ${pct(discountShare)} of gross sales.`);
   if (top) actions.push(`Keep ${top.title} in stock and easy to find: it brings in the most net sales.`);
   actions.push("Save the same report next period to see whether these trends hold.");

@@ -4,6 +4,7 @@
  * Shopify only tells us the current cost, so each change we hear about becomes a
  * row, and the first sync's costs are recorded as a `backfill`.
  */
+import { pgArray } from "~/db/pg-array";
 import { sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
@@ -42,8 +43,8 @@ export class CatalogBatch {
     if (this.products.length) {
       await tx.execute(sql`
         insert into products (shop_id, product_id, title, source_updated_at)
-        select ${shop}, * from unnest(${sql.param(this.products.map((p) => p.id))}::bigint[],
-          ${sql.param(this.products.map((p) => p.title))}::text[], ${sql.param(this.products.map((p) => p.updatedAt))}::timestamptz[])
+        select ${shop}, * from unnest(${pgArray(this.products.map((p) => p.id))}::bigint[],
+          ${pgArray(this.products.map((p) => p.title))}::text[], ${pgArray(this.products.map((p) => p.updatedAt))}::timestamptz[])
         on conflict (shop_id, product_id) do update set title = excluded.title, source_updated_at = excluded.source_updated_at
         where products.source_updated_at is null or products.source_updated_at <= excluded.source_updated_at`);
     }
@@ -51,9 +52,9 @@ export class CatalogBatch {
       const v = this.variants;
       await tx.execute(sql`
         insert into variants (shop_id, variant_id, product_id, title, sku, inventory_item_id)
-        select ${shop}, * from unnest(${sql.param(v.map((x) => x.id))}::bigint[], ${sql.param(v.map((x) => x.productId))}::bigint[],
-          ${sql.param(v.map((x) => x.title))}::text[], ${sql.param(v.map((x) => x.sku))}::text[],
-          ${sql.param(v.map((x) => x.inventoryItemId))}::bigint[])
+        select ${shop}, * from unnest(${pgArray(v.map((x) => x.id))}::bigint[], ${pgArray(v.map((x) => x.productId))}::bigint[],
+          ${pgArray(v.map((x) => x.title))}::text[], ${pgArray(v.map((x) => x.sku))}::text[],
+          ${pgArray(v.map((x) => x.inventoryItemId))}::bigint[])
         on conflict (shop_id, variant_id) do update set product_id = excluded.product_id, title = excluded.title,
           sku = excluded.sku, inventory_item_id = excluded.inventory_item_id`);
       if (!costsAsOf) return;
@@ -62,7 +63,7 @@ export class CatalogBatch {
       await tx.execute(sql`
         insert into cost_history (shop_id, inventory_item_id, effective_at, unit_cost, source)
         select ${shop}, item, ${costsAsOf.toISOString()}::timestamptz, cost, 'backfill'
-        from unnest(${sql.param(costed.map((x) => x.inventoryItemId))}::bigint[], ${sql.param(costed.map((x) => x.unitCost))}::numeric[]) as t(item, cost)
+        from unnest(${pgArray(costed.map((x) => x.inventoryItemId))}::bigint[], ${pgArray(costed.map((x) => x.unitCost))}::numeric[]) as t(item, cost)
         where not exists (select 1 from cost_history ch where ch.shop_id = ${shop} and ch.inventory_item_id = t.item)
         on conflict do nothing`);
     }

@@ -9,6 +9,7 @@
  *  - a sale's unit cost is snapshotted once, when the sale is first recorded, from
  *    the cost in force at happenedAt; returns reverse the cost of the line sold.
  */
+import { pgArray } from "~/db/pg-array";
 import { sql } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
@@ -21,6 +22,7 @@ export interface FinalizeResult {
 
 /** Moves run `runId` into orders/sales and refreshes rollups for every day it touched. */
 export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, options: { rebuildAll?: boolean } = {}): Promise<FinalizeResult> {
+  await lockLedger(tx, shop);
   // Orders whose staged version is at least as new as what we hold.
   await tx.execute(sql`
     create temp table if not exists applied_orders (order_id bigint primary key) on commit drop`);
@@ -141,15 +143,24 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
 }
 
 /**
+ * One writer per shop's ledger at a time: two order jobs recomputing the same day's
+ * rollups would otherwise race (and the newer-version check needs a stable view).
+ * Transaction-scoped, so it ends with the caller's transaction.
+ */
+export async function lockLedger(tx: Tx, shop: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${shop}`}))`);
+}
+
+/**
  * Recomputes daily rollups for the given local days (null: every day). Test
  * orders are excluded here, once, for every report.
  */
 export async function refreshRollups(tx: Tx, shop: string, timezone: string, days: string[] | null): Promise<void> {
   if (days && days.length === 0) return;
   const dayFilter = (column: ReturnType<typeof sql>) =>
-    days ? sql`and (${column} at time zone ${timezone})::date = any(${sql.param(days)}::date[])` : sql``;
-  await tx.execute(sql`delete from daily_rollups where shop_id = ${shop} ${days ? sql`and day = any(${sql.param(days)}::date[])` : sql``}`);
-  await tx.execute(sql`delete from daily_orders where shop_id = ${shop} ${days ? sql`and day = any(${sql.param(days)}::date[])` : sql``}`);
+    days ? sql`and (${column} at time zone ${timezone})::date = any(${pgArray(days)}::date[])` : sql``;
+  await tx.execute(sql`delete from daily_rollups where shop_id = ${shop} ${days ? sql`and day = any(${pgArray(days)}::date[])` : sql``}`);
+  await tx.execute(sql`delete from daily_orders where shop_id = ${shop} ${days ? sql`and day = any(${pgArray(days)}::date[])` : sql``}`);
   await tx.execute(sql`
     insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
                                units, cogs, net_sales_with_cost, costed_from_backfill)

@@ -15,7 +15,7 @@ import { log } from "~/log.server";
 import { loadShop } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
-import { finalizeRun, refreshRollups } from "./ledger.server";
+import { finalizeRun, lockLedger, refreshRollups } from "./ledger.server";
 import { ORDER_QUERY } from "./queries.server";
 import { StagedBatch, type AgreementNode, type OrderNode, type SaleNode } from "./stage.server";
 
@@ -62,6 +62,7 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
 /** Shopify no longer has the order: deleted orders leave every report. */
 async function deleteOrder(shop: string, orderId: string, timezone: string): Promise<"deleted"> {
   await withShop(shop, async (tx) => {
+    await lockLedger(tx, shop);
     const days = await tx
       .selectDistinct({ day: sql<string>`(${sales.happenedAt} at time zone ${timezone})::date::text` })
       .from(sales)

@@ -4,6 +4,7 @@
  * per table per batch (drizzle's row-by-row insert tops out near 15k rows/s).
  * Every sale is classified here, once, by classifySale.
  */
+import { pgArray } from "~/db/pg-array";
 import { sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
@@ -130,7 +131,7 @@ export class StagedBatch {
 async function insertColumns<K extends string>(tx: Tx, table: string, shop: string, runId: string, columns: Columns<K>) {
   if (columns.length === 0) return;
   const names = columns.names.map((n) => sql.identifier(n));
-  const arrays = columns.names.map((n) => sql`${sql.param(columns.data[n])}::${sql.raw(typeOf(n))}[]`);
+  const arrays = columns.names.map((n) => sql`${pgArray(columns.data[n])}::${sql.raw(typeOf(n))}[]`);
   await tx.execute(sql`
     insert into ${sql.identifier(table)} (shop_id, run_id, ${sql.join(names, sql`, `)})
     select ${shop}, ${runId}, * from unnest(${sql.join(arrays, sql`, `)})
