@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -92,6 +92,17 @@ export default function Dashboard() {
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const openedReport = useRef<string | null>(null);
+  const revalidator = useRevalidator();
+
+  // While the first sync runs, refresh its progress (and show reports when it ends).
+  const syncing = sync.state === "running" || sync.state === "never";
+  useEffect(() => {
+    if (!syncing) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [syncing, revalidator]);
 
   // Keep the admin's own params (host, shop, embedded): only ours change.
   const update = (changes: Record<string, string | null>) => {

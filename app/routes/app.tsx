@@ -26,7 +26,9 @@ export default function AppLayout() {
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      <Outlet />
+      <main>
+        <Outlet />
+      </main>
     </EmbeddedAppProvider>
   );
 }
