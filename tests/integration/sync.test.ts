@@ -40,13 +40,16 @@ async function setUpStore(orderCount: number, seed = 11): Promise<{ shop: string
 
 /** Runs the shop's jobs (and the simulator's webhooks they trigger) until nothing is left. */
 async function settle(shop: string) {
-  for (let round = 0; round < 20; round++) {
+  // Bulk operations finish on the simulator's clock (about a second), so keep
+  // looking for up to a couple of minutes before calling it stuck.
+  for (let round = 0; round < 600; round++) {
     await simulator.settled();
     const stats = await drainJobs({ shops: [shop], timeoutMs: 120_000, backoff: { baseMs: 5, maxMs: 50 } });
     await simulator.settled();
     const runs = await withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)));
     const active = runs.some((r) => ["requested", "running", "ingesting"].includes(r.status));
     if (!active && stats.claimed === 0) return runs;
+    if (stats.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error("sync did not settle");
 }

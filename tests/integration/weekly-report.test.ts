@@ -100,7 +100,7 @@ describe("weekly report job", () => {
   it("runs through the job queue: the kind is registered with its payload schema", async () => {
     const shop = await setUpShop();
     await enqueue(WEEKLY_JOB, { shop, occurrence: MONDAY_8AM, weekday: 1, hour: 8 }, { shopId: shop, key: `test-${shop}` });
-    const stats = await drainJobs({ kinds: [WEEKLY_JOB], timeoutMs: 20_000 });
+    const stats = await drainJobs({ kinds: [WEEKLY_JOB], shops: [shop], timeoutMs: 20_000 });
     expect(stats.succeeded).toBeGreaterThanOrEqual(1);
     expect(stats.failed).toBe(0);
     expect(await systemReports(shop)).toHaveLength(1);

@@ -15,8 +15,9 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { setupServer } from "msw/node";
 
+import { mswServer } from "./msw-server";
+import { mockOnlineTokenExchange } from "./online-token";
 import { startAdminServer } from "./shopify/admin-server";
 import { createShopifySimulator } from "./shopify/simulator";
 import { seedStore } from "./shopify/seed";
@@ -64,10 +65,17 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   });
   delete process.env.DATABASE_URL;
+  // The demo is offline by design: a developer's real key must never be used here.
+  delete process.env.ANTHROPIC_API_KEY;
+  delete process.env.SMTP_URL;
 
   // Shopify's node adapter captures fetch when the build is imported: msw first.
-  const msw = setupServer(...simulator.handlers);
+  const msw = mswServer;
+  msw.use(...simulator.handlers);
   msw.listen({ onUnhandledFrame: "bypass" });
+  // The demo's staff member (the admin's session tokens say user 42) owns the store,
+  // so Settings is editable; online tokens are asked for only to learn that.
+  mockOnlineTokenExchange({ apiKey: DEMO_API_KEY, apiSecret, owners: ["42"] });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
