@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
 import { reports } from "~/db/schema.server";
@@ -13,6 +13,7 @@ import { audit, type Actor } from "~/security/audit.server";
 
 import { computeMetrics, percentChange, sumComponents, type Components, type Metrics } from "./metrics";
 import type { Period, ReportRange } from "./period";
+import { DEFAULT_PRODUCT_SORT, type ProductSort, type ProductSortColumn } from "./product-sort";
 
 export interface SeriesPoint {
   day: string;
@@ -65,13 +66,38 @@ async function dailyComponents(tx: Tx, shop: string, p: Period): Promise<Map<str
   return days;
 }
 
-async function topProducts(tx: Tx, shop: string, p: Period, limit: number): Promise<ProductRow[]> {
-  const rows = await queryRows<Components & { productId: string; title: string | null }>(tx, sql`
-    select r.product_id::text as "productId", max(pr.title) as title, ${ROLLUP_SUMS}
+/*
+ * Products are ranked in SQL over the whole period, not re-sorted from a fixed top
+ * list: "top 10 by gross profit" must rank every product, not ten of them.
+ */
+const netSalesWithCost = sql`sum(r.net_sales_with_cost)`;
+const profit = sql`(sum(r.net_sales_with_cost) - sum(r.cogs))`;
+const ORDER_BY: Record<ProductSortColumn, SQL> = {
+  title: sql`lower(coalesce(max(pr.title), r.product_id::text))`,
+  netSales: sql`sum(r.gross_sales + r.discounts + r.returns)`,
+  grossProfit: profit,
+  margin: sql`${profit} / nullif(${netSalesWithCost}, 0)`,
+  units: sql`sum(r.units)`,
+};
+
+type RankedRow = Pick<Components, "grossSales" | "discounts" | "returns" | "cogs" | "netSalesWithCost" | "units"> & {
+  productId: string;
+  title: string | null;
+};
+
+/** The top `limit` products of the period by `sort`, with exact figures. */
+export async function rankProducts(tx: Tx, shop: string, period: Period, sort: ProductSort, limit: number): Promise<ProductRow[]> {
+  // The direction is one of two literals from a validated enum, never user text.
+  const direction = sql.raw(sort.direction === "asc" ? "asc" : "desc");
+  const rows = await queryRows<RankedRow>(tx, sql`
+    select r.product_id::text as "productId", max(pr.title) as title,
+      coalesce(sum(r.gross_sales), 0)::text as "grossSales", coalesce(sum(r.discounts), 0)::text as "discounts",
+      coalesce(sum(r.returns), 0)::text as "returns", coalesce(sum(r.cogs), 0)::text as "cogs",
+      coalesce(sum(r.net_sales_with_cost), 0)::text as "netSalesWithCost", coalesce(sum(r.units), 0)::int as "units"
     from daily_rollups r left join products pr on pr.shop_id = r.shop_id and pr.product_id = r.product_id
-    where r.shop_id = ${shop} and r.product_id <> 0 and r.day between ${p.from}::date and ${p.to}::date
+    where r.shop_id = ${shop} and r.product_id <> 0 and r.day between ${period.from}::date and ${period.to}::date
     group by r.product_id
-    order by sum(r.gross_sales + r.discounts + r.returns) desc
+    order by ${ORDER_BY[sort.column]} ${direction} nulls last, r.product_id
     limit ${limit}`);
   return rows.map((r) => {
     const m = computeMetrics(sumComponents([r]));
@@ -95,7 +121,14 @@ function eachDay(p: Period): string[] {
 }
 
 /** Reads a report inside the caller's tenant transaction. */
-export async function readReport(tx: Tx, shop: string, range: ReportRange, currencyCode: string, options: { topProducts?: number } = {}): Promise<ReportData> {
+export interface ReadOptions {
+  /** How many products (default 10). */
+  topProducts?: number;
+  /** Their order (default: net sales, highest first). */
+  sort?: ProductSort;
+}
+
+export async function readReport(tx: Tx, shop: string, range: ReportRange, currencyCode: string, options: ReadOptions = {}): Promise<ReportData> {
   const days = await dailyComponents(tx, shop, range.period);
   const current = computeMetrics(sumComponents(days.values()));
   const previous = range.compare ? computeMetrics(sumComponents((await dailyComponents(tx, shop, range.compare)).values())) : null;
@@ -109,10 +142,10 @@ export async function readReport(tx: Tx, shop: string, range: ReportRange, curre
     const m = computeMetrics(days.get(day) ?? sumComponents([]));
     return { day, netSales: m.netSales, totalSales: m.totalSales, grossProfit: m.grossProfit, orders: m.orders };
   });
-  return { range, currencyCode, current, previous, changes, series, topProducts: await topProducts(tx, shop, range.period, options.topProducts ?? 10) };
+  return { range, currencyCode, current, previous, changes, series, topProducts: await rankProducts(tx, shop, range.period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10) };
 }
 
-export async function loadReport(shop: string, range: ReportRange, currencyCode: string, options: { topProducts?: number } = {}): Promise<ReportData> {
+export async function loadReport(shop: string, range: ReportRange, currencyCode: string, options: ReadOptions = {}): Promise<ReportData> {
   return withShop(shop, (tx) => readReport(tx, shop, range, currencyCode, options));
 }
 

@@ -7,6 +7,7 @@ import { useState } from "react";
 
 import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
 import { authenticate } from "~/shopify.server";
+import { downloadFile } from "~/lib/download";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
 
@@ -18,25 +19,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 const EXPORT_PATH = "/app/activity/export";
 
-/**
- * Downloads the CSV through fetch, not a link: inside the admin iframe only App
- * Bridge's patched fetch carries the session token the export route requires.
- */
-async function downloadActivityCsv(action: string | undefined): Promise<void> {
-  const query = action ? `?${new URLSearchParams({ action })}` : "";
-  const response = await fetch(`${EXPORT_PATH}${query}`);
-  if (!response.ok) throw new Error((await response.text()) || `The export failed (HTTP ${response.status}).`);
-  const filename = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "margin-notes-activity.csv";
-  const url = URL.createObjectURL(await response.blob());
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = filename;
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-  // Some browsers read the blob after click() returns; release it a little later.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+const downloadActivityCsv = (action: string | undefined) =>
+  downloadFile(`${EXPORT_PATH}${action ? `?${new URLSearchParams({ action })}` : ""}`, "margin-notes-activity.csv");
 
 export default function Activity() {
   const page = useLoaderData<typeof loader>();

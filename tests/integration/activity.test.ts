@@ -1,5 +1,4 @@
 import { and, desc, eq } from "drizzle-orm";
-import { decode } from "turbo-stream";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { auditEvents } from "~/db/schema.server";
@@ -8,9 +7,11 @@ import { ACTIVITY_PAGE_SIZE, type ActivityPage } from "~/security/audit-log.serv
 import { audit, type AuditEvent } from "~/security/audit.server";
 
 import { addStore, appHandler, bearerRequest, BROWSER_UA, hostParam, idToken, install, startSimulator } from "../app-harness";
+import { parseCsv } from "../csv";
 import { newShop } from "../factories";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import { compliancePayloads, signedWebhook, type WebhookOptions } from "../mocks/shopify/webhooks";
+import { decodeSingleFetch } from "../single-fetch";
 import { TEST_API_SECRET, TEST_APP_URL } from "../setup/test-env";
 
 let simulator: ShopifySimulator;
@@ -26,17 +27,7 @@ const deliver = (options: Omit<WebhookOptions, "appUrl" | "secret">) =>
 /** The Activity route's loader data, decoded from Remix's single-fetch stream. */
 async function activity(shop: string, query = ""): Promise<{ status: number; page?: ActivityPage; error?: { status: number; data: unknown } }> {
   const response = await request(bearerRequest(shop, `/app/activity.data${query ? `?${query}` : ""}`));
-  const decoded = await decode(response.body!, {
-    plugins: [
-      (type: string, ...values: unknown[]) => {
-        if (type === "ErrorResponse") return { value: { status: values[1], data: values[0] } };
-        if (type === "SingleFetchClassInstance") return { value: values[0] };
-        if (type === "SingleFetchFallback" || type === "SanitizedError" || type === "SingleFetchRedirect") return { value: { type, values } };
-        return undefined;
-      },
-    ],
-  });
-  await decoded.done;
+  const decoded = await decodeSingleFetch(response);
   const route = (decoded.value as Record<string, { data?: ActivityPage; error?: { status: number; data: unknown } }>)["routes/app.activity"];
   return { status: response.status, page: route?.data, error: route?.error };
 }
@@ -58,38 +49,6 @@ const onRecord = (shop: string, action?: string) =>
       .orderBy(desc(auditEvents.seq)),
   );
 const seqAndAction = (events: Array<{ seq: number; action: string }>) => events.map(({ seq, action }) => ({ seq, action }));
-
-/** RFC 4180 parser (quoted fields, doubled quotes, CRLF records); throws on malformed input. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"' && field === "") {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error("unterminated quoted field");
-        if (text[i] === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-        if (text[i] === '"') { i++; break; }
-        field += text[i++];
-      }
-      if (i < text.length && text[i] !== "," && text[i] !== "\r") throw new Error(`text after closing quote at ${i}`);
-    } else if (c === ",") {
-      record.push(field); field = ""; i++;
-    } else if (c === "\r") {
-      if (text[i + 1] !== "\n") throw new Error(`bare CR at ${i}`);
-      record.push(field); records.push(record); field = ""; record = []; i += 2;
-    } else if (c === "\n" || c === '"') {
-      throw new Error(`bare ${JSON.stringify(c)} in an unquoted field at ${i}`);
-    } else {
-      field += c; i++;
-    }
-  }
-  if (field !== "" || record.length) throw new Error("last record does not end with CRLF");
-  return records;
-}
 
 describe("Activity page data", () => {
   it("shows only the session's shop's events, newest first, with human labels", async () => {
