@@ -4,28 +4,11 @@
  */
 import { BlockStack, Card, DescriptionList, Text } from "@shopify/polaris";
 
+import type { Metrics } from "~/reports/metrics";
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
 
-export interface FullMetrics {
-  grossSales: string;
-  discounts: string;
-  returns: string;
-  netSales: string;
-  shipping: string;
-  duties: string;
-  fees: string;
-  taxes: string;
-  tips: string;
-  totalSales: string;
-  orders: number;
-  units: number;
-  averageOrderValue: string | null;
-  cogs: string;
-  grossProfit: string;
-  grossMarginPercent: string | null;
-  costCoveragePercent: string | null;
-  backfilledCostPercent: string | null;
-}
+/** The figures of a report, as app/reports/metrics.ts computes them. */
+export type FullMetrics = Metrics;
 
 type Row = { key: keyof FullMetrics; term: string; kind: "money" | "count" | "percent"; change?: ChangeOptions };
 

@@ -6,16 +6,9 @@
 import { Card, EmptyState, IndexTable, type IndexTableProps, Text } from "@shopify/polaris";
 
 import { formatCount, formatMoney, formatPercent } from "~/lib/format";
-import type { ProductSort, ProductSortColumn } from "~/reports/product-sort";
+import type { ProductRow, ProductSort, ProductSortColumn } from "~/reports/product-sort";
 
-export interface ProductView {
-  productId: string;
-  title: string;
-  netSales: string;
-  grossProfit: string;
-  units: number;
-  grossMarginPercent: string | null;
-}
+export type ProductView = ProductRow;
 
 const COLUMNS: Array<{ column: ProductSortColumn; title: string; numeric: boolean }> = [
   { column: "title", title: "Product", numeric: false },

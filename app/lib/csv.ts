@@ -25,3 +25,12 @@ export function csvCell(value: CsvValue): string {
 
 /** One record, CRLF-terminated. */
 export const csvLine = (cells: readonly CsvValue[]): string => `${cells.map(csvCell).join(",")}\r\n`;
+
+/** A CSV attachment, never cached. (Callers add the security headers.) */
+export function csvAttachmentHeaders(filename: string): Headers {
+  return new Headers({
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${filename.replace(/["\\\r\n]/g, "_")}"`,
+    "Cache-Control": "no-store",
+  });
+}

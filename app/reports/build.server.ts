@@ -13,7 +13,7 @@ import { audit, type Actor } from "~/security/audit.server";
 
 import { computeMetrics, percentChange, sumComponents, type Components, type Metrics } from "./metrics";
 import type { Period, ReportRange } from "./period";
-import { DEFAULT_PRODUCT_SORT, type ProductSort, type ProductSortColumn } from "./product-sort";
+import { DEFAULT_PRODUCT_SORT, type ProductRow, type ProductSort, type ProductSortColumn } from "./product-sort";
 
 export interface SeriesPoint {
   day: string;
@@ -23,14 +23,7 @@ export interface SeriesPoint {
   orders: number;
 }
 
-export interface ProductRow {
-  productId: string;
-  title: string;
-  netSales: string;
-  grossProfit: string;
-  units: number;
-  grossMarginPercent: string | null;
-}
+export type { ProductRow };
 
 export interface ReportData {
   range: ReportRange;

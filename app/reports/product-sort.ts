@@ -34,7 +34,8 @@ export type SortParseResult = { ok: true; sort: ProductSort } | { ok: false; mes
 
 export const defaultDirection = (column: ProductSortColumn): SortDirection => (column === "title" ? "asc" : "desc");
 
-export interface SortableProduct {
+/** One product's figures in a report (exact decimal strings). */
+export interface ProductRow {
   productId: string;
   title: string;
   netSales: string;
@@ -42,6 +43,8 @@ export interface SortableProduct {
   units: number;
   grossMarginPercent: string | null;
 }
+
+export type SortableProduct = ProductRow;
 
 function compare(a: SortableProduct, b: SortableProduct, column: ProductSortColumn): number {
   switch (column) {

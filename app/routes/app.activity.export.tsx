@@ -6,6 +6,7 @@ import { requestOrigin } from "~/security/audit.server";
 import { securityHeaders } from "~/security/headers.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { authenticate } from "~/shopify.server";
+import { csvAttachmentHeaders } from "~/lib/csv";
 
 // GET /app/activity/export?action=… : the Activity page's CSV download. Fetched by
 // App Bridge (which adds the session token), never a plain link. Limited before
@@ -18,12 +19,5 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     actor: { type: "staff", id: sessionToken.sub },
     origin: requestOrigin(request, env.TRUSTED_PROXY_HOPS),
   });
-  const headers = securityHeaders(
-    new Headers({
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${exported.filename}"`,
-      "Cache-Control": "no-store",
-    }),
-  );
-  return new Response(exported.csv, { status: 200, headers });
+  return new Response(exported.csv, { status: 200, headers: securityHeaders(csvAttachmentHeaders(exported.filename)) });
 };

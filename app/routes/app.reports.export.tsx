@@ -8,6 +8,7 @@ import { securityHeaders } from "~/security/headers.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
+import { csvAttachmentHeaders } from "~/lib/csv";
 
 // GET /app/reports/export?from=&to=&compare= (or ?preset=, or ?reportId=): a report
 // as CSV. Fetched through App Bridge (which adds the session token), never a plain
@@ -22,12 +23,5 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     actor: { type: "staff", id: sessionToken.sub },
     origin: requestOrigin(request, env.TRUSTED_PROXY_HOPS),
   });
-  const headers = securityHeaders(
-    new Headers({
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${exported.filename}"`,
-      "Cache-Control": "no-store",
-    }),
-  );
-  return new Response(exported.csv, { status: 200, headers });
+  return new Response(exported.csv, { status: 200, headers: securityHeaders(csvAttachmentHeaders(exported.filename)) });
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 
 export const ARTIFACTS = path.resolve("tests/artifacts");
 
@@ -20,4 +20,32 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--no-first-run"],
   });
+}
+
+/** The app's iframe inside the simulated admin page. */
+export function appFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => f.parentFrame() !== null);
+  if (!frame) throw new Error("the admin page has no app frame");
+  return frame;
+}
+
+/**
+ * Opens the demo admin and waits for the dashboard's reports. The demo syncs its
+ * store after the first load (the page follows it), so this waits for the figures.
+ * A demo without sales fails here, loudly: no test passes on an empty store.
+ */
+export async function openDashboardWithData(page: Page, adminUrl: string): Promise<Frame> {
+  await page.goto(adminUrl);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const frame = appFrame(page);
+    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 30_000 });
+    if (await frame.getByRole("heading", { name: "Net sales", level: 3 }).isVisible()) return frame;
+    if (Date.now() > deadline) {
+      const text = (await frame.locator("body").innerText()).slice(0, 600);
+      throw new Error(`The demo store's dashboard shows no report after 90 s (has its first sync finished?). The page says:\n${text}`);
+    }
+    await page.waitForTimeout(3_000);
+    await page.reload();
+  }
 }

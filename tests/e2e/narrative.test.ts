@@ -1,9 +1,9 @@
 import path from "node:path";
 
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { ARTIFACTS, launchChromium, MERCHANT_UA } from "./browser";
+import { appFrame, ARTIFACTS, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,32 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-function appFrame(page: Page): Frame {
-  const frame = page.frames().find((f) => f.parentFrame() !== null);
-  if (!frame) throw new Error("the admin page has no app frame");
-  return frame;
-}
-
-/** The dashboard once the demo's first sync has landed (its "Save report" button shows then). */
-async function openDashboardWithData(page: Page): Promise<Frame> {
-  await page.goto(inject("e2e").adminUrl);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const frame = appFrame(page);
-    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 30_000 });
-    if (await frame.getByRole("button", { name: "Save report" }).isVisible()) return frame;
-    if (Date.now() > deadline) throw new Error(`No "Save report" on the demo dashboard after 90 s:\n${(await frame.locator("body").innerText()).slice(0, 600)}`);
-    await page.waitForTimeout(3_000);
-    await page.reload();
-  }
-}
 
 describe("the report narrative in the demo (no Anthropic key: written by Margin Notes)", () => {
   it("saves a report, writes its narrative, and shows exactly the data behind it", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2000 }, userAgent: MERCHANT_UA });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    const frame = await openDashboardWithData(page);
+    const frame = await openDashboardWithData(page, inject("e2e").adminUrl);
 
     // Save a report: the app opens the saved snapshot.
     await frame.getByRole("button", { name: "Save report" }).click();

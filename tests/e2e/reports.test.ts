@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { ARTIFACTS, launchChromium, MERCHANT_UA } from "./browser";
+import { appFrame, ARTIFACTS, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
 
 const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 
@@ -16,35 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-function appFrame(page: Page): Frame {
-  const frame = page.frames().find((f) => f.parentFrame() !== null);
-  if (!frame) throw new Error("the admin page has no app frame");
-  return frame;
-}
-
-/**
- * Opens the demo admin and waits for the dashboard's reports. The demo syncs its
- * store after the first load, so the page is reloaded until the figures are in.
- * A demo without sales fails here, loudly: this test never passes on an empty store.
- */
-async function openDashboard(page: Page): Promise<Frame> {
-  await page.goto(inject("e2e").adminUrl);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const frame = appFrame(page);
-    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 30_000 });
-    if (await frame.getByRole("heading", { name: "Net sales", level: 3 }).isVisible()) return frame;
-    if (Date.now() > deadline) {
-      const text = (await frame.locator("body").innerText()).slice(0, 600);
-      throw new Error(
-        "The demo store's dashboard shows no report after 90 s: the demo has no synced sales (tests/mocks/demo-server.ts " +
-          `must seed its store and the first sync must finish). The page says:\n${text}`,
-      );
-    }
-    await page.waitForTimeout(3_000);
-    await page.reload();
-  }
-}
 
 /** Tab (at most 60 times) until the focused element in the app frame matches. */
 async function tabTo(page: Page, frame: Frame, matches: string): Promise<void> {
@@ -76,7 +47,7 @@ describe("reports on the demo store's dashboard", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2200 }, userAgent: MERCHANT_UA });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    const frame = await openDashboard(page);
+    const frame = await openDashboardWithData(page, inject("e2e").adminUrl);
 
     // KPI cards, each with a value.
     for (const label of KPI_LABELS) {
