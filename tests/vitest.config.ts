@@ -56,7 +56,7 @@ export default defineConfig(async () => {
             root,
             include: ["tests/e2e/**/*.test.ts"],
             globalSetup: ["tests/setup/global-e2e.ts"],
-            testTimeout: 90_000,
+            testTimeout: 180_000,
             hookTimeout: 120_000,
             fileParallelism: false,
           },

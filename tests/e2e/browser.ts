@@ -31,21 +31,21 @@ export function appFrame(page: Page): Frame {
 
 /**
  * Opens the demo admin and waits for the dashboard's reports. The demo syncs its
- * store after the first load (the page follows it), so this waits for the figures.
- * A demo without sales fails here, loudly: no test passes on an empty store.
+ * store after the first load and the page follows the sync by itself (no reload),
+ * so this only waits. A demo without sales fails here, loudly: no test passes on
+ * an empty store.
  */
 export async function openDashboardWithData(page: Page, adminUrl: string): Promise<Frame> {
-  await page.goto(adminUrl);
-  const deadline = Date.now() + 90_000;
+  await page.goto(adminUrl, { waitUntil: "domcontentloaded" });
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const frame = appFrame(page);
-    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 30_000 });
+    await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
     if (await frame.getByRole("heading", { name: "Net sales", level: 3 }).isVisible()) return frame;
     if (Date.now() > deadline) {
       const text = (await frame.locator("body").innerText()).slice(0, 600);
-      throw new Error(`The demo store's dashboard shows no report after 90 s (has its first sync finished?). The page says:\n${text}`);
+      throw new Error(`The demo store's dashboard shows no report after 120 s (has its first sync finished?). The page says:\n${text}`);
     }
-    await page.waitForTimeout(3_000);
-    await page.reload();
+    await page.waitForTimeout(1_000);
   }
 }

@@ -16,7 +16,7 @@ describe("the demo store in the simulated admin", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, userAgent: MERCHANT_UA });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(inject("e2e").adminUrl);
+    await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
     const app = page.frameLocator("#app-frame");
     await expect.poll(() => app.getByRole("heading", { name: "Dashboard" }).isVisible(), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => app.getByText("Demo Store").first().isVisible()).toBe(true);
