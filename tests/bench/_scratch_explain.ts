@@ -37,6 +37,21 @@ await withShop(shop, async (tx) => {
   const exec = tx.execute.bind(tx);
   (tx as any).execute = async (q: any) => {
     const label = statementLabel(q);
+    if (args.get("rewrite") === "true" && label.startsWith("insert into orders as o")) {
+      q = sql`
+    insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code, source_updated_at)
+    select so.shop_id, so.order_id, so.created_at, coalesce(fa.placed_at, so.processed_at, so.created_at),
+      so.cancelled_at, so.test, so.currency_code, so.source_updated_at
+    from staged_orders so join applied_orders a on a.order_id = so.order_id
+    left join (select sa.order_id, min(sa.happened_at) as placed_at from staged_agreements sa
+               where sa.shop_id = ${shop} and sa.run_id = ${"run1"} and sa.reason = 'ORDER' group by sa.order_id) fa on fa.order_id = so.order_id
+    where so.shop_id = ${shop} and so.run_id = ${"run1"}
+    on conflict (shop_id, order_id) do update set
+      created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
+      test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at`;
+    }
+    if (args.get("nestloop") === "off" && label.startsWith("create temp table")) await exec(sql`set local enable_nestloop = off`);
+    if (args.get("analyze") === "inside" && label.startsWith("create temp table")) { const t = performance.now(); await exec(sql`reset role`); await exec(sql`analyze staged_orders, staged_agreements, staged_sales`); await exec(sql`set local role app_tenant`); console.log("analyze inside", (performance.now() - t).toFixed(0)); }
     if (!explain) { const t0 = performance.now(); const r = await exec(q); console.log(`${(performance.now() - t0).toFixed(0).padStart(7)} ms  ${label}`); return r; }
     if (match.some((m) => label.includes(m))) {
       const t0 = performance.now();

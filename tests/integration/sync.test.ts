@@ -18,7 +18,7 @@ import { newShop } from "../factories";
 import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
-import { truthByDay } from "../mocks/shopify/truth";
+import { truthByDay, truthTotals } from "../mocks/shopify/truth";
 
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
@@ -208,5 +208,38 @@ describe("live webhooks", () => {
     const orderId = Number(order.id.split("/").pop());
     const rows = await withShop(shop, (tx) => tx.select().from(sales).where(and(eq(sales.shopId, shop), eq(sales.orderId, orderId), eq(sales.lineType, "PRODUCT"))));
     expect(rows.map((r) => [r.unitCost, r.costSource, r.cogs])).toEqual([["7.2500", "at_sale", "14.5000"]]);
+  });
+});
+
+describe("the dashboard's numbers are Shopify's numbers", () => {
+  // Several time zones (half-hour offset, southern-hemisphere DST, northern DST) and
+  // periods: the totals a merchant sees equal the truth computed from the raw orders.
+  it.each(["Asia/Kolkata", "Pacific/Auckland", "America/Los_Angeles"])("to the cent in %s, for several periods", async (timezone) => {
+    const shop = newShop("tz");
+    const store = addStore(simulator, shop, { ianaTimezone: timezone, currencyCode: "EUR" });
+    seedStore(store, { seed: 21, orders: 900, days: 60, end: END });
+    await install(simulator, shop);
+    await settle(shop);
+    const { loadReport } = await import("~/reports/build.server");
+    const periods = [
+      { from: "2026-11-14", to: "2026-11-20" },
+      { from: "2026-10-22", to: "2026-11-20" },
+      { from: "2026-09-01", to: "2026-11-30" },
+      { from: "2026-11-01", to: "2026-11-01" },
+    ];
+    for (const period of periods) {
+      const report = await loadReport(shop, { period, compare: null, compareMode: "none" }, "EUR");
+      const truth = truthTotals(store, { ...period, costs: "current" });
+      const shown = report.current;
+      expect({
+        grossSales: shown.grossSales, discounts: shown.discounts, returns: shown.returns, netSales: shown.netSales,
+        shipping: shown.shipping, taxes: shown.taxes, totalSales: shown.totalSales, orders: shown.orders,
+        units: shown.units, cogs: shown.cogs, grossProfit: shown.grossProfit, averageOrderValue: shown.averageOrderValue,
+      }, `${timezone} ${period.from}..${period.to}`).toEqual({
+        grossSales: truth.grossSales, discounts: truth.discounts, returns: truth.returns, netSales: truth.netSales,
+        shipping: truth.shipping, taxes: truth.taxes, totalSales: truth.totalSales, orders: truth.orders,
+        units: truth.units, cogs: truth.cogs, grossProfit: truth.grossProfit, averageOrderValue: truth.averageOrderValue,
+      });
+    }
   });
 });
