@@ -5,7 +5,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", "data/", "tests/artifacts/", ".cache/"] },
+  { ignores: ["build/", "public/build/", "node_modules/", "data/", "tests/artifacts/", ".cache/", "tests/bench/_scratch*"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

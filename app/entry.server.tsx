@@ -9,6 +9,7 @@ import { env } from "~/env.server";
 import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
 import "~/sync/jobs.server";
+import "~/jobs/maintenance.server";
 import "~/reports/jobs.server";
 import { log } from "~/log.server";
 import { securityHeaders } from "~/security/headers.server";

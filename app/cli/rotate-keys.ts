@@ -21,7 +21,8 @@ const USAGE = `usage: npm run keys:rotate -- <command> [--batch-size N]
   status              sessions per key id, and which key ids the keyring holds
   rewrap              reseal every session not on TOKEN_PRIMARY_KID with it (resumable)
   verify              open every session with the current keyring
-  --batch-size N      rows per batch for rewrap (1-10000, default 200)`;
+  --batch-size N      rows per batch for rewrap (1-10000, default 200)
+  --background        rewrap: queue it as a job for the app's worker instead of running here`;
 
 const ArgsSchema = z
   .object({
@@ -32,8 +33,10 @@ const ArgsSchema = z
       .min(1, "--batch-size must be at least 1")
       .max(10_000, "--batch-size must be at most 10000")
       .optional(),
+    background: z.boolean().default(false),
   })
-  .refine((a) => a.batchSize === undefined || a.command === "rewrap", { message: "--batch-size only applies to rewrap" });
+  .refine((a) => a.batchSize === undefined || a.command === "rewrap", { message: "--batch-size only applies to rewrap" })
+  .refine((a) => !a.background || a.command === "rewrap", { message: "--background only applies to rewrap" });
 
 type Args = z.infer<typeof ArgsSchema>;
 
@@ -44,14 +47,14 @@ function parseCli(argv: string[]): Args | "help" | { error: string } {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { "batch-size": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { "batch-size": { type: "string" }, background: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
     return { error: (error as Error).message };
   }
   if (parsed.values.help) return "help";
   if (parsed.positionals.length !== 1) return { error: "expected exactly one command" };
-  const result = ArgsSchema.safeParse({ command: parsed.positionals[0], batchSize: parsed.values["batch-size"] });
+  const result = ArgsSchema.safeParse({ command: parsed.positionals[0], batchSize: parsed.values["batch-size"], background: parsed.values.background ?? false });
   return result.success ? result.data : { error: result.error.issues.map((i) => i.message).join("; ") };
 }
 
@@ -107,6 +110,13 @@ async function runWith(rotation: typeof KeyRotation, args: Args): Promise<number
         : "decrypt-only, no rows: can be retired once verify passes";
       console.log(`  ${kid.padEnd(32)} ${String(rows).padStart(8)}  ${note}`);
     }
+    return 0;
+  }
+
+  if (args.command === "rewrap" && args.background) {
+    const { enqueueRewrap } = await import("~/jobs/maintenance.server");
+    const jobId = await enqueueRewrap(args.batchSize);
+    console.log(`rewrap queued as job ${jobId}; the app's worker runs it (audited as keys.rewrapped)`);
     return 0;
   }
 

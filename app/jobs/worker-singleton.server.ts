@@ -13,6 +13,9 @@
  */
 import { env } from "~/env.server";
 
+import { log } from "~/log.server";
+
+import { scheduleDailyMaintenance } from "./maintenance.server";
 import { startWorker, type WorkerHandle } from "./queue.server";
 
 const holder = globalThis as unknown as { __marginNotesWorker?: WorkerHandle };
@@ -23,5 +26,7 @@ export function ensureWorkerStarted(): WorkerHandle | undefined {
   const worker = startWorker();
   holder.__marginNotesWorker = worker;
   process.once("SIGTERM", () => void worker.stop());
+  // Keyed per date, so every instance may ask; one run per day happens.
+  scheduleDailyMaintenance().catch((error: Error) => log.error({ err: error.message }, "could not schedule daily maintenance"));
   return worker;
 }
