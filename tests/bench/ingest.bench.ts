@@ -4,8 +4,13 @@
  * Postgres and on PGlite. A plain script, not a test: it prints figures (and the
  * targets beside them) and asserts nothing.
  *
- *   npm run bench:ingest [-- --orders 1000000] [--pglite-orders 100000]
- *                        [--engines postgres,pglite] [--cpu-prof] [--dir /tmp]
+ *   npm run bench:ingest [-- --orders 1000000] [--pglite-orders 1000000]
+ *                        [--engines postgres,pglite] [--as-is] [--heap-mb 128]
+ *                        [--cpu-prof] [--dir /tmp] [--keep]
+ *
+ * --heap-mb caps the engine process's V8 old space (--max-old-space-size): the
+ * ingest's live set is small, and most of its RSS is heap the GC has not had to
+ * give back; the cap shows what the ingest needs rather than what V8 takes.
  *
  * The parent process writes the file(s) and measures the JS-only costs; each
  * engine then runs in a child process of its own, so that its peak RSS and maxRSS
@@ -21,11 +26,12 @@
  * tables, which are never ANALYZEd, so the planner believes they hold one row):
  * 20,000 orders take minutes, a million would take days. By default the bench
  * therefore applies the proposed fix at the statement level (finalizeFix below;
- * every replaced or added statement is labelled "[bench fix]" in the output):
+ * every replaced or added statement is labelled "[bench fix]" in the output;
+ * finalizeFix in ingest-path.ts):
  * ANALYZE the staged tables as their owner before finalizing, and compute
  * placed_at with one grouped join instead of a subquery per order. `--as-is`
- * measures the app's statements unchanged. The fix switches itself off once the
- * app's statement no longer has the correlated subquery.
+ * measures the app's statements unchanged. The rewrite switches itself off once
+ * the app's statement no longer has the correlated subquery.
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -39,7 +45,7 @@ import { writeOrdersJsonl } from "../mocks/shopify/bulk";
 import { catalogFor, generateOrders } from "../mocks/shopify/seed";
 
 import { datasetOptions, serveFile } from "./ingest-path";
-import { benchEnv, byLabel, cliArgs, fmt, freshPostgres, instrument, machine, maxRss, mb, RssSampler, secs, type StatementHook, type TxRecord } from "./support";
+import { benchEnv, byLabel, cliArgs, fmt, freshPostgres, instrument, machine, maxRss, mb, RssSampler, secs, type TxRecord } from "./support";
 
 benchEnv();
 const args = cliArgs();
@@ -59,12 +65,13 @@ if (engine === "postgres" || engine === "pglite") {
 
 async function main() {
   const orders = Number(args.get("orders") ?? 1_000_000);
-  // PGlite is single-threaded WASM in this process; at 1M orders it runs far past
-  // ten minutes, so it gets a smaller file unless told otherwise.
-  const pgliteOrders = Math.min(orders, Number(args.get("pglite-orders") ?? 100_000));
+  // PGlite is single-threaded WASM inside the process: a million orders take about
+  // seven minutes on a 2-vCPU machine (with the finalize fix). --pglite-orders caps it.
+  const pgliteOrders = Math.min(orders, Number(args.get("pglite-orders") ?? orders));
   const engines = (args.get("engines") ?? "postgres,pglite").split(",").map((e) => e.trim()).filter(Boolean);
   const dir = mkdtempSync(path.join(args.get("dir") ?? tmpdir(), "margin-notes-bench-ingest-"));
   console.log(machine());
+  if (args.has("heap-mb")) console.log(`engine processes run with --max-old-space-size=${Number(args.get("heap-mb"))}`);
   console.log(`data set: ${fmt(orders)} orders over 730 days, 200 products (+ gift card), America/New_York, USD`);
 
   try {
@@ -132,6 +139,7 @@ async function jsOnlyCosts(file: string) {
 async function child(e: string, file: string, lines: number, orders: number) {
   const self = fileURLToPath(import.meta.url);
   const nodeFlags = [...process.execArgv];
+  if (args.has("heap-mb")) nodeFlags.push(`--max-old-space-size=${Number(args.get("heap-mb"))}`);
   if (args.get("cpu-prof") === "true") {
     const profDir = path.resolve("tests/artifacts/cpu-prof");
     nodeFlags.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
@@ -148,11 +156,14 @@ async function child(e: string, file: string, lines: number, orders: number) {
 // ---------------------------------------------------------------------------
 
 async function runEngine(e: "postgres" | "pglite", file: string, lines: number, orders: number) {
+  const rssAtStart = process.memoryUsage.rss();
   const sampler = new RssSampler(100);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const samplerCost = process.memoryUsage.rss() - rssAtStart;
   const { openDatabase, setDatabase, queryRows } = await import("~/db/client.server");
   const { withShop } = await import("~/db/tenant.server");
   const { sql } = await import("drizzle-orm");
-  const { installShop, ingestFile } = await import("./ingest-path");
+  const { installShop, ingestFile, finalizeFix } = await import("./ingest-path");
 
   console.log(`\n=== ${e === "postgres" ? "PostgreSQL (fresh database, unprivileged app login)" : "PGlite (fresh data dir on disk)"}: ${fmt(orders)} orders, ${fmt(lines)} lines ===`);
   let cleanup: () => Promise<void>;
@@ -170,37 +181,6 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
     console.log(`  data dir ${dataDir}; opened and migrated in ${secs(performance.now() - started)}`);
   }
-  const { PgDialect } = await import("drizzle-orm/pg-core");
-  const dialect = new PgDialect();
-  /** The proposed fix to finalizeRun (see the header), applied statement by statement. */
-  const finalizeFix: StatementHook = async (label, query, run) => {
-    if (label.startsWith("create temp table if not exists applied_orders")) {
-      // In the app: ANALYZE as the tables' owner (the app login) between staging and finalizing.
-      await run(sql`reset role`);
-      await run(sql`analyze staged_orders, staged_agreements, staged_sales`);
-      await run(sql`set local role app_tenant`);
-      return undefined;
-    }
-    if (!label.startsWith("insert into orders as o")) return undefined;
-    const compiled = dialect.sqlToQuery(query);
-    if (!compiled.sql.includes("(select min(sa.happened_at) from staged_agreements sa")) return undefined;
-    const [shop, runId] = compiled.params as [string, string];
-    return sql`
-      insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code, source_updated_at)
-      select so.shop_id, so.order_id, so.created_at, coalesce(fa.placed_at, so.processed_at, so.created_at),
-        so.cancelled_at, so.test, so.currency_code, so.source_updated_at
-      from staged_orders so
-      join applied_orders a on a.order_id = so.order_id
-      left join (
-        select sa.order_id, min(sa.happened_at) as placed_at from staged_agreements sa
-        where sa.shop_id = ${shop} and sa.run_id = ${runId} and sa.reason = 'ORDER'
-        group by sa.order_id
-      ) fa on fa.order_id = so.order_id
-      where so.shop_id = ${shop} and so.run_id = ${runId}
-      on conflict (shop_id, order_id) do update set
-        created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
-        test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at`;
-  };
   console.log(AS_IS ? "  finalizeRun as the app has it (--as-is)" : "  finalizeRun with the proposed fix applied by the bench (statements marked [bench fix]; --as-is to measure the app unchanged)");
   const { database, transactions } = instrument(opened, AS_IS ? undefined : finalizeFix);
   setDatabase(database);
@@ -212,9 +192,15 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     console.log(`  RSS before the ingest: ${mb(process.memoryUsage.rss())}`);
 
     transactions.length = 0;
+    // The main thread's view of the same period: which part of RSS is the V8 heap.
+    const heapPeak = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+    const heapTimer = setInterval(() => {
+      const m = process.memoryUsage();
+      for (const key of Object.keys(heapPeak) as (keyof typeof heapPeak)[]) heapPeak[key] = Math.max(heapPeak[key], m[key]);
+    }, 100);
     sampler.reset();
     const t0 = performance.now();
-    const result = await ingestFile(SHOP, file, lines);
+    const result = await ingestFile(SHOP, file, lines).finally(() => clearInterval(heapTimer));
     const t1 = performance.now();
     const peak = sampler.peak();
     const peakMax = maxRss();
@@ -247,6 +233,8 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
       + (e === "postgres" ? `   [target ≥ ${fmt(TARGET_ORDERS_PER_S)} orders/s on Postgres: ${ordersPerS >= TARGET_ORDERS_PER_S ? "met" : "MISSED"}]` : ""));
     console.log(`  peak RSS (sampled every 100 ms, worker thread) during the ingest: ${mb(peak)}   [target < 300 MB: ${peak < TARGET_RSS ? "met" : "MISSED"}]`);
     console.log(`  process.resourceUsage().maxRSS (whole child process): ${mb(peakMax)}   [target < 300 MB: ${peakMax < TARGET_RSS ? "met" : "MISSED"}]`);
+    console.log(`      of which, at most: V8 heap ${mb(heapPeak.heapTotal)} (used ${mb(heapPeak.heapUsed)}), external ${mb(heapPeak.external)} (array buffers ${mb(heapPeak.arrayBuffers)})`
+      + ` [main-thread samples; blind while PGlite holds the thread]; the sampler's worker thread itself added ${mb(samplerCost)}`);
     console.log(`  counts: orders ${fmt(c.orders!)}, sales ${fmt(c.sales!)}, daily_rollups ${fmt(c.rollups!)} rows over ${fmt(c.days!)} days, `
       + `daily_orders ${fmt(c.dailyOrders!)} rows, staged rows left ${fmt(c.staged!)}; sales costed at_sale ${fmt(c.atSale!)}, backfill_current ${fmt(c.backfill!)}`);
   } finally {
