@@ -37,7 +37,7 @@ import { writeOrdersJsonl } from "../mocks/shopify/bulk";
 import { catalogFor, generateOrders } from "../mocks/shopify/seed";
 
 import { BENCH_CURRENCY, BENCH_TZ, datasetOptions, finalizeFix, ingestFile, installShop } from "./ingest-path";
-import { benchEnv, cliArgs, fmt, freshPostgres, instrument, machine, mb, percentile, secs } from "./support";
+import { benchEnv, byLabel, cliArgs, fmt, freshPostgres, instrument, machine, mb, percentile, secs } from "./support";
 
 // The demo server must get the environment this script was started with, not the test one.
 const launchEnv = { ...process.env };
@@ -53,6 +53,28 @@ const LOADS = Number(args.get("loads") ?? 5);
 const TARGET_P95_MS = 50;
 /** A normal Chrome's user agent: HeadlessChrome is answered 410 by Shopify's bot filter. */
 const MERCHANT_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+/**
+ * Runs inside the app iframe. A string, not a function: tsx's transform would add
+ * helpers (__name) that do not exist in the page.
+ */
+const OBSERVE_VITALS = `new Promise((resolve) => {
+  let lcp = { startTime: NaN, element: "none" };
+  const shifts = [];
+  const describe = (el) => {
+    if (!el) return "(element since removed)";
+    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+    const cls = typeof el.className === "string" && el.className ? " class=\\"" + el.className.split(" ")[0] + "…\\"" : "";
+    return "<" + el.tagName.toLowerCase() + cls + ">" + text;
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) lcp = { startTime: e.startTime, element: describe(e.element) };
+  }).observe({ type: "largest-contentful-paint", buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) shifts.push({ value: e.value, startTime: e.startTime, hadRecentInput: e.hadRecentInput });
+  }).observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve({ lcp: lcp.startTime, element: lcp.element, shifts }), 200);
+})`;
 
 console.log(machine());
 if (args.get("skip-db") !== "true") await databaseSection();
@@ -120,6 +142,8 @@ async function databaseSection() {
     await database.db.execute(sql`analyze`);
     console.log(`\n  ANALYZE (as the owning app login) took ${secs(performance.now() - started)}`);
     await timeDashboard(shape.last, "after ANALYZE");
+    await dashboardBreakdown(appUrl, shape.last);
+    setDatabase(database);
   } finally {
     await database.close();
     if (drop && args.get("keep-db") !== "true") await drop();
@@ -151,6 +175,35 @@ async function timeDashboard(lastDay: string, label: string) {
     const target = days === 365 ? `   [target p95 < ${TARGET_P95_MS} ms at 365 days: ${dashboard.p95 < TARGET_P95_MS ? "met" : "MISSED"}]` : "";
     console.log(`  ${`${days} days`.padEnd(9)} ${`${fmt(dashboard.p50, 1)} / ${fmt(dashboard.p95, 1)}`.padStart(24)} ${`${fmt(loader.p50, 1)} / ${fmt(loader.p95, 1)}`.padStart(32)} `
       + `${`${fmt(naive.p50, 1)} / ${fmt(naive.p95, 1)}`.padStart(31)}   ${dashNet} ${dashNet === naiveNet ? "=" : "≠"} ${naiveNet}${target}`);
+  }
+}
+
+/** Where loadDashboard's time goes: each statement's mean, and the rest (JS: metrics, series, the driver). */
+async function dashboardBreakdown(appUrl: string, lastDay: string) {
+  const { openDatabase, setDatabase } = await import("~/db/client.server");
+  const { loadDashboard } = await import("~/reports/dashboard.server");
+  const { rangeFromParams } = await import("~/reports/params.server");
+  const { addDays } = await import("~/reports/period");
+  const { DEFAULT_PRODUCT_SORT } = await import("~/reports/product-sort");
+  const probe = instrument(await openDatabase({ url: appUrl, migrate: false, maxConnections: 1 }));
+  setDatabase(probe.database);
+  const runs = Math.max(10, Math.floor(RUNS / 2));
+  console.log(`\n== Where loadDashboard's time goes (after ANALYZE; mean of ${runs} runs; statements timed from the client, so they include the round trip)`);
+  try {
+    for (const days of [30, 90, 365]) {
+      const range = rangeFromParams(new URLSearchParams({ from: addDays(lastDay, -(days - 1)), to: lastDay }), BENCH_TZ);
+      for (let i = 0; i < WARMUP; i++) await loadDashboard(SHOP, range, BENCH_CURRENCY, DEFAULT_PRODUCT_SORT);
+      probe.transactions.length = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < runs; i++) await loadDashboard(SHOP, range, BENCH_CURRENCY, DEFAULT_PRODUCT_SORT);
+      const wall = (performance.now() - t0) / runs;
+      const stmts = byLabel(probe.transactions);
+      const sqlMs = stmts.reduce((sum, t) => sum + t.ms, 0) / runs;
+      console.log(`  ${days} days: ${fmt(wall, 1)} ms per call = ${fmt(sqlMs, 1)} ms in ${fmt(stmts.reduce((n, t) => n + t.count, 0) / runs)} statements + ${fmt(wall - sqlMs, 1)} ms JS (metrics per day, series, row decoding) and transaction`);
+      for (const t of stmts.slice(0, 5)) console.log(`      ${fmt(t.ms / runs, 1).padStart(7)} ms  ${fmt(t.count / runs)}×  ${t.label.slice(0, 100)}`);
+    }
+  } finally {
+    await probe.database.close();
   }
 }
 
@@ -338,24 +391,7 @@ async function webVitals(root: string) {
       await page.waitForTimeout(3000);
       const frame = await (await page.waitForSelector("#app-frame")).contentFrame();
       if (!frame) throw new Error("no app frame");
-      const vitals = await frame.evaluate(() => new Promise<{ lcp: number; element: string; shifts: { value: number; startTime: number; hadRecentInput: boolean }[] }>((resolve) => {
-        let lcp = { startTime: Number.NaN, element: "none" };
-        const shifts: { value: number; startTime: number; hadRecentInput: boolean }[] = [];
-        const describe = (el: Element | null) => {
-          if (!el) return "(removed element)";
-          const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
-          return `<${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? ` class="${el.className.split(" ")[0]}…"` : ""}>${text}`;
-        };
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as (PerformanceEntry & { element: Element | null })[]) lcp = { startTime: e.startTime, element: describe(e.element) };
-        }).observe({ type: "largest-contentful-paint", buffered: true });
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-            shifts.push({ value: e.value, startTime: e.startTime, hadRecentInput: e.hadRecentInput });
-          }
-        }).observe({ type: "layout-shift", buffered: true });
-        setTimeout(() => resolve({ lcp: lcp.startTime, element: lcp.element, shifts }), 200);
-      }));
+      const vitals = (await frame.evaluate(OBSERVE_VITALS)) as { lcp: number; element: string; shifts: { value: number; startTime: number; hadRecentInput: boolean }[] };
       // CLS as web-vitals defines it: the largest session window (gaps < 1 s, windows ≤ 5 s).
       let cls = 0;
       let windowValue = 0;
