@@ -25,13 +25,15 @@
  * subquery over staged_agreements per order, and nested loops over the staged
  * tables, which are never ANALYZEd, so the planner believes they hold one row):
  * 20,000 orders take minutes, a million would take days. By default the bench
- * therefore applies the proposed fix at the statement level (finalizeFix below;
- * every replaced or added statement is labelled "[bench fix]" in the output;
- * finalizeFix in ingest-path.ts):
- * ANALYZE the staged tables as their owner before finalizing, and compute
- * placed_at with one grouped join instead of a subquery per order. `--as-is`
- * measures the app's statements unchanged. The rewrite switches itself off once
- * the app's statement no longer has the correlated subquery.
+ * therefore applies the proposed fix at the statement level (finalizeFix in
+ * ingest-path.ts; every added or replaced statement is labelled "[bench fix]" in
+ * the output): ANALYZE the staged tables as their owner before finalizing, and
+ * compute placed_at with one grouped join instead of a subquery per order.
+ * `--as-is` measures the app's statements unchanged. The rewrite switches itself
+ * off once the app's statement no longer has the correlated subquery.
+ *
+ * Memory is sampled from a worker thread (RssSampler), because PGlite runs its
+ * queries on the main thread and would otherwise hide its peaks.
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
