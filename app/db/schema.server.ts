@@ -82,7 +82,10 @@ export const auditCheckpoints = pgTable("audit_checkpoints", {
   prunedAt: timestamp("pruned_at", { withTimezone: true }).notNull().defaultNow(),
 }).enableRLS();
 
-/** Webhook deliveries already applied, keyed by X-Shopify-Webhook-Id (dedupe). */
+/**
+ * Webhook deliveries already applied, keyed by X-Shopify-Webhook-Id and, when Shopify
+ * sends one, by X-Shopify-Event-Id per topic (dedupe; app/webhooks/handle.server.ts).
+ */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
@@ -91,8 +94,14 @@ export const webhookDeliveries = pgTable(
     topic: text("topic").notNull(),
     attempts: integer("attempts").notNull().default(1),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    eventId: text("event_id"),
+    triggeredAt: timestamp("triggered_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.webhookId] })],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.webhookId] }),
+    // NULLs are distinct: deliveries without an event id dedupe on the webhook id alone.
+    uniqueIndex("webhook_deliveries_event_idx").on(t.shopId, t.topic, t.eventId),
+  ],
 ).enableRLS();
 
 /**
