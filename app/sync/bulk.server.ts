@@ -25,7 +25,7 @@ import { loadShop } from "~/shops.server";
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
-import { finalizeRun } from "./ledger.server";
+import { discardStagedBatch, finalizeRun } from "./ledger.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
 import { StagedBatch } from "./stage.server";
 
@@ -142,30 +142,36 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const expected = op.objectCount === null ? undefined : Number(op.objectCount);
   await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null });
 
+  // Parsing batch n+1 (JS, this thread) overlaps with batch n's write and commit
+  // (the database's own process): staging runs at the speed of the slower of the
+  // two, not their sum. Each batch commits with the run's lines_processed, so the
+  // database alone says where a resumed ingest starts.
+  let writing: Promise<void> = Promise.resolve();
+  const stage = async (batchLines: string[], done: number) => {
+    options.signal?.throwIfAborted();
+    const batch = run.kind === "orders" ? new StagedBatch() : new CatalogBatch();
+    for (const line of batchLines) batch.addBulkLine(line);
+    await writing;
+    writing = withShop(shop, async (tx) => {
+      if (batch instanceof StagedBatch) await batch.write(tx, shop, runId);
+      else await batch.write(tx, shop, run.startedAt);
+      await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
+    });
+    // Surfaced by the next batch's (or the end's) await, never unhandled.
+    writing.catch(() => {});
+  };
+
   let lines: number;
   try {
     lines = op.url
-    ? await streamJsonl(op.url, {
-        skip: run.linesProcessed,
-        batchSize: options.batchLines ?? BATCH_LINES,
-        expectedLines: expected,
-        onBatch: (batchLines, done) => {
-          options.signal?.throwIfAborted();
-          return withShop(shop, async (tx) => {
-            if (run.kind === "orders") {
-              const batch = new StagedBatch();
-              for (const line of batchLines) batch.addBulkLine(line);
-              await batch.write(tx, shop, runId);
-            } else {
-              const batch = new CatalogBatch();
-              for (const line of batchLines) batch.addBulkLine(line);
-              await batch.write(tx, shop, run.startedAt);
-            }
-            await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
-          });
-        },
-      })
-    : 0;
+      ? await streamJsonl(op.url, {
+          skip: run.linesProcessed,
+          batchSize: options.batchLines ?? BATCH_LINES,
+          expectedLines: expected,
+          onBatch: stage,
+        }).finally(() => writing.catch(() => {}))
+      : 0;
+    await writing;
   } catch (error) {
     if (!(error instanceof TruncatedFileError)) throw error;
     // The file itself is incomplete: downloading it again cannot help. This run
@@ -180,13 +186,32 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   }
 
   await withShop(shop, async (tx) => {
-    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, { rebuildAll: true }) : null;
+    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "bulk") : null;
     await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
       .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     await audit(tx, shop, { action: "sync.completed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, lines, orders: result?.orders ?? 0 } });
   });
+  // The ledger is ready; the run's staged rows go afterwards, in short batches.
+  if (run.kind === "orders") await enqueue("sync.bulk.discard", { shop, runId }, { shopId: shop, key: `discard:${runId}` });
   if (run.kind === "products") await runBulkQuery(shop, "orders");
   return { lines };
+}
+
+const DISCARD_BATCH_ROWS = 50_000;
+
+/**
+ * Deletes a finished run's staged rows, one short transaction per batch, so that
+ * a million-order backfill's cleanup never holds the ledger or a connection.
+ * Returns the rows deleted. Safe to repeat: a run with no staged rows is a no-op.
+ */
+export async function discardStagedRun(shop: string, runId: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+  let total = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const deleted = await withShop(shop, (tx) => discardStagedBatch(tx, shop, runId, DISCARD_BATCH_ROWS));
+    if (deleted === 0) return total;
+    total += deleted;
+  }
 }
 
 export interface SyncStatus {

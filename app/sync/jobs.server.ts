@@ -8,7 +8,7 @@ import { z } from "zod";
 import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 
-import { ingestBulkResult, pollBulkRun, startBulkSync } from "./bulk.server";
+import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkSync } from "./bulk.server";
 import { syncOrder } from "./orders.server";
 
 const ShopPayload = z.object({ shop: z.string() }).strict();
@@ -21,12 +21,14 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.poll": typeof RunPayload;
     "sync.bulk.ingest": typeof RunPayload;
     "sync.order": typeof OrderPayload;
+    "sync.bulk.discard": typeof RunPayload;
   }
 }
 
 registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await startBulkSync(payload.shop)));
 registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId));
 registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void (await ingestBulkResult(payload.shop, payload.runId, { signal })));
+registerJob("sync.bulk.discard", RunPayload, async ({ payload, signal }) => void (await discardStagedRun(payload.shop, payload.runId, { signal })));
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
 
 /** One job per change notice; a redelivery of the same notice is the same job. */

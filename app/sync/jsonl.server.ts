@@ -42,6 +42,20 @@ async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<{ li
   if (pending.length > 0) yield { line: pending, complete: false };
 }
 
+class CommitError extends Error {
+  constructor(readonly cause: unknown) {
+    super("onBatch failed");
+  }
+}
+
+async function commit(onBatch: StreamOptions["onBatch"], lines: string[], done: number): Promise<void> {
+  try {
+    await onBatch(lines, done);
+  } catch (error) {
+    throw new CommitError(error);
+  }
+}
+
 /** Returns the total number of lines in the file once every one is committed. */
 export async function streamJsonl(url: string, options: StreamOptions): Promise<number> {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -66,17 +80,19 @@ export async function streamJsonl(url: string, options: StreamOptions): Promise<
         }
         if (line.trim()) batch.push(line);
         if (batch.length >= options.batchSize) {
-          await options.onBatch(batch, seen);
+          await commit(options.onBatch, batch, seen);
           committed = seen;
           batch = [];
         }
       }
-      if (batch.length) await options.onBatch(batch, seen);
+      if (batch.length) await commit(options.onBatch, batch, seen);
       committed = seen;
       if (options.expectedLines !== undefined && seen < options.expectedLines) throw new TruncatedFileError(seen, options.expectedLines);
       return seen;
     } catch (error) {
-      // A stop request is not a broken download: give up at once, resume later.
+      // A stop request, or a batch the caller could not commit, is not a broken
+      // download: give up at once; the caller's job resumes from what it committed.
+      if (error instanceof CommitError) throw error.cause;
       if ((error as Error).name === "AbortError" || attempt >= maxAttempts) throw error;
       // The same incomplete file twice: it is the file, not the connection.
       if (error instanceof TruncatedFileError && attempt >= 2) throw error;

@@ -8,11 +8,19 @@
  *    (rows no longer in Shopify's answer are removed);
  *  - a sale's unit cost is snapshotted once, when the sale is first recorded, from
  *    the cost in force at happenedAt; returns reverse the cost of the line sold.
+ *
+ * Cost at scale (docs/decisions/0001-ledger-at-scale.md): every statement is one
+ * set-based pass whose cost is linear in the run (hash joins and grouped
+ * aggregates, never a subquery per row), and the live path touches only the
+ * changed order's rows and its days (index range scans on happened_at/placed_at).
+ * The staged tables are never ANALYZEd (that needs their owner, not app_tenant),
+ * so the planner's row estimates for a run are guesses; a bulk run therefore
+ * forbids nested loops for its transaction instead of trusting those guesses.
  */
-import { pgArray } from "~/db/pg-array";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
+import { pgArray } from "~/db/pg-array";
 
 export interface FinalizeResult {
   orders: number;
@@ -20,126 +28,211 @@ export interface FinalizeResult {
   days: number;
 }
 
-/** Moves run `runId` into orders/sales and refreshes rollups for every day it touched. */
-export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, options: { rebuildAll?: boolean } = {}): Promise<FinalizeResult> {
+export type FinalizeMode = "bulk" | "live";
+
+export interface FinalizeStep {
+  name: string;
+  query: SQL;
+}
+
+/**
+ * The set-based statements of a finalize, in order. Exported so that a test can
+ * EXPLAIN each one (the plan is the contract: linear, no nested loop over a run).
+ * The staged orders of the run double as the set of orders being applied, once
+ * `discard stale` has removed those older than the ledger's version.
+ */
+export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
+  const run = (alias: string) => sql`${sql.raw(alias)}.shop_id = ${shop} and ${sql.raw(alias)}.run_id = ${runId}`;
+  return [
+    {
+      name: "discard stale",
+      // Guard against an older read overwriting a newer one (updatedAt).
+      query: sql`
+        delete from staged_orders so using orders o
+        where ${run("so")} and o.shop_id = so.shop_id and o.order_id = so.order_id
+          and o.source_updated_at > so.source_updated_at`,
+    },
+    {
+      name: "orders",
+      // placed_at: the ORDER agreement's happenedAt (Shopify's sales model books an
+      // order on the day its ORDER agreement happened). original_net_product: the
+      // product sales at creation (gross − discounts), AOV's numerator. Both come
+      // from one grouped pass over the run, joined by hash, not a subquery per order.
+      query: sql`
+        insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code,
+                                 source_updated_at, original_net_product)
+        select so.shop_id, so.order_id, so.created_at, coalesce(placed.at, so.processed_at, so.created_at),
+          so.cancelled_at, so.test, so.currency_code, so.source_updated_at, coalesce(net.product, 0)
+        from staged_orders so
+        left join (
+          select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
+          where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
+        ) placed on placed.order_id = so.order_id
+        left join (
+          select sa.order_id, sum(ss.gross_sales + ss.discounts) as product
+          from staged_sales ss
+          join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
+          where ${run("ss")} and sa.reason = 'ORDER' and ss.line_type = 'PRODUCT'
+          group by sa.order_id
+        ) net on net.order_id = so.order_id
+        where ${run("so")}
+        on conflict (shop_id, order_id) do update set
+          created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
+          test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
+          original_net_product = excluded.original_net_product`,
+    },
+    {
+      name: "sales removed",
+      // Sales Shopify no longer reports for an applied order (an edit can remove some).
+      query: sql`
+        delete from sales s using staged_orders so
+        where ${run("so")} and s.shop_id = so.shop_id and s.order_id = so.order_id
+          and not exists (select 1 from staged_sales ss where ${run("ss")} and ss.sale_id = s.sale_id)`,
+    },
+    {
+      name: "sales",
+      // The cost in force when the sale happened, found with one range join on the
+      // periods of each item's cost history ([effective_at, next effective_at));
+      // before the first known cost (history starts at the first sync), the
+      // earliest cost, flagged as a backfill.
+      query: sql`
+        with periods as (
+          select ch.inventory_item_id, ch.unit_cost, ch.effective_at as from_at,
+            lead(ch.effective_at) over item as to_at,
+            row_number() over item = 1 as earliest
+          from cost_history ch
+          where ch.shop_id = ${shop}
+            and ch.inventory_item_id in (select ss.inventory_item_id from staged_sales ss where ${run("ss")})
+          window item as (partition by ch.inventory_item_id order by ch.effective_at)
+        )
+        insert into sales as s (
+          shop_id, sale_id, order_id, agreement_id, agreement_reason, happened_at, action_type, line_type, quantity,
+          line_item_id, product_id, variant_id, inventory_item_id, total_amount, discount_amount, tax_amount,
+          gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, unit_cost, cost_source, cogs)
+        select ss.shop_id, ss.sale_id, sa.order_id, ss.agreement_id, sa.reason, sa.happened_at, ss.action_type, ss.line_type,
+          ss.quantity, ss.line_item_id, ss.product_id, ss.variant_id, ss.inventory_item_id, ss.total_amount, ss.discount_amount,
+          ss.tax_amount, ss.gross_sales, ss.discounts, ss.returns, ss.shipping, ss.duties, ss.fees, ss.taxes, ss.tips, ss.units,
+          p.unit_cost,
+          case when p.unit_cost is null then null when sa.happened_at >= p.from_at then 'at_sale' else 'backfill_current' end,
+          ss.quantity * p.unit_cost
+        from staged_sales ss
+        join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
+        join staged_orders so on so.shop_id = sa.shop_id and so.run_id = sa.run_id and so.order_id = sa.order_id
+        left join periods p on ss.line_type = 'PRODUCT' and ss.action_type <> 'RETURN'
+          and p.inventory_item_id = ss.inventory_item_id
+          and (sa.happened_at >= p.from_at or p.earliest) and (p.to_at is null or sa.happened_at < p.to_at)
+        where ${run("ss")}
+        on conflict (shop_id, sale_id) do update set
+          order_id = excluded.order_id, agreement_id = excluded.agreement_id, agreement_reason = excluded.agreement_reason,
+          happened_at = excluded.happened_at, action_type = excluded.action_type, line_type = excluded.line_type,
+          quantity = excluded.quantity, line_item_id = excluded.line_item_id, product_id = excluded.product_id,
+          variant_id = excluded.variant_id, inventory_item_id = excluded.inventory_item_id,
+          total_amount = excluded.total_amount, discount_amount = excluded.discount_amount, tax_amount = excluded.tax_amount,
+          gross_sales = excluded.gross_sales, discounts = excluded.discounts, returns = excluded.returns,
+          shipping = excluded.shipping, duties = excluded.duties, fees = excluded.fees, taxes = excluded.taxes,
+          tips = excluded.tips, units = excluded.units,
+          -- The snapshot stands: a cost recorded once is never re-read from today's cost.
+          unit_cost = coalesce(s.unit_cost, excluded.unit_cost),
+          cost_source = coalesce(s.cost_source, excluded.cost_source),
+          cogs = excluded.quantity * coalesce(s.unit_cost, excluded.unit_cost)`,
+    },
+    {
+      name: "returns cost",
+      // Returns reverse the cost of the line that was sold.
+      query: sql`
+        update sales r set unit_cost = o.unit_cost, cost_source = o.cost_source, cogs = r.quantity * o.unit_cost
+        from staged_orders so, sales o
+        where ${run("so")} and r.shop_id = so.shop_id and r.order_id = so.order_id
+          and r.line_type = 'PRODUCT' and r.action_type = 'RETURN'
+          and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
+          and o.action_type <> 'RETURN' and o.unit_cost is not null
+          and r.unit_cost is distinct from o.unit_cost`,
+    },
+  ];
+}
+
+/**
+ * A bulk run's transaction settings: no nested loops (the staged tables have no
+ * statistics, so a loop the planner thinks runs 100 times may run a million), and
+ * room for the run's hash joins and aggregates in memory. SET LOCAL: both end
+ * with the transaction, so a pooled connection never keeps them.
+ */
+export async function planForBulk(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local enable_nestloop = off`);
+  await tx.execute(sql`set local work_mem = '64MB'`);
+}
+
+const localDaysOf = (timezone: string, column: SQL) => sql`(${column} at time zone ${timezone})::date::text`;
+
+/** Moves run `runId` into orders/sales and refreshes the rollups of every day it touched. */
+export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
-  // Orders whose staged version is at least as new as what we hold.
-  await tx.execute(sql`
-    create temp table if not exists applied_orders (order_id bigint primary key) on commit drop`);
-  await tx.execute(sql`truncate applied_orders`);
-  await tx.execute(sql`
-    insert into applied_orders (order_id)
-    select so.order_id from staged_orders so
-    left join orders o on o.shop_id = so.shop_id and o.order_id = so.order_id
+  if (mode === "bulk") await planForBulk(tx);
+  const [discard, ...apply] = finalizeSteps(shop, runId);
+  await tx.execute(discard!.query);
+
+  // Days to refresh (live): where the applied orders' sales were and will be.
+  const before = mode === "bulk" ? [] : await queryRows<{ day: string }>(tx, sql`
+    select ${localDaysOf(timezone, sql`s.happened_at`)} as day
+    from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
     where so.shop_id = ${shop} and so.run_id = ${runId}
-      and (o.order_id is null or o.source_updated_at <= so.source_updated_at)`);
+    union
+    select ${localDaysOf(timezone, sql`o.placed_at`)}
+    from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
+    where so.shop_id = ${shop} and so.run_id = ${runId}`);
 
-  // Days to refresh: where the applied orders' sales were and will be.
-  const touched = options.rebuildAll
-    ? []
-    : await queryRows<{ day: string }>(tx, sql`
-        select distinct (s.happened_at at time zone ${timezone})::date::text as day
-        from sales s join applied_orders a on a.order_id = s.order_id where s.shop_id = ${shop}
-        union
-        select distinct (sa.happened_at at time zone ${timezone})::date::text
-        from staged_agreements sa join applied_orders a on a.order_id = sa.order_id
-        where sa.shop_id = ${shop} and sa.run_id = ${runId}
-        union
-        select (o.placed_at at time zone ${timezone})::date::text
-        from orders o join applied_orders a on a.order_id = o.order_id where o.shop_id = ${shop}`);
+  let salesWritten = 0;
+  for (const step of apply) {
+    const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
+    if (step.name === "sales") salesWritten = Number(result.count ?? result.affectedRows ?? 0);
+  }
+  const [{ count: ordersApplied } = { count: 0 }] = await queryRows<{ count: number }>(tx, sql`
+    select count(*)::int as count from staged_orders where shop_id = ${shop} and run_id = ${runId}`);
 
-  await tx.execute(sql`
-    insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code, source_updated_at)
-    select so.shop_id, so.order_id, so.created_at,
-      coalesce((select min(sa.happened_at) from staged_agreements sa
-                where sa.shop_id = so.shop_id and sa.run_id = so.run_id and sa.order_id = so.order_id and sa.reason = 'ORDER'),
-               so.processed_at, so.created_at),
-      so.cancelled_at, so.test, so.currency_code, so.source_updated_at
-    from staged_orders so join applied_orders a on a.order_id = so.order_id
-    where so.shop_id = ${shop} and so.run_id = ${runId}
-    on conflict (shop_id, order_id) do update set
-      created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
-      test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at`);
-
-  // Sales Shopify no longer reports for an applied order (an edit can remove some).
-  await tx.execute(sql`
-    delete from sales s using applied_orders a
-    where s.shop_id = ${shop} and s.order_id = a.order_id
-      and not exists (select 1 from staged_sales ss where ss.shop_id = ${shop} and ss.run_id = ${runId} and ss.sale_id = s.sale_id)`);
-
-  const [{ count: salesWritten } = { count: 0 }] = await queryRows<{ count: number }>(tx, sql`
-    with written as (
-      insert into sales as s (
-        shop_id, sale_id, order_id, agreement_id, agreement_reason, happened_at, action_type, line_type, quantity,
-        line_item_id, product_id, variant_id, inventory_item_id, total_amount, discount_amount, tax_amount,
-        gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, unit_cost, cost_source, cogs)
-      select ss.shop_id, ss.sale_id, sa.order_id, ss.agreement_id, sa.reason, sa.happened_at, ss.action_type, ss.line_type,
-        ss.quantity, ss.line_item_id, ss.product_id, ss.variant_id, ss.inventory_item_id, ss.total_amount, ss.discount_amount,
-        ss.tax_amount, ss.gross_sales, ss.discounts, ss.returns, ss.shipping, ss.duties, ss.fees, ss.taxes, ss.tips, ss.units,
-        cost.unit_cost, cost.source, ss.quantity * cost.unit_cost
-      from staged_sales ss
-      join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
-      join applied_orders a on a.order_id = sa.order_id
-      left join lateral (
-        -- The cost in force when the sale happened; failing that (history starts at
-        -- the first sync), the earliest cost we know, flagged as a backfill.
-        select ch.unit_cost,
-               case when ch.effective_at <= sa.happened_at then 'at_sale' else 'backfill_current' end as source
-        from cost_history ch
-        where ch.shop_id = ss.shop_id and ch.inventory_item_id = ss.inventory_item_id
-        order by (ch.effective_at <= sa.happened_at) desc,
-                 case when ch.effective_at <= sa.happened_at then ch.effective_at end desc nulls last,
-                 ch.effective_at asc
-        limit 1
-      ) cost on ss.line_type = 'PRODUCT' and ss.action_type <> 'RETURN' and cost.unit_cost is not null
-      where ss.shop_id = ${shop} and ss.run_id = ${runId}
-      on conflict (shop_id, sale_id) do update set
-        order_id = excluded.order_id, agreement_id = excluded.agreement_id, agreement_reason = excluded.agreement_reason,
-        happened_at = excluded.happened_at, action_type = excluded.action_type, line_type = excluded.line_type,
-        quantity = excluded.quantity, line_item_id = excluded.line_item_id, product_id = excluded.product_id,
-        variant_id = excluded.variant_id, inventory_item_id = excluded.inventory_item_id,
-        total_amount = excluded.total_amount, discount_amount = excluded.discount_amount, tax_amount = excluded.tax_amount,
-        gross_sales = excluded.gross_sales, discounts = excluded.discounts, returns = excluded.returns,
-        shipping = excluded.shipping, duties = excluded.duties, fees = excluded.fees, taxes = excluded.taxes,
-        tips = excluded.tips, units = excluded.units,
-        -- The snapshot stands: a cost recorded once is never re-read from today's cost.
-        unit_cost = coalesce(s.unit_cost, excluded.unit_cost),
-        cost_source = coalesce(s.cost_source, excluded.cost_source),
-        cogs = excluded.quantity * coalesce(s.unit_cost, excluded.unit_cost)
-      returning 1)
-    select count(*)::int as count from written`);
-
-  // Returns reverse the cost of the line that was sold.
-  await tx.execute(sql`
-    update sales r set unit_cost = o.unit_cost, cost_source = o.cost_source, cogs = r.quantity * o.unit_cost
-    from sales o, applied_orders a
-    where r.shop_id = ${shop} and r.order_id = a.order_id and r.line_type = 'PRODUCT' and r.action_type = 'RETURN'
-      and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
-      and o.action_type <> 'RETURN' and o.unit_cost is not null
-      and r.unit_cost is distinct from o.unit_cost`);
-
-  // AOV's numerator: each order's product sales at creation (gross − discounts).
-  await tx.execute(sql`
-    update orders o set original_net_product = coalesce((
-      select sum(s.gross_sales + s.discounts) from sales s
-      where s.shop_id = o.shop_id and s.order_id = o.order_id and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'), 0)
-    from applied_orders a where o.shop_id = ${shop} and o.order_id = a.order_id`);
-
-  const [{ count: ordersApplied } = { count: 0 }] = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from applied_orders`);
-
-  const days = options.rebuildAll
-    ? null
-    : [...new Set([
-        ...touched.map((t) => t.day),
-        ...(await queryRows<{ day: string }>(tx, sql`
-          select distinct (o.placed_at at time zone ${timezone})::date::text as day
-          from orders o join applied_orders a on a.order_id = o.order_id where o.shop_id = ${shop}`)).map((d) => d.day),
-      ])];
+  let days: string[] | null = null;
+  if (mode === "live") {
+    const after = await queryRows<{ day: string }>(tx, sql`
+      select ${localDaysOf(timezone, sql`s.happened_at`)} as day
+      from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
+      where so.shop_id = ${shop} and so.run_id = ${runId}
+      union
+      select ${localDaysOf(timezone, sql`o.placed_at`)}
+      from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
+      where so.shop_id = ${shop} and so.run_id = ${runId}`);
+    days = [...new Set([...before, ...after].map((d) => d.day))];
+  }
   await refreshRollups(tx, shop, timezone, days);
-  await tx.execute(sql`delete from staged_sales where shop_id = ${shop} and run_id = ${runId}`);
-  await tx.execute(sql`delete from staged_agreements where shop_id = ${shop} and run_id = ${runId}`);
-  await tx.execute(sql`delete from staged_orders where shop_id = ${shop} and run_id = ${runId}`);
+  // A live run is a few rows: gone with its transaction. A bulk run's millions of
+  // staged rows are deleted after the run completes, in batches (discardStagedRun).
+  if (mode === "live") await discardStaged(tx, shop, runId);
   return { orders: ordersApplied, sales: salesWritten, days: days?.length ?? -1 };
+}
+
+const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_orders"] as const;
+
+async function discardStaged(tx: Tx, shop: string, runId: string): Promise<void> {
+  for (const table of STAGED_TABLES) {
+    await tx.execute(sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
+  }
+}
+
+/**
+ * Deletes up to `limit` staged rows of a run (each table in turn); returns how
+ * many went. Callers loop, one short transaction per call, so a backfill's
+ * millions of staged rows never hold a lock or a connection for long.
+ */
+export async function discardStagedBatch(tx: Tx, shop: string, runId: string, limit: number): Promise<number> {
+  for (const table of STAGED_TABLES) {
+    const id = sql.identifier(table);
+    const rows = await queryRows<{ n: number }>(tx, sql`
+      with gone as (
+        delete from ${id} where ctid in (select ctid from ${id} where shop_id = ${shop} and run_id = ${runId} limit ${limit})
+        returning 1)
+      select count(*)::int as n from gone`);
+    const n = rows[0]?.n ?? 0;
+    if (n > 0) return n;
+  }
+  return 0;
 }
 
 /**
@@ -154,28 +247,66 @@ export async function lockLedger(tx: Tx, shop: string): Promise<void> {
 /**
  * Recomputes daily rollups for the given local days (null: every day). Test
  * orders are excluded here, once, for every report.
+ *
+ * A day is a range of instants, [local midnight, next local midnight) in the
+ * shop's zone (23 or 25 hours across DST, computed by PostgreSQL's tz database):
+ * the sales_happened and orders_placed indexes serve each range, so refreshing a
+ * day costs that day's rows, however long the shop's history.
  */
 export async function refreshRollups(tx: Tx, shop: string, timezone: string, days: string[] | null): Promise<void> {
   if (days && days.length === 0) return;
-  const dayFilter = (column: ReturnType<typeof sql>) =>
-    days ? sql`and (${column} at time zone ${timezone})::date = any(${pgArray(days)}::date[])` : sql``;
-  await tx.execute(sql`delete from daily_rollups where shop_id = ${shop} ${days ? sql`and day = any(${pgArray(days)}::date[])` : sql``}`);
-  await tx.execute(sql`delete from daily_orders where shop_id = ${shop} ${days ? sql`and day = any(${pgArray(days)}::date[])` : sql``}`);
-  await tx.execute(sql`
-    insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
-                               units, cogs, net_sales_with_cost, costed_from_backfill)
-    select s.shop_id, (s.happened_at at time zone ${timezone})::date, coalesce(s.product_id, 0),
-      sum(s.gross_sales), sum(s.discounts), sum(s.returns), sum(s.shipping), sum(s.duties), sum(s.fees), sum(s.taxes),
-      sum(s.tips), sum(s.units), coalesce(sum(s.cogs), 0),
-      coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cogs is not null), 0),
-      coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cost_source = 'backfill_current'), 0)
-    from sales s join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
-    where s.shop_id = ${shop} and not o.test ${dayFilter(sql`s.happened_at`)}
-    group by 1, 2, 3`);
-  await tx.execute(sql`
-    insert into daily_orders (shop_id, day, orders, original_net_product)
-    select o.shop_id, (o.placed_at at time zone ${timezone})::date, count(*), sum(o.original_net_product)
-    from orders o
-    where o.shop_id = ${shop} and not o.test ${dayFilter(sql`o.placed_at`)}
-    group by 1, 2`);
+  for (const step of rollupSteps(shop, timezone, days)) await tx.execute(step.query);
+}
+
+/** refreshRollups' statements, exported so a test can EXPLAIN them. */
+export function rollupSteps(shop: string, timezone: string, days: string[] | null): FinalizeStep[] {
+  const only = days === null ? sql`` : sql`and day = any(${pgArray(days)}::date[])`;
+  // Live: each day's [lo, hi) range drives a LATERAL index range scan; OFFSET 0
+  // keeps the planner from flattening it into a join it could turn around (walk
+  // every order of the shop, then its sales), whatever the statistics say.
+  // Full rebuild: one pass, the bucket computed per row.
+  // The bounds are materialised first: a qual calling timezone() (not leakproof)
+  // could not pass row level security's barrier into an index condition.
+  const ranges = sql`(with bounds as materialized (
+      select d as day, (d::timestamp at time zone ${timezone}) as lo, ((d + 1)::timestamp at time zone ${timezone}) as hi
+      from unnest(${pgArray(days ?? [])}::date[]) d)
+    select * from bounds) r`;
+  const salesOf = days === null
+    ? sql`(select s.*, (s.happened_at at time zone ${timezone})::date as day from sales s where s.shop_id = ${shop}) s`
+    : sql`${ranges} cross join lateral (
+        select s.* from sales s where s.shop_id = ${shop} and s.happened_at >= r.lo and s.happened_at < r.hi offset 0) s`;
+  const ordersOf = days === null
+    ? sql`(select o.*, (o.placed_at at time zone ${timezone})::date as day from orders o where o.shop_id = ${shop}) o`
+    : sql`${ranges} cross join lateral (
+        select o.* from orders o where o.shop_id = ${shop} and o.placed_at >= r.lo and o.placed_at < r.hi offset 0) o`;
+  const saleDay = days === null ? sql`s.day` : sql`r.day`;
+  const orderDay = days === null ? sql`o.day` : sql`r.day`;
+  return [
+    { name: "clear day rollups", query: sql`delete from daily_rollups where shop_id = ${shop} ${only}` },
+    { name: "clear day orders", query: sql`delete from daily_orders where shop_id = ${shop} ${only}` },
+    {
+      name: "day rollups",
+      query: sql`
+        insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
+                                   units, cogs, net_sales_with_cost, costed_from_backfill)
+        select s.shop_id, ${saleDay}, coalesce(s.product_id, 0),
+          sum(s.gross_sales), sum(s.discounts), sum(s.returns), sum(s.shipping), sum(s.duties), sum(s.fees), sum(s.taxes),
+          sum(s.tips), sum(s.units), coalesce(sum(s.cogs), 0),
+          coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cogs is not null), 0),
+          coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cost_source = 'backfill_current'), 0)
+        from ${salesOf}
+        join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
+        where not o.test
+        group by 1, 2, 3`,
+    },
+    {
+      name: "day orders",
+      query: sql`
+        insert into daily_orders (shop_id, day, orders, original_net_product)
+        select o.shop_id, ${orderDay}, count(*), sum(o.original_net_product)
+        from ${ordersOf}
+        where not o.test
+        group by 1, 2`,
+    },
+  ];
 }

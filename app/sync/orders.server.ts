@@ -54,7 +54,7 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
   const runId = `order-${orderId}-${randomUUID()}`;
   await withShop(shop, async (tx) => {
     await batch.write(tx, shop, runId);
-    await finalizeRun(tx, shop, runId, shopRow.ianaTimezone);
+    await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "live");
   });
   return "applied";
 }

@@ -12,17 +12,15 @@
  * App modules are imported lazily: the caller sets process.env first (benchEnv).
  */
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { createReadStream, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 
 import { formatDecimal } from "../mocks/shopify/money";
 import type { SimProduct } from "../mocks/shopify/store";
 
-import type { StatementHook } from "./support";
 
 export const BENCH_TZ = "America/New_York";
 export const BENCH_CURRENCY = "USD";
@@ -139,10 +137,11 @@ export async function installShop(shop: string, catalog: readonly SimProduct[]):
  * Runs the real `ingestBulkResult` for a new orders run over `file`. Returns the
  * run id; the caller times it (and reads the instrumented transactions).
  */
-export async function ingestFile(shop: string, file: string, lines: number): Promise<{ runId: string; lines: number }> {
+export async function ingestFile(shop: string, file: string, lines: number): Promise<{ runId: string; lines: number; discardMs: number; discarded: number }> {
   const { withShop } = await import("~/db/tenant.server");
   const { syncRuns } = await import("~/db/schema.server");
-  const { ingestBulkResult } = await import("~/sync/bulk.server");
+  const { discardStagedRun, ingestBulkResult } = await import("~/sync/bulk.server");
+  await import("~/sync/jobs.server"); // the job kinds ingestBulkResult enqueues
 
   const served = await serveFile(file);
   const operationId = `gid://shopify/BulkOperation/${Date.now()}`;
@@ -151,53 +150,13 @@ export async function ingestFile(shop: string, file: string, lines: number): Pro
   await withShop(shop, (tx) => tx.insert(syncRuns).values({ shopId: shop, runId, kind: "orders", status: "running", bulkOperationId: operationId }));
   try {
     const result = await ingestBulkResult(shop, runId);
-    return { runId, lines: result.lines };
+    // The job ingestBulkResult enqueued once the ledger was ready, run here: the
+    // staged rows' cleanup is timed apart from the backfill the merchant waits for.
+    const started = performance.now();
+    const discarded = await discardStagedRun(shop, runId);
+    return { runId, lines: result.lines, discardMs: performance.now() - started, discarded };
   } finally {
     restoreFetch();
     await served.close();
   }
 }
-
-const dialect = new PgDialect();
-
-/**
- * The proposed fix to finalizeRun, applied statement by statement (a StatementHook
- * for support.ts's instrument()). As the app has it, finalizeRun is quadratic in
- * the run's size on both drivers:
- *  - the staged tables are never ANALYZEd (app_tenant cannot: ANALYZE needs the
- *    owner, and autovacuum is late or off), so the planner takes a 100,000-row
- *    run for one row and joins staged_sales to staged_agreements by nested loop;
- *  - placed_at is a correlated subquery per order over staged_agreements, which
- *    has no index on order_id: every order scans every agreement of the run.
- * The fix: ANALYZE the three staged tables as their owner between staging and
- * finalizing (here in the finalize transaction, with the role reset for the one
- * statement), and compute placed_at with one grouped join. The rewrite applies
- * only while the app's statement still has the correlated subquery.
- */
-export const finalizeFix: StatementHook = async (label, query, run) => {
-  if (label.startsWith("create temp table if not exists applied_orders")) {
-    await run(sql`reset role`);
-    await run(sql`analyze staged_orders, staged_agreements, staged_sales`);
-    await run(sql`set local role app_tenant`);
-    return undefined;
-  }
-  if (!label.startsWith("insert into orders as o")) return undefined;
-  const compiled = dialect.sqlToQuery(query);
-  if (!compiled.sql.includes("(select min(sa.happened_at) from staged_agreements sa")) return undefined;
-  const [shop, runId] = compiled.params as [string, string];
-  return sql`
-    insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code, source_updated_at)
-    select so.shop_id, so.order_id, so.created_at, coalesce(fa.placed_at, so.processed_at, so.created_at),
-      so.cancelled_at, so.test, so.currency_code, so.source_updated_at
-    from staged_orders so
-    join applied_orders a on a.order_id = so.order_id
-    left join (
-      select sa.order_id, min(sa.happened_at) as placed_at from staged_agreements sa
-      where sa.shop_id = ${shop} and sa.run_id = ${runId} and sa.reason = 'ORDER'
-      group by sa.order_id
-    ) fa on fa.order_id = so.order_id
-    where so.shop_id = ${shop} and so.run_id = ${runId}
-    on conflict (shop_id, order_id) do update set
-      created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
-      test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at`;
-};

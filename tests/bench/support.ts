@@ -109,18 +109,11 @@ export function statementLabel(query: SQL, length = 110): string {
 }
 
 /**
- * Runs before a statement, in its transaction: may run statements of its own
- * (`run`, timed and recorded under their own labels) and may return a replacement
- * for the statement. For benchmarks of a proposed fix only.
- */
-export type StatementHook = (label: string, query: SQL, run: (query: SQL) => Promise<unknown>) => Promise<SQL | undefined>;
-
-/**
  * Wraps the database handle so every transaction (withShop, asSystem) is recorded
  * with the duration of each raw statement (`tx.execute`) it ran. Query builders
  * (tx.select/insert/update) run untimed; the app's heavy work is raw SQL.
  */
-export function instrument(database: Database, hook?: StatementHook): { database: Database; transactions: TxRecord[] } {
+export function instrument(database: Database): { database: Database; transactions: TxRecord[] } {
   const transactions: TxRecord[] = [];
   const db = database.db;
   const original = db.transaction.bind(db) as Db["transaction"];
@@ -138,11 +131,7 @@ export function instrument(database: Database, hook?: StatementHook): { database
             record.statements.push({ label, ms: performance.now() - t0 });
           }
         };
-        (tx as { execute: typeof execute }).execute = (async (query: SQL) => {
-          const label = statementLabel(query);
-          const replacement = hook ? await hook(label, query, (q) => timed(q, `[bench fix] ${statementLabel(q)}`)) : undefined;
-          return replacement ? timed(replacement, `[bench fix, replaces the app's] ${statementLabel(replacement, 80)}`) : timed(query, label);
-        }) as typeof execute;
+        (tx as { execute: typeof execute }).execute = ((query: SQL) => timed(query)) as typeof execute;
         return fn(tx);
       }, config);
     } finally {

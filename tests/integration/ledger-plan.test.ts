@@ -1,0 +1,125 @@
+/**
+ * The ledger's cost is a property of its query plans, so the plans are tested,
+ * not the clock (timings belong to `npm run bench:ingest` / `bench:live`):
+ *  - a bulk finalize of 20,000 staged orders runs as hash joins and grouped
+ *    aggregates: no nested loop and no per-row subplan over the staged tables
+ *    (the shipped code of 2026-11 had both, and took minutes at this size);
+ *  - a live change refreshes its days through the happened_at / placed_at
+ *    indexes, never by scanning the shop's whole history.
+ * On both databases (PGlite and PostgreSQL as the unprivileged app login).
+ */
+import { randomUUID } from "node:crypto";
+
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { getDb, queryRows, type Tx } from "~/db/client.server";
+import { withShop } from "~/db/tenant.server";
+import { finalizeRun, finalizeSteps, planForBulk, rollupSteps } from "~/sync/ledger.server";
+
+import { newShop } from "../factories";
+
+const TZ = "America/New_York";
+const ORDERS = 20_000;
+
+async function explain(tx: Tx, query: ReturnType<typeof sql>): Promise<string> {
+  const rows = await queryRows<Record<string, string>>(tx, sql`explain ${query}`);
+  return rows.map((r) => Object.values(r)[0]).join("\n");
+}
+
+/** A run of `orders` orders, each with an ORDER agreement (2 product sales, 1 shipping) and, for every 10th, a refund. */
+async function stageRun(tx: Tx, shop: string, runId: string, orders: number, firstOrder = 1) {
+  const last = firstOrder + orders - 1;
+  await tx.execute(sql`
+    insert into staged_orders (shop_id, run_id, order_id, created_at, processed_at, cancelled_at, source_updated_at, test, currency_code)
+    select ${shop}, ${runId}, n, ts, ts, null, ts + interval '1 day', false, 'USD'
+    from generate_series(${firstOrder}::bigint, ${last}::bigint) n,
+      lateral (select timestamptz '2026-01-01 12:00:00+00' + (n % 365) * interval '1 day' + (n % 600) * interval '1 minute' as ts) t`);
+  await tx.execute(sql`
+    insert into staged_agreements (shop_id, run_id, agreement_id, order_id, happened_at, reason)
+    select ${shop}, ${runId}, n * 10, n, timestamptz '2026-01-01 12:00:00+00' + (n % 365) * interval '1 day' + (n % 600) * interval '1 minute', 'ORDER'
+    from generate_series(${firstOrder}::bigint, ${last}::bigint) n
+    union all
+    select ${shop}, ${runId}, n * 10 + 1, n, timestamptz '2026-01-03 12:00:00+00' + (n % 365) * interval '1 day', 'REFUND'
+    from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
+  await tx.execute(sql`
+    insert into staged_sales (shop_id, run_id, sale_id, agreement_id, action_type, line_type, quantity, line_item_id,
+      product_id, variant_id, inventory_item_id, total_amount, gross_sales, units)
+    select ${shop}, ${runId}, n * 100 + k, n * 10, 'ORDER', case when k = 2 then 'SHIPPING' else 'PRODUCT' end,
+      case when k = 2 then 0 else 1 end, case when k = 2 then null else n * 100 + k end,
+      case when k = 2 then null else 1 + (n + k) % 50 end, case when k = 2 then null else 1 + (n + k) % 50 end,
+      case when k = 2 then null else 1 + (n + k) % 50 end, 10, case when k = 2 then 0 else 10 end, case when k = 2 then 0 else 1 end
+    from generate_series(${firstOrder}::bigint, ${last}::bigint) n, generate_series(0, 2) k
+    union all
+    select ${shop}, ${runId}, n * 100 + 50, n * 10 + 1, 'RETURN', 'PRODUCT', -1, n * 100, 1 + n % 50, 1 + n % 50, 1 + n % 50, -10, 0, -1
+    from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
+}
+
+let shop: string;
+beforeAll(async () => {
+  shop = newShop("plan");
+  await withShop(shop, (tx) => tx.execute(sql`
+    insert into cost_history (shop_id, inventory_item_id, effective_at, unit_cost, source)
+    select ${shop}, item, timestamptz '2026-03-01' + v * interval '60 days', 3 + v, 'webhook'
+    from generate_series(1, 50) item, generate_series(0, 3) v`));
+});
+
+describe("the bulk finalize is linear in the run", () => {
+  it(`plans ${ORDERS.toLocaleString("en-US")} staged orders with no nested loop and no per-row subplan, then applies them`, async () => {
+    const runId = randomUUID();
+    await withShop(shop, (tx) => stageRun(tx, shop, runId, ORDERS));
+    const plans = await withShop(shop, async (tx) => {
+      await planForBulk(tx);
+      const out: Array<{ name: string; plan: string }> = [];
+      for (const step of [...finalizeSteps(shop, runId), ...rollupSteps(shop, TZ, null)]) {
+        out.push({ name: step.name, plan: await explain(tx, step.query) });
+      }
+      return out;
+    });
+    for (const { name, plan } of plans) {
+      expect(plan, `${name}:\n${plan}`).not.toMatch(/Nested Loop/);
+      expect(plan, `${name}:\n${plan}`).not.toMatch(/SubPlan \d/);
+    }
+
+    const result = await withShop(shop, (tx) => finalizeRun(tx, shop, runId, TZ, "bulk"));
+    expect(result.orders).toBe(ORDERS);
+    const [counts] = await withShop(shop, (tx) => queryRows<{ orders: number; sales: number; costed: number; returns: number }>(tx, sql`
+      select (select count(*) from orders where shop_id = ${shop})::int as orders,
+        (select count(*) from sales where shop_id = ${shop})::int as sales,
+        (select count(*) from sales where shop_id = ${shop} and cogs is not null)::int as costed,
+        (select count(*) from sales where shop_id = ${shop} and action_type = 'RETURN' and unit_cost is not null)::int as returns`));
+    expect(counts).toEqual({ orders: ORDERS, sales: ORDERS * 3 + ORDERS / 10, costed: ORDERS * 2 + ORDERS / 10, returns: ORDERS / 10 });
+  });
+});
+
+describe("a live change costs what it changes", () => {
+  it("refreshes its days through the indexes on happened_at and placed_at, not a scan of the history", async () => {
+    // The ledger tables have statistics in production (autovacuum analyzes them);
+    // here, as their owner, give them the statistics of this shop's history.
+    await (await getDb()).execute(sql`analyze orders, sales`);
+    const plans = await withShop(shop, async (tx) => {
+      const out: string[] = [];
+      for (const step of rollupSteps(shop, TZ, ["2026-03-08", "2026-06-01"])) out.push(await explain(tx, step.query));
+      return out;
+    });
+    const [, , rollups, dayOrders] = plans;
+    expect(rollups).toMatch(/sales_happened_idx/);
+    expect(rollups).not.toMatch(/Seq Scan on sales/);
+    expect(dayOrders).toMatch(/orders_placed_idx/);
+    expect(dayOrders).not.toMatch(/Seq Scan on orders/);
+  });
+
+  it("a live finalize of one order reads the run through the staged keys", async () => {
+    const runId = `order-9999999-${randomUUID()}`;
+    const plans = await withShop(shop, async (tx) => {
+      await stageRun(tx, shop, runId, 1, 9_999_999);
+      const out: Array<{ name: string; plan: string }> = [];
+      for (const step of finalizeSteps(shop, runId)) out.push({ name: step.name, plan: await explain(tx, step.query) });
+      return out;
+    });
+    for (const { name, plan } of plans) {
+      // Whatever the join method, no step walks a whole table of the ledger or the staging.
+      expect(plan, `${name}:\n${plan}`).not.toMatch(/Seq Scan on (sales|orders|staged_\w+)\b/);
+    }
+  });
+});
