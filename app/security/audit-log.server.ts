@@ -48,6 +48,7 @@ const ACTION_LABELS = {
   "report.narrated": "AI summary written",
   "narrative.limit_reached": "AI summary refused: daily limit reached",
   "settings.updated": "Settings changed",
+  "webhook.rejected": "Webhook refused (signed body re-aimed, replayed or stale)",
 } as const satisfies Record<AuditAction, string>;
 
 const actionLabel = (action: string) => (ACTION_LABELS as Record<string, string>)[action] ?? action;

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "shop.redacted",
   "customers.redact_received",
   "customers.data_request_received",
+  "webhook.rejected",
   "keys.rewrapped",
   "keys.verified",
   "audit.exported",

@@ -1,7 +1,7 @@
 /**
  * Rate limits on costly actions (exports, AI narratives, resyncs) and, later, on
- * unauthenticated doors. Never on webhooks: Shopify is their only caller and a
- * refused delivery is a lost one.
+ * unauthenticated doors. Never on validly signed webhooks: Shopify is their only
+ * caller and a refused delivery is a lost one (bad signatures are limited per address).
  *
  * Guarantees:
  *  - `rateLimit(key, policy)` returns when the call is admitted and throws a 429
@@ -48,6 +48,8 @@ export const policies = {
   resync: { limit: 3, windowSeconds: 3600 },
   /** "Generate"/"Regenerate narrative": each one may be a paid model call (the daily cap is separate). */
   narrate: { limit: 5, windowSeconds: 60 },
+  /** Webhook deliveries with a bad signature, per source address (good ones are never limited). */
+  webhookBadSignature: { limit: 10, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const MAX_WINDOW_SECONDS = 86_400;

@@ -2,12 +2,14 @@
  * shop/redact: every row of one shop, in every table, goes. The list of tables is
  * the schema's own `tenantTables`, so a table added later is covered without
  * touching this file; the audit chain goes through its owner-run function because
- * the app roles can never delete audit rows.
+ * the app roles can never delete audit rows. Tables that are not tenant tables but
+ * name shops (jobs, sessions, rate-limit keys) are listed below; the redaction test
+ * finds every such table in the catalog, so a new one cannot be missed silently.
  */
 import { eq, sql } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
-import { auditCheckpoints, auditEvents, jobs, sessions, tenantTables } from "~/db/schema.server";
+import { auditCheckpoints, auditEvents, jobs, rateLimits, sessions, tenantTables } from "~/db/schema.server";
 
 const appendOnly = new Set<unknown>([auditEvents, auditCheckpoints]);
 
@@ -25,5 +27,9 @@ export async function eraseShop(tx: Tx, shop: string): Promise<number> {
   // app/uninstalled normally removed them already; app_system may DELETE sessions, nothing more.
   // No RETURNING: app_system may read sessions.shop_id and nothing else.
   await tx.delete(sessions).where(eq(sessions.shopId, shop));
+  // Rate-limit counters name the shop inside their key (`shop:<domain>:export`, …). A
+  // key is ':'-separated and a domain has no ':', so a whole part must equal the
+  // domain: a substring match would also hit "xa.myshopify.com" for "a.myshopify.com".
+  await tx.delete(rateLimits).where(sql`${shop} = any(string_to_array(${rateLimits.key}, ':'))`);
   return erased;
 }

@@ -10,26 +10,31 @@
  */
 import { createHash } from "node:crypto";
 
-import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import { and, eq, or, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
+import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
 
-import { enqueueOrderSync } from "~/sync/jobs.server";
 import { onBulkOperationFinished } from "~/sync/bulk.server";
 import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
+import { topicSchemas, type BoundTopic, type TopicPayload } from "./bind-delivery.server";
 import { eraseShop } from "./erase-shop.server";
 
 export interface WebhookDelivery {
   topic: string;
   shop: string;
   webhookId: string;
+  /** X-Shopify-Event-Id: the same event sent again under a new webhook id is a duplicate too. */
+  eventId?: string | null;
+  /** X-Shopify-Triggered-At, checked against the retry window by verify.server.ts. */
+  triggeredAt?: Date | null;
+  /** Bound to the shop and topic by bind-delivery.server.ts. */
   payload: unknown;
   origin?: RequestOrigin;
 }
@@ -43,56 +48,28 @@ export class WebhookPayloadError extends Error {
   }
 }
 
-const ScopesUpdatePayload = z.object({ current: z.array(z.string()), previous: z.array(z.string()).optional() });
-const CustomersRedactPayload = z.object({
-  shop_domain: z.string(),
-  customer: z.object({ id: z.number() }).passthrough(),
-  orders_to_redact: z.array(z.number()).default([]),
-});
-const CustomersDataRequestPayload = z.object({
-  shop_domain: z.string(),
-  customer: z.object({ id: z.number() }).passthrough(),
-  orders_requested: z.array(z.number()).default([]),
-  data_request: z.object({ id: z.number() }).optional(),
-});
-
-// Webhook payloads are REST-shaped; we read ids, timestamps and costs, nothing else.
-const OrderChangedPayload = z.object({ id: z.number().int().positive(), order_id: z.number().int().positive().optional() })
-  .or(z.object({ order_id: z.number().int().positive(), id: z.number().int().positive().optional() }))
-  .transform((p) => ({ id: p.id ?? 0, order_id: p.order_id ?? 0 }));
-const ProductUpdatePayload = z.object({
-  id: z.number().int().positive(),
-  title: z.string(),
-  updated_at: z.string(),
-  variants: z.array(z.object({
-    id: z.number().int().positive(),
-    title: z.string().nullish(),
-    sku: z.string().nullish(),
-    inventory_item_id: z.number().int().positive().nullish(),
-  })).optional(),
-});
-const InventoryItemPayload = z.object({
-  id: z.number().int().positive(),
-  cost: z.string().regex(/^-?\d+(\.\d+)?$/).nullable(),
-  updated_at: z.string(),
-});
-const BulkFinishPayload = z.object({
-  admin_graphql_api_id: z.string(),
-  status: z.string(),
-  error_code: z.string().nullable().optional().transform((v) => v ?? null),
-});
-
-function parse<T>(schema: z.ZodType<T>, topic: string, payload: unknown): T {
-  const result = schema.safeParse(payload);
+/** The bound payload, typed (bindDelivery has already refused what does not fit). */
+function parse<T extends BoundTopic>(topic: T, payload: unknown): TopicPayload<T> {
+  const result = topicSchemas[topic].safeParse(payload);
   if (!result.success) throw new WebhookPayloadError(topic, result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  return result.data;
+  return result.data as TopicPayload<T>;
 }
 
-/** Records the delivery; false when it was already applied. */
+/**
+ * Records the delivery; false when it was already applied: the same webhook id, or
+ * the same event id for the same topic (Shopify's guidance for duplicates,
+ * https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ */
 async function firstDelivery(tx: Tx, chain: string, delivery: WebhookDelivery): Promise<boolean> {
   const inserted = await tx
     .insert(webhookDeliveries)
-    .values({ shopId: chain, webhookId: delivery.webhookId, topic: delivery.topic })
+    .values({
+      shopId: chain,
+      webhookId: delivery.webhookId,
+      topic: delivery.topic,
+      eventId: delivery.eventId ?? null,
+      triggeredAt: delivery.triggeredAt ?? null,
+    })
     .onConflictDoNothing()
     .returning({ id: webhookDeliveries.webhookId });
   if (inserted.length === 0) {
@@ -102,6 +79,18 @@ async function firstDelivery(tx: Tx, chain: string, delivery: WebhookDelivery): 
       .where(and(eq(webhookDeliveries.shopId, chain), eq(webhookDeliveries.webhookId, delivery.webhookId)));
   }
   return inserted.length > 0;
+}
+
+/** Read-only: whether the delivery was already recorded (for effects that cannot share its transaction). */
+async function seenBefore(tx: Tx, chain: string, delivery: WebhookDelivery): Promise<boolean> {
+  const byWebhook = eq(webhookDeliveries.webhookId, delivery.webhookId);
+  const byEvent = delivery.eventId ? and(eq(webhookDeliveries.topic, delivery.topic), eq(webhookDeliveries.eventId, delivery.eventId)) : undefined;
+  const [row] = await tx
+    .select({ id: webhookDeliveries.webhookId })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.shopId, chain), byEvent ? or(byWebhook, byEvent) : byWebhook))
+    .limit(1);
+  return row !== undefined;
 }
 
 const shopify = { type: "shopify" } as const;
@@ -129,7 +118,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       });
     }
     case "APP_SCOPES_UPDATE": {
-      const { current } = parse(ScopesUpdatePayload, topic, payload);
+      const { current } = parse("APP_SCOPES_UPDATE", payload);
       // Idempotent, and outside the tenant transaction (sessions are not the tenant role's).
       await updateShopSessionScopes(shop, current.join(","));
       return withShop(shop, async (tx) => {
@@ -149,7 +138,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       });
     case "CUSTOMERS_REDACT": {
       // We never store customer data; the request is acknowledged and recorded.
-      const body = parse(CustomersRedactPayload, topic, payload);
+      const body = parse("CUSTOMERS_REDACT", payload);
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await audit(tx, shop, { action: "customers.redact_received", actor: shopify, meta: { orders: body.orders_to_redact.length, customerDataHeld: false }, origin });
@@ -157,7 +146,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       });
     }
     case "CUSTOMERS_DATA_REQUEST": {
-      const body = parse(CustomersDataRequestPayload, topic, payload);
+      const body = parse("CUSTOMERS_DATA_REQUEST", payload);
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await audit(tx, shop, { action: "customers.data_request_received", actor: shopify, meta: { orders: body.orders_requested.length, customerDataHeld: false }, origin });
@@ -169,13 +158,19 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     case "ORDERS_CANCELLED":
     case "REFUNDS_CREATE": {
       // The payload only tells us which order changed; the job re-reads it whole.
-      const body = parse(OrderChangedPayload, topic, payload);
-      const orderId = String(topic === "REFUNDS_CREATE" ? body.order_id : body.id);
-      await enqueueOrderSync(shop, orderId, delivery.webhookId);
-      return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
+      const orderId = String(topic === "REFUNDS_CREATE" ? parse("REFUNDS_CREATE", payload).order_id : parse("ORDERS_UPDATED", payload).id);
+      // Recorded and enqueued in ONE transaction (app_system may write both): the job
+      // key alone only dedupes while the first job is pending or running, so a
+      // redelivery after it finished used to enqueue a second re-read.
+      return asSystem("webhook: order changed", async (tx) => {
+        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
+        // Same job and key as enqueueOrderSync (app/sync/jobs.server.ts), inside our transaction.
+        await enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${orderId}:${delivery.webhookId}`, tx });
+        return "applied";
+      });
     }
     case "PRODUCTS_UPDATE": {
-      const body = parse(ProductUpdatePayload, topic, payload);
+      const body = parse("PRODUCTS_UPDATE", payload);
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await applyProductUpdate(tx, shop, body);
@@ -183,7 +178,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       });
     }
     case "INVENTORY_ITEMS_UPDATE": {
-      const body = parse(InventoryItemPayload, topic, payload);
+      const body = parse("INVENTORY_ITEMS_UPDATE", payload);
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await recordCostChange(tx, shop, body);
@@ -191,7 +186,11 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       });
     }
     case "BULK_OPERATIONS_FINISH": {
-      const body = parse(BulkFinishPayload, topic, payload);
+      const body = parse("BULK_OPERATIONS_FINISH", payload);
+      // The hand-off opens its own transactions: skip it for a delivery already applied.
+      if (await withShop(shop, (tx) => seenBefore(tx, shop, delivery))) {
+        return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
+      }
       await onBulkOperationFinished(shop, body.admin_graphql_api_id, body.status, body.error_code);
       return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
     }

@@ -5,6 +5,7 @@ import { getDb, queryRows } from "~/db/client.server";
 import { auditEvents, sessions, shops } from "~/db/schema.server";
 import { asSystem } from "~/db/tenant.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
+import { policies, rateLimit } from "~/security/rate-limit.server";
 import { pseudonymFor } from "~/webhooks/handle.server";
 
 import { appHandler, install, startSimulator } from "../app-harness";
@@ -26,20 +27,29 @@ const auditActions = (shop: string) =>
 
 const sessionCount = async (shop: string) => (await (await getDb()).select().from(sessions).where(eq(sessions.shopId, shop))).length;
 
-/** Every table in the public schema that has a shop_id column, with this shop's row count. */
+/**
+ * Every place in the public schema that names a shop, found in the catalog (so a table
+ * added later is covered without touching this test), with this shop's row count:
+ * columns named shop_id or shop, and ':'-separated keys (rate limits) with the shop as a part.
+ */
 async function rowsOfShopEverywhere(shop: string): Promise<Record<string, number>> {
   return asSystem("test: census", async (tx) => {
-    const tables = await queryRows<{ table: string }>(
+    const columns = await queryRows<{ table: string; column: string }>(
       tx,
-      sql`select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = 'public' and c.relkind = 'r'
-            and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'shop_id' and not a.attisdropped)`,
+      sql`select c.table_name as table, c.column_name as column from information_schema.columns c
+          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+          where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+            and (c.column_name in ('shop_id', 'shop') or (c.column_name = 'key' and c.data_type = 'text'))
+          order by 1, 2`,
     );
     const counts: Record<string, number> = {};
-    for (const { table } of tables) {
+    for (const { table, column } of columns) {
+      const match = column === "key"
+        ? sql`${shop} = any(string_to_array(${sql.identifier(column)}, ':'))`
+        : sql`${sql.identifier(column)} = ${shop}`;
       // app_system's policy sees every shop's rows; on sessions it may read shop_id only.
-      const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where shop_id = ${shop}`);
-      counts[table] = row?.n ?? 0;
+      const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where ${match}`);
+      counts[column === "key" ? `${table}.key` : table] = row?.n ?? 0;
     }
     return counts;
   });
@@ -52,7 +62,7 @@ describe("app/uninstalled", () => {
     expect(await sessionCount(shop)).toBe(1);
     const webhookId = "uninstall-1";
     for (let i = 0; i < 5; i++) {
-      const response = await deliver({ topic: "app/uninstalled", shop, payload: { id: 1, domain: shop }, webhookId });
+      const response = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), webhookId });
       expect(response.status).toBe(200);
     }
     expect(await sessionCount(shop)).toBe(0);
@@ -67,7 +77,7 @@ describe("app/uninstalled", () => {
     // Shopify has revoked the tokens (uninstall) and the stored one is past its expiry.
     simulator.revokeTokens(shop);
     await (await getDb()).update(sessions).set({ expires: new Date(Date.now() - 60_000) }).where(eq(sessions.shopId, shop));
-    const response = await deliver({ topic: "app/uninstalled", shop, payload: { id: 1, domain: shop } });
+    const response = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop) });
     expect(response.status).toBe(200);
     expect(await sessionCount(shop)).toBe(0);
     expect(simulator.calls.refreshes).toBeGreaterThanOrEqual(1);
@@ -78,7 +88,7 @@ describe("app/uninstalled", () => {
     const b = newShop("b");
     await install(simulator, a);
     await install(simulator, b);
-    await deliver({ topic: "app/uninstalled", shop: a, payload: {} });
+    await deliver({ topic: "app/uninstalled", shop: a, payload: compliancePayloads.appUninstalled(a) });
     expect(await sessionCount(b)).toBe(1);
     const [row] = await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, b)));
     expect(row?.uninstalledAt).toBeNull();
@@ -96,7 +106,7 @@ describe("deliveries that must be rejected, with no effect", () => {
     it(`refuses ${name}`, async () => {
       const shop = newShop();
       await install(simulator, shop);
-      const response = await deliver({ topic: "app/uninstalled", shop, payload: { id: 1 }, ...options });
+      const response = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), ...options });
       expect(statuses).toContain(response.status);
       expect(await sessionCount(shop)).toBe(1);
       expect(await auditActions(shop)).not.toContain("app.uninstalled");
@@ -116,19 +126,26 @@ describe("compliance webhooks", () => {
     const other = newShop("other");
     await install(simulator, shop);
     await install(simulator, other);
-    await deliver({ topic: "app/uninstalled", shop, payload: {} });
+    // Rate-limit counters keyed by each shop's domain (and one that merely contains it).
+    await rateLimit(`shop:${shop}:report-export`, policies.export);
+    await rateLimit(`shop:${other}:report-export`, policies.export);
+    await rateLimit(`shop:x${shop}:report-export`, policies.export);
+    await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop) });
     const before = await rowsOfShopEverywhere(shop);
+    expect(before["rate_limits.key"]).toBe(1);
     expect(Object.values(before).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) {
       const response = await deliver({ topic: "shop/redact", shop, payload: compliancePayloads.shopRedact(shop), webhookId: "redact-1" });
       expect(response.status).toBe(200);
     }
     const after = await rowsOfShopEverywhere(shop);
-    expect(Object.keys(after)).toEqual(expect.arrayContaining(["shops", "sessions", "audit_events", "webhook_deliveries"]));
+    expect(Object.keys(after)).toEqual(expect.arrayContaining(["shops", "sessions", "audit_events", "webhook_deliveries", "jobs", "rate_limits.key"]));
     for (const [table, count] of Object.entries(after)) expect(count, table).toBe(0);
     const untouched = await rowsOfShopEverywhere(other);
     expect(untouched.shops).toBe(1);
     expect(untouched.sessions).toBe(1);
+    expect(untouched["rate_limits.key"]).toBe(1);
+    expect((await rowsOfShopEverywhere(`x${shop}`))["rate_limits.key"]).toBe(1);
     // The redaction itself is on record, under a pseudonym, exactly once.
     const system = await asSystem("test", (tx) => tx.select().from(auditEvents).where(eq(auditEvents.shopId, SYSTEM_CHAIN)));
     const redactions = system.filter((e) => e.action === "shop.redacted" && e.target === pseudonymFor(shop));
@@ -148,11 +165,11 @@ describe("compliance webhooks", () => {
     expect(everything).not.toContain("+15555550100");
   });
 
-  it("answers a malformed compliance payload with a clear 422 and records nothing", async () => {
+  it("refuses a compliance payload that does not fit its topic with a clear 401 and records nothing", async () => {
     const shop = newShop();
     await install(simulator, shop);
-    const response = await deliver({ topic: "customers/redact", shop, payload: { shop_domain: shop } });
-    expect(response.status).toBe(422);
+    const response = await deliver({ topic: "customers/redact", shop, payload: { shop_id: 954889, shop_domain: shop } });
+    expect(response.status).toBe(401);
     expect(await response.text()).toMatch(/customer/);
     expect(await auditActions(shop)).not.toContain("customers.redact_received");
   });

@@ -233,12 +233,15 @@ export function createShopifySimulator({
     },
     async deliverWebhook(topic, shop, payload, options = {}) {
       const webhookId = options.webhookId ?? randomUUID();
+      // A redelivery of one webhook keeps its event id and trigger time, as Shopify's retries do.
+      const eventId = randomUUID();
+      const triggeredAt = new Date();
       const responses: Response[] = [];
       for (let i = 0; i <= (options.duplicate ?? 0); i++) {
         const entry: WebhookDelivery = { topic, shop, webhookId, payload, status: null };
         simulator.webhooks.push(entry);
         if (!simulator.deliver) continue;
-        const response = await simulator.deliver(signedWebhook({ appUrl: simulator.appUrl, secret: apiSecret, topic, shop, payload, webhookId }));
+        const response = await simulator.deliver(signedWebhook({ appUrl: simulator.appUrl, secret: apiSecret, topic, shop, payload, webhookId, eventId, triggeredAt }));
         entry.status = response.status;
         responses.push(response);
       }

@@ -11,12 +11,16 @@ export interface WebhookOptions {
   shop: string;
   payload: unknown;
   webhookId?: string;
+  /** X-Shopify-Event-Id: one per event; a retry (same webhook id) carries the same one. */
+  eventId?: string;
+  /** X-Shopify-Triggered-At: when the event happened; retries keep the original. */
+  triggeredAt?: Date;
   apiVersion?: string;
   /** Tamper with the delivery after signing (tests of rejection). */
   mutate?: (parts: { body: string; headers: Headers }) => void;
 }
 
-export function signedWebhook({ appUrl, secret, topic, shop, payload, webhookId = randomUUID(), apiVersion = "2026-10", mutate }: WebhookOptions): Request {
+export function signedWebhook({ appUrl, secret, topic, shop, payload, webhookId = randomUUID(), eventId = randomUUID(), triggeredAt = new Date(), apiVersion = "2026-10", mutate }: WebhookOptions): Request {
   const parts = { body: JSON.stringify(payload), headers: new Headers() };
   parts.headers.set("Content-Type", "application/json");
   parts.headers.set("X-Shopify-Hmac-Sha256", createHmac("sha256", secret).update(parts.body, "utf8").digest("base64"));
@@ -24,13 +28,16 @@ export function signedWebhook({ appUrl, secret, topic, shop, payload, webhookId 
   parts.headers.set("X-Shopify-Shop-Domain", shop);
   parts.headers.set("X-Shopify-API-Version", apiVersion);
   parts.headers.set("X-Shopify-Webhook-Id", webhookId);
-  parts.headers.set("X-Shopify-Triggered-At", new Date().toISOString());
+  parts.headers.set("X-Shopify-Event-Id", eventId);
+  parts.headers.set("X-Shopify-Triggered-At", triggeredAt.toISOString());
   parts.headers.set("User-Agent", "Shopify-Captain-Hook");
   mutate?.(parts);
   return new Request(`${appUrl}/webhooks`, { method: "POST", headers: parts.headers, body: parts.body });
 }
 
 export const compliancePayloads = {
+  /** app/uninstalled: the Shop resource (only the fields the app could read). */
+  appUninstalled: (shop: string) => ({ id: 954889, name: "Test Store", domain: shop, myshopify_domain: shop, plan_name: "basic" }),
   shopRedact: (shop: string) => ({ shop_id: 954889, shop_domain: shop }),
   customersRedact: (shop: string) => ({
     shop_id: 954889,
