@@ -24,8 +24,9 @@ export const shops = pgTable("shops", {
 }).enableRLS();
 
 /**
- * Shopify offline sessions. Not tenant-RLS'd: the app role has no grant on it at
- * all, and only app/security/session-storage.server.ts reads or writes it.
+ * Shopify offline sessions. Row level security forced like a tenant table
+ * (drizzle/0018_sessions_rls.sql); only app/security/session-storage.server.ts (as
+ * app_tenant, per shop) and key rotation (as app_system) read or write it.
  * Tokens are sealed (app/security/keyring.server.ts); `token_kid` names the key
  * that sealed them so rotation can find stale rows with an index scan.
  * Staff names and emails from online sessions are deliberately not stored.
@@ -467,6 +468,9 @@ export const jobs = pgTable(
     lockedBy: text("locked_by"),
     lastError: text("last_error"),
     idempotencyKey: text("idempotency_key"),
+    // Coalesced jobs (enqueue's `coalesce`): a request that arrived while this one
+    // ran; the job runs once more when it ends, instead of a second job in parallel.
+    rerun: boolean("rerun").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },

@@ -9,14 +9,17 @@
  *  - Restartable: stale rows are found by `token_kid`, so rows already rewrapped drop
  *    out of the next run. Within a run, keyset pagination on id walks past rows that
  *    failed instead of re-reading them forever.
+ *  - Runs as `app_system` (sessions have forced row level security, drizzle/0018):
+ *    every read and each row's guarded write is its own short system transaction.
  *  - Reports name a row by id and shop only. Reasons are SealError messages, which
  *    never carry sealed values or plaintext; driver errors (whose messages quote the
  *    query parameters) are never passed through.
  */
 import { and, asc, count, eq, gt, ne, sql, type SQL } from "drizzle-orm";
 
-import { getDb, type Db } from "~/db/client.server";
+import type { Queryable } from "~/db/client.server";
 import { sessions } from "~/db/schema.server";
+import { asSystem } from "~/db/tenant.server";
 import { log } from "~/log.server";
 
 import { getKeyProvider, keyIdOf, openWith, SealError, sealWith, type KeyProvider } from "./keyring.server";
@@ -58,10 +61,9 @@ const MAX_ATTEMPTS = 3;
 
 export async function keyStatus(): Promise<{ primaryKid: string; keyIds: string[]; rowsByKid: Record<string, number> }> {
   const provider = await getKeyProvider();
-  const rows = await (await getDb())
-    .select({ kid: sessions.tokenKid, n: count() })
-    .from(sessions)
-    .groupBy(sessions.tokenKid);
+  const rows = await asSystem("key rotation: status", (tx) =>
+    tx.select({ kid: sessions.tokenKid, n: count() }).from(sessions).groupBy(sessions.tokenKid),
+  );
   return {
     primaryKid: provider.primaryKid,
     keyIds: provider.kids(),
@@ -97,7 +99,7 @@ function onPrimary(provider: KeyProvider, row: SealedRow): boolean {
 }
 
 /** Keyset pagination on id: stable under concurrent writes, and cheap at any depth. */
-async function page(db: Db, batchSize: number, after: string | undefined, filter?: SQL): Promise<SealedRow[]> {
+async function page(db: Queryable, batchSize: number, after: string | undefined, filter?: SQL): Promise<SealedRow[]> {
   return db
     .select(sealedColumns)
     .from(sessions)
@@ -107,7 +109,7 @@ async function page(db: Db, batchSize: number, after: string | undefined, filter
 }
 
 /** One row, guarded against concurrent writers. Exported for the race tests; use rewrapSessions. */
-export async function rewrapRow(db: Db, provider: KeyProvider, stale: SealedRow): Promise<"rewrapped" | "skipped" | RowFailure> {
+export async function rewrapRow(db: Queryable, provider: KeyProvider, stale: SealedRow): Promise<"rewrapped" | "skipped" | RowFailure> {
   const failure = (reason: string): RowFailure => ({ id: stale.id, shop: stale.shopId, reason });
   let row: SealedRow | undefined = stale;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -152,14 +154,13 @@ export async function rewrapSessions(
   const { batchSize = 200, onProgress } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError("batchSize must be a positive integer");
   const provider = await getKeyProvider();
-  const db = await getDb();
   const result: RewrapResult = { rewrapped: 0, skipped: 0, failed: 0, failures: [] };
   let after: string | undefined;
   for (let batch = 1; ; batch++) {
-    const rows = await page(db, batchSize, after, ne(sessions.tokenKid, provider.primaryKid));
+    const rows = await asSystem("key rotation: rewrap", (tx) => page(tx, batchSize, after, ne(sessions.tokenKid, provider.primaryKid)));
     if (rows.length === 0) break;
     for (const row of rows) {
-      const outcome = await rewrapRow(db, provider, row);
+      const outcome = await asSystem("key rotation: rewrap", (tx) => rewrapRow(tx, provider, row));
       if (outcome === "rewrapped") result.rewrapped++;
       else if (outcome === "skipped") result.skipped++;
       else {
@@ -182,10 +183,9 @@ export async function verifySessions(
 ): Promise<{ ok: number; failed: RowFailure[]; notPrimary: number }> {
   const { batchSize = 500 } = options;
   const provider = await getKeyProvider();
-  const db = await getDb();
   const report = { ok: 0, failed: [] as RowFailure[], notPrimary: 0 };
   for (let after: string | undefined; ; ) {
-    const rows = await page(db, batchSize, after);
+    const rows = await asSystem("key rotation: verify", (tx) => page(tx, batchSize, after));
     for (const row of rows) {
       const opened = openRow(provider, row);
       if ("reason" in opened) {

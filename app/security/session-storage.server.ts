@@ -8,16 +8,20 @@
  *    write never replaces a newer token with an older one: when two requests refresh
  *    concurrently, Shopify's rotating refresh token that lands last in time wins,
  *    whatever order the writes arrive in.
- *  - Only this module touches `sessions`; the tenant roles have no grant on it.
+ *  - Only this module touches `sessions` for the app, always as `app_tenant` with the
+ *    session's shop set (withShop): row level security, forced (drizzle/0018), lets a
+ *    query reach that shop's rows only. A session id names its shop (the library's
+ *    `offline_<shop>` and `<shop>_<user id>`), so loading or deleting by id is scoped
+ *    too. Key rotation reads and rewraps as `app_system`.
  *  - A row that cannot be opened (unknown key, tampering) reads as "no session", so
  *    the library re-runs token exchange instead of failing the merchant's request.
  */
 import { Session } from "@shopify/shopify-app-remix/server";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
-import { getDb, type Queryable } from "~/db/client.server";
 import { sessions } from "~/db/schema.server";
+import { isShopDomain, withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
 
 import { keyIdOf, open, seal, type SealContext } from "./keyring.server";
@@ -75,10 +79,20 @@ async function fromRow(row: SessionRow): Promise<Session | undefined> {
   }
 }
 
+/**
+ * The shop a session id belongs to: `offline_<shop>` or `<shop>_<user id>` (a shop
+ * domain has no "_"). Undefined for anything else, which then matches no session.
+ */
+export function shopOfSessionId(id: string): string | undefined {
+  const shop = id.startsWith("offline_") ? id.slice("offline_".length) : id.slice(0, Math.max(0, id.lastIndexOf("_")));
+  return isShopDomain(shop) ? shop : undefined;
+}
+
 /** Stores a session unless the stored one already carries a later-expiring token. */
-export async function storeSessionRow(q: Queryable, session: Session): Promise<boolean> {
+export async function storeSessionRow(session: Session): Promise<boolean> {
   const row = await toRow(session);
-  return q.transaction(async (tx) => {
+  if (shopOfSessionId(session.id) !== session.shop) throw new Error("session id does not name the session's shop");
+  return withShop(session.shop, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`session:${session.shop}`}))`);
     const [current] = await tx.select({ expires: sessions.expires }).from(sessions).where(eq(sessions.id, session.id));
     if (current?.expires && row.expires && current.expires > row.expires) {
@@ -96,22 +110,31 @@ export async function storeSessionRow(q: Queryable, session: Session): Promise<b
 export function createSessionStorage(): SessionStorage {
   return {
     async storeSession(session) {
-      return storeSessionRow(await getDb(), session);
+      return storeSessionRow(session);
     },
     async loadSession(id) {
-      const [row] = await (await getDb()).select().from(sessions).where(eq(sessions.id, id));
+      const shop = shopOfSessionId(id);
+      if (!shop) return undefined;
+      const [row] = await withShop(shop, (tx) => tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.shopId, shop))));
       return row ? fromRow(row) : undefined;
     },
     async deleteSession(id) {
-      await (await getDb()).delete(sessions).where(eq(sessions.id, id));
+      const shop = shopOfSessionId(id);
+      if (shop) await withShop(shop, (tx) => tx.delete(sessions).where(eq(sessions.id, id)));
       return true;
     },
     async deleteSessions(ids) {
-      if (ids.length > 0) await (await getDb()).delete(sessions).where(inArray(sessions.id, ids));
+      const byShop = new Map<string, string[]>();
+      for (const id of ids) {
+        const shop = shopOfSessionId(id);
+        if (shop) byShop.set(shop, [...(byShop.get(shop) ?? []), id]);
+      }
+      for (const [shop, shopIds] of byShop) await withShop(shop, (tx) => tx.delete(sessions).where(inArray(sessions.id, shopIds)));
       return true;
     },
     async findSessionsByShop(shop) {
-      const rows = await (await getDb()).select().from(sessions).where(eq(sessions.shopId, shop));
+      if (!isShopDomain(shop)) return [];
+      const rows = await withShop(shop, (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)));
       const opened = await Promise.all(rows.map(fromRow));
       return opened.filter((s): s is Session => s !== undefined);
     },
@@ -120,11 +143,11 @@ export function createSessionStorage(): SessionStorage {
 
 /** Deletes every session of a shop (app/uninstalled). Returns how many went. */
 export async function deleteShopSessions(shop: string): Promise<number> {
-  const deleted = await (await getDb()).delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id });
+  const deleted = await withShop(shop, (tx) => tx.delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id }));
   return deleted.length;
 }
 
 /** app/scopes_update: the granted scopes changed in the admin. */
 export async function updateShopSessionScopes(shop: string, scope: string): Promise<void> {
-  await (await getDb()).update(sessions).set({ scope, updatedAt: new Date() }).where(eq(sessions.shopId, shop));
+  await withShop(shop, (tx) => tx.update(sessions).set({ scope, updatedAt: new Date() }).where(eq(sessions.shopId, shop)));
 }

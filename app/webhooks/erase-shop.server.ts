@@ -24,8 +24,7 @@ export async function eraseShop(tx: Tx, shop: string): Promise<number> {
   erased += Number(audit?.erased ?? 0);
   // Queued work for the shop (jobs are app_system's table, keyed by shop too).
   await tx.delete(jobs).where(eq(jobs.shopId, shop));
-  // app/uninstalled normally removed them already; app_system may DELETE sessions, nothing more.
-  // No RETURNING: app_system may read sessions.shop_id and nothing else.
+  // app/uninstalled normally removed them already.
   await tx.delete(sessions).where(eq(sessions.shopId, shop));
   // Rate-limit counters name the shop inside their key (`shop:<domain>:export`, …). A
   // key is ':'-separated and a domain has no ':', so a whole part must equal the

@@ -4,8 +4,8 @@ import { Session } from "@shopify/shopify-app-remix/server";
 import { eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { getDb } from "~/db/client.server";
 import { sessions } from "~/db/schema.server";
+import { asSystem } from "~/db/tenant.server";
 import { keyStatus, rewrapRow, rewrapSessions, verifySessions, type RowFailure } from "~/security/key-rotation.server";
 import { createKeyProvider, setKeyProvider, type KeyProvider } from "~/security/keyring.server";
 import { createSessionStorage } from "~/security/session-storage.server";
@@ -31,7 +31,8 @@ const plaintexts = new Set<string>();
 
 afterEach(async () => {
   setKeyProvider(createKeyProvider(JSON.parse(process.env.TOKEN_KEYS!), process.env.TOKEN_PRIMARY_KID!));
-  if (ours.size > 0) await (await getDb()).delete(sessions).where(inArray(sessions.shopId, [...ours]));
+  // As app_system, as rotation itself: sessions have forced row level security.
+  if (ours.size > 0) await asSystem("test", (tx) => tx.delete(sessions).where(inArray(sessions.shopId, [...ours])));
   ours.clear();
   vi.restoreAllMocks();
 });
@@ -68,7 +69,7 @@ async function seedShops(n: number): Promise<Map<string, Session>> {
 }
 
 async function rowsOf(shops: Iterable<string>) {
-  return (await getDb()).select().from(sessions).where(inArray(sessions.shopId, [...shops]));
+  return asSystem("test", (tx) => tx.select().from(sessions).where(inArray(sessions.shopId, [...shops])));
 }
 
 async function expectAllOn(kid: string, shopList: Iterable<string>) {
@@ -173,8 +174,7 @@ describe("session token key rotation", () => {
     setKeyProvider(ring(a));
     const seeded = await seedShops(2);
     const [fresh, stale] = [...seeded.keys()] as [string, string];
-    const db = await getDb();
-    const read = async (shop: string) => (await db.select().from(sessions).where(eq(sessions.shopId, shop)))[0]!;
+    const read = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop))))[0]!;
     const snapshots = { fresh: await read(fresh), stale: await read(stale) };
     const latest = new Map<string, Session>();
 
@@ -189,8 +189,8 @@ describe("session token key rotation", () => {
 
     const provider = ring(b, a);
     setKeyProvider(provider);
-    expect(await rewrapRow(db, provider, snapshots.fresh)).toBe("skipped");
-    expect(await rewrapRow(db, provider, snapshots.stale)).toBe("rewrapped");
+    expect(await asSystem("test", (tx) => rewrapRow(tx, provider, snapshots.fresh))).toBe("skipped");
+    expect(await asSystem("test", (tx) => rewrapRow(tx, provider, snapshots.stale))).toBe("rewrapped");
     await expectAllOn(b.kid, [fresh, stale]);
     await expectLoads(latest);
   });
@@ -237,13 +237,12 @@ describe("session token key rotation", () => {
     const seeded = await seedShops(4);
     const shops = [...seeded.keys()];
     const victim = shops[1]!;
-    const db = await getDb();
-    const [original] = await db.select().from(sessions).where(eq(sessions.shopId, victim));
+    const [original] = await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, victim)));
     // Flip one ciphertext character, as someone with write access to the table could.
     const at = original!.accessToken.lastIndexOf(":") + 5;
     const flipped = original!.accessToken[at] === "A" ? "B" : "A";
     const tampered = original!.accessToken.slice(0, at) + flipped + original!.accessToken.slice(at + 1);
-    await db.update(sessions).set({ accessToken: tampered }).where(eq(sessions.shopId, victim));
+    await asSystem("test", (tx) => tx.update(sessions).set({ accessToken: tampered }).where(eq(sessions.shopId, victim)));
     const sealedBefore = (await rowsOf(shops)).flatMap((r) => [r.accessToken, r.refreshToken!]);
 
     const output: string[] = [];

@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { getDb, queryRows } from "~/db/client.server";
+import { queryRows } from "~/db/client.server";
 import { auditEvents, jobs, orders, sessions, shops } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
@@ -60,7 +60,7 @@ function rawDelivery(body: string | Uint8Array<ArrayBuffer>, headers: Record<str
   return new Request(`${TEST_APP_URL}/webhooks`, { method: "POST", headers: h, body });
 }
 
-const sessionCount = async (shop: string) => (await (await getDb()).select().from(sessions).where(eq(sessions.shopId, shop))).length;
+const sessionCount = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)))).length;
 const orderCount = async (shop: string) => (await withShop(shop, (tx) => tx.select().from(orders))).length;
 const shopRow = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop))))[0];
 const auditActions = (shop: string) =>

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { getDb, queryRows } from "~/db/client.server";
+import { queryRows } from "~/db/client.server";
 import { auditEvents, sessions, shops } from "~/db/schema.server";
 import { asSystem } from "~/db/tenant.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
@@ -25,7 +25,8 @@ const deliver = async (options: Omit<WebhookOptions, "appUrl" | "secret"> & { se
 const auditActions = (shop: string) =>
   asSystem("test", async (tx) => (await tx.select().from(auditEvents).where(eq(auditEvents.shopId, shop))).map((e) => e.action));
 
-const sessionCount = async (shop: string) => (await (await getDb()).select().from(sessions).where(eq(sessions.shopId, shop))).length;
+// Through app_system: sessions have forced row level security (the owning login sees nothing).
+const sessionCount = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)))).length;
 
 /**
  * Every place in the public schema that names a shop, found in the catalog (so a table
@@ -47,7 +48,7 @@ async function rowsOfShopEverywhere(shop: string): Promise<Record<string, number
       const match = column === "key"
         ? sql`${shop} = any(string_to_array(${sql.identifier(column)}, ':'))`
         : sql`${sql.identifier(column)} = ${shop}`;
-      // app_system's policy sees every shop's rows; on sessions it may read shop_id only.
+      // app_system's policy sees every shop's rows.
       const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where ${match}`);
       counts[column === "key" ? `${table}.key` : table] = row?.n ?? 0;
     }
@@ -76,7 +77,7 @@ describe("app/uninstalled", () => {
     await install(simulator, shop);
     // Shopify has revoked the tokens (uninstall) and the stored one is past its expiry.
     simulator.revokeTokens(shop);
-    await (await getDb()).update(sessions).set({ expires: new Date(Date.now() - 60_000) }).where(eq(sessions.shopId, shop));
+    await asSystem("test", (tx) => tx.update(sessions).set({ expires: new Date(Date.now() - 60_000) }).where(eq(sessions.shopId, shop)));
     const response = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop) });
     expect(response.status).toBe(200);
     expect(await sessionCount(shop)).toBe(0);
