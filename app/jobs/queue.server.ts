@@ -64,6 +64,12 @@ export interface EnqueueOptions {
   shopId?: string;
   /** An `asSystem` transaction to enqueue in: the job exists only if it commits. */
   tx?: Tx;
+  /**
+   * With `key`: a request that finds the same job pending is absorbed by it (it has
+   * not started, so it will see the newest state); one that finds it running asks
+   * it to run once more when it ends. Never two at once, never a change missed.
+   */
+  coalesce?: boolean;
 }
 
 export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, opts: EnqueueOptions = {}): Promise<number> {
@@ -95,9 +101,15 @@ export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, 
         .returning({ id: jobs.id });
       if (created) return created.id;
       const [existing] = await tx
-        .select({ id: jobs.id })
+        .select({ id: jobs.id, status: jobs.status })
         .from(jobs)
         .where(and(eq(jobs.kind, kind), eq(jobs.idempotencyKey, opts.key!), inArray(jobs.status, ["pending", "running"])));
+      if (existing && opts.coalesce && existing.status === "running") {
+        const [marked] = await tx.update(jobs).set({ rerun: true })
+          .where(and(eq(jobs.id, existing.id), eq(jobs.status, "running"))).returning({ id: jobs.id });
+        if (marked) return marked.id;
+        continue; // it ended meanwhile: a new job
+      }
       if (existing) return existing.id;
     }
     throw new Error(`enqueue ${kind}: could not settle idempotency key`);
@@ -300,11 +312,18 @@ class Runner {
     const context = { jobId: job.id, kind: job.kind, attempt: job.attempts, maxAttempts: job.maxAttempts };
     let updated: unknown[];
     let result: keyof DrainStats;
+    // A coalesced request arrived while it ran: once more, from a fresh attempt count.
+    const rerun = sql`case when ${jobs.rerun} then`;
+    const again = {
+      rerun: false, lockedUntil: null, lockedBy: null,
+      runAt: sql`case when ${jobs.rerun} then now() else ${jobs.runAt} end`,
+      attempts: sql`case when ${jobs.rerun} then 0 else ${jobs.attempts} end`,
+    };
     if (outcome.ok) {
       result = "succeeded";
       updated = await asSystem(WORKER_REASON, (tx) =>
         tx.update(jobs)
-          .set({ status: "succeeded", finishedAt: sql`now()`, lockedUntil: null, lockedBy: null, lastError: null })
+          .set({ ...again, status: sql`${rerun} 'pending' else 'succeeded' end`, finishedAt: sql`${rerun} null else now() end`, lastError: null })
           .where(ours)
           .returning({ id: jobs.id }),
       );
@@ -312,7 +331,7 @@ class Runner {
       result = "failed";
       updated = await asSystem(WORKER_REASON, (tx) =>
         tx.update(jobs)
-          .set({ status: "failed", finishedAt: sql`now()`, lockedUntil: null, lockedBy: null, lastError: outcome.error })
+          .set({ ...again, status: sql`${rerun} 'pending' else 'failed' end`, finishedAt: sql`${rerun} null else now() end`, lastError: outcome.error })
           .where(ours)
           .returning({ id: jobs.id }),
       );
@@ -321,7 +340,7 @@ class Runner {
       const delay = backoffMs(job.attempts, this.opts.backoff);
       updated = await asSystem(WORKER_REASON, (tx) =>
         tx.update(jobs)
-          .set({ status: "pending", runAt: sql`now() + ${interval(delay)}`, lockedUntil: null, lockedBy: null, lastError: outcome.error })
+          .set({ status: "pending", runAt: sql`now() + ${interval(delay)}`, rerun: false, lockedUntil: null, lockedBy: null, lastError: outcome.error })
           .where(ours)
           .returning({ id: jobs.id }),
       );

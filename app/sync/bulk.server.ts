@@ -25,7 +25,7 @@ import { loadShop } from "~/shops.server";
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
-import { discardStagedBatch, finalizeRun } from "./ledger.server";
+import { discardStagedBatch, finalizeRun, hasStagedRows } from "./ledger.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
 import { StagedBatch } from "./stage.server";
 
@@ -140,7 +140,14 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const op = await bulkStatus(shop, run.bulkOperationId!);
   if (!op || op.status !== "COMPLETED") throw new BulkSyncError(`bulk operation for run ${runId} is ${op?.status ?? "missing"}`);
   const expected = op.objectCount === null ? undefined : Number(op.objectCount);
-  await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null });
+  // Staging is UNLOGGED (drizzle/0020): a database crash empties it. A run that
+  // committed lines but has no staged row left lost them, and stages from line 1.
+  let skip = run.linesProcessed;
+  if (run.kind === "orders" && skip > 0 && !(await withShop(shop, (tx) => hasStagedRows(tx, shop, runId)))) {
+    log.warn({ shop, runId, linesProcessed: skip }, "staged rows of an unfinished run were lost (database restart); staging again from the start");
+    skip = 0;
+  }
+  await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null, linesProcessed: skip });
 
   // Parsing batch n+1 (JS, this thread) overlaps with batch n's write and commit
   // (the database's own process): staging runs at the speed of the slower of the
@@ -165,7 +172,7 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   try {
     lines = op.url
       ? await streamJsonl(op.url, {
-          skip: run.linesProcessed,
+          skip,
           batchSize: options.batchLines ?? BATCH_LINES,
           expectedLines: expected,
           onBatch: stage,

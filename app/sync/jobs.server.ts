@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 
+import type { Tx } from "~/db/client.server";
 import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 
@@ -31,6 +32,11 @@ registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void 
 registerJob("sync.bulk.discard", RunPayload, async ({ payload, signal }) => void (await discardStagedRun(payload.shop, payload.runId, { signal })));
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
 
-/** One job per change notice; a redelivery of the same notice is the same job. */
-export const enqueueOrderSync = (shop: string, orderId: string, webhookId: string) =>
-  enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${orderId}:${webhookId}` });
+/**
+ * At most one re-read of an order in flight: notices that arrive while one waits
+ * are absorbed by it (it reads the newest state when it runs), and a notice that
+ * arrives while one runs makes it run once more. A flash sale's thousands of
+ * webhooks for a few hot orders cost a few re-reads, not thousands.
+ */
+export const enqueueOrderSync = (shop: string, orderId: string, tx?: Tx) =>
+  enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${shop}:${orderId}`, coalesce: true, tx });

@@ -159,7 +159,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
  */
 export async function planForBulk(tx: Tx): Promise<void> {
   await tx.execute(sql`set local enable_nestloop = off`);
-  await tx.execute(sql`set local work_mem = '64MB'`);
+  await tx.execute(sql`set local work_mem = '256MB'`);
 }
 
 const localDaysOf = (timezone: string, column: SQL) => sql`(${column} at time zone ${timezone})::date::text`;
@@ -214,6 +214,15 @@ async function discardStaged(tx: Tx, shop: string, runId: string): Promise<void>
   for (const table of STAGED_TABLES) {
     await tx.execute(sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
   }
+}
+
+/** Whether any staged row of the run exists (in any of the three tables). */
+export async function hasStagedRows(tx: Tx, shop: string, runId: string): Promise<boolean> {
+  const [row] = await queryRows<{ found: boolean }>(tx, sql`
+    select exists (select 1 from staged_orders where shop_id = ${shop} and run_id = ${runId})
+        or exists (select 1 from staged_agreements where shop_id = ${shop} and run_id = ${runId})
+        or exists (select 1 from staged_sales where shop_id = ${shop} and run_id = ${runId}) as found`);
+  return row?.found === true;
 }
 
 /**

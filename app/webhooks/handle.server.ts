@@ -15,7 +15,7 @@ import { and, eq, or, sql } from "drizzle-orm";
 import type { Tx } from "~/db/client.server";
 import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
-import { enqueue } from "~/jobs/queue.server";
+import { enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
@@ -164,8 +164,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       // redelivery after it finished used to enqueue a second re-read.
       return asSystem("webhook: order changed", async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
-        // Same job and key as enqueueOrderSync (app/sync/jobs.server.ts), inside our transaction.
-        await enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${orderId}:${delivery.webhookId}`, tx });
+        await enqueueOrderSync(shop, orderId, tx);
         return "applied";
       });
     }

@@ -119,6 +119,54 @@ describe("job queue", () => {
     expect(callsOf(again)).toHaveLength(1);
   });
 
+  it("coalesces: requests while pending are absorbed, a request while running runs it exactly once more", async () => {
+    const tag = `coalesce-${Math.random()}`;
+    const key = `hang-${tag}`;
+    const first = await enqueue("test.hang", { tag }, { key, coalesce: true });
+    // Pending: absorbed, nothing marked.
+    expect(await enqueue("test.hang", { tag }, { key, coalesce: true })).toBe(first);
+    expect(await jobRow(first)).toMatchObject({ status: "pending", rerun: false });
+
+    const worker = startWorker({ kinds: ["test.hang"], pollMs: 10 });
+    try {
+      while (!hung.has(tag)) await sleep(10);
+      // Running: three more requests mark one rerun, never a parallel job.
+      const during = await Promise.all([1, 2, 3].map(() => enqueue("test.hang", { tag }, { key, coalesce: true })));
+      expect(new Set(during)).toEqual(new Set([first]));
+      expect(await jobRow(first)).toMatchObject({ status: "running", rerun: true });
+      const firstRun = hung.get(tag)!;
+      firstRun();
+      // The rerun starts from a fresh attempt count, so it is an attempt 1 too (and hangs until released).
+      while (callsOf(first).length < 2) await sleep(10);
+      expect(hung.get(tag)).not.toBe(firstRun);
+      hung.get(tag)!();
+      while ((await jobRow(first)).status !== "succeeded") await sleep(10);
+    } finally {
+      await worker.stop({ timeoutMs: 1000 });
+    }
+    // Two runs in all (the first, then once more for the requests that came while it ran).
+    expect(callsOf(first).map((c) => c.attempt)).toEqual([1, 1]);
+    expect(await jobRow(first)).toMatchObject({ status: "succeeded", rerun: false, attempts: 1 });
+    const rows = await asSystem("test", (tx) => tx.select().from(jobs).where(eq(jobs.idempotencyKey, key)));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("without coalesce, a request while running is the running job (and nothing reruns)", async () => {
+    const tag = `plain-${Math.random()}`;
+    const key = `hang-${tag}`;
+    const first = await enqueue("test.hang", { tag }, { key });
+    const worker = startWorker({ kinds: ["test.hang"], pollMs: 10 });
+    try {
+      while (!hung.has(tag)) await sleep(10);
+      expect(await enqueue("test.hang", { tag }, { key })).toBe(first);
+      hung.get(tag)!();
+      while ((await jobRow(first)).status !== "succeeded") await sleep(10);
+    } finally {
+      await worker.stop({ timeoutMs: 1000 });
+    }
+    expect(callsOf(first)).toHaveLength(1);
+  });
+
   it("retries with growing backoff, then fails after maxAttempts with the last error, scrubbed", async () => {
     const baseMs = 120;
     const id = await enqueue("test.flaky", { failTimes: 99 }, { maxAttempts: 4 });
