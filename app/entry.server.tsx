@@ -1,26 +1,26 @@
 import { PassThrough } from "node:stream";
 
 import { createReadableStreamFromReadable, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
-import { env } from "~/env.server";
 import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
 import "~/sync/jobs.server";
 import "~/jobs/maintenance.server";
 import "~/reports/jobs.server";
-import { log } from "~/log.server";
-import { securityHeaders } from "~/security/headers.server";
-import { addDocumentResponseHeaders } from "~/shopify.server";
+import { installConsoleScrubber, log } from "~/log.server";
+import { appSecurityHeaders, secureResponse } from "~/security/request-guards.server";
 
 export const streamTimeout = 5000;
 
+// Whatever server imports the build, third-party console output (react-router's
+// warnings quote whole URLs, id_token included) is scrubbed like our own logs.
+installConsoleScrubber();
+
 // The job worker runs with the app: once per process, when the server imports the build.
 ensureWorkerStarted();
-
-const headerOptions = { extraFrameAncestors: env.SIMULATED_ADMIN_ORIGIN ? [env.SIMULATED_ADMIN_ORIGIN] : [] };
 
 export default async function handleRequest(
   request: Request,
@@ -28,9 +28,10 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  // Shopify's per-shop frame-ancestors first; ours are merged into it.
-  addDocumentResponseHeaders(request, responseHeaders);
-  securityHeaders(responseHeaders, headerOptions);
+  // Shopify's per-shop frame-ancestors arrive only from a loader that verified the
+  // session (routes/app.tsx), never from the URL's `shop`; without them nothing may
+  // frame the page. Ours are merged in.
+  appSecurityHeaders(responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {
@@ -55,14 +56,12 @@ export default async function handleRequest(
   });
 }
 
-export const handleDataRequest: HandleDataRequestFunction = (response) => {
-  securityHeaders(response.headers, headerOptions);
-  return response;
-};
+export const handleDataRequest: HandleDataRequestFunction = (response) => secureResponse(response);
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  // Thrown Responses (auth redirects, 4xx) are control flow, not errors.
-  if (error instanceof Response) return;
+  // Thrown Responses (auth redirects, 4xx) and Remix's own 4xx (no route, bad
+  // method) are answers to the request, not errors of the app.
+  if (error instanceof Response || (isRouteErrorResponse(error) && error.status < 500)) return;
   log.error({ err: error, path: new URL(request.url).pathname, method: request.method }, "unhandled error");
 };

@@ -7,7 +7,9 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 
 import { env } from "~/env.server";
 import { log } from "~/log.server";
+import { appSecurityHeaders } from "~/security/request-guards.server";
 import { createSessionStorage } from "~/security/session-storage.server";
+import { guardAdmin, guardLogin } from "~/security/shopify-doors.server";
 import { syncShopProfile } from "~/shops.server";
 
 const severityToLevel = {
@@ -36,15 +38,35 @@ const shopify = shopifyApp({
     // Runs after every token exchange (about hourly per shop with expiring tokens),
     // so it must be idempotent.
     afterAuth: async ({ session, admin }) => {
-      await syncShopProfile(session.shop, session.scope, admin);
+      try {
+        await syncShopProfile(session.shop, session.scope, admin);
+      } catch (err) {
+        // The library turns any non-Response thrown here into a bare 500, which our
+        // admin door reads as a refused token exchange: say what happened instead.
+        log.error({ err, shop: session.shop }, "afterAuth failed");
+        throw new Response("Margin Notes could not reach Shopify to set up this store. Try again in a minute.", {
+          status: 503,
+          headers: appSecurityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Retry-After": "60" })),
+        });
+      }
     },
   },
 });
 
 export default shopify;
 export const apiVersion = ApiVersion.October26;
-export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+/** Admin requests and the login page go through our doors (app/security/shopify-doors.server.ts). */
+export const authenticate = { ...shopify.authenticate, admin: guardAdmin(shopify.authenticate.admin, { appUrl: env.SHOPIFY_APP_URL }) };
 export const unauthenticated = shopify.unauthenticated;
 export const sessionStorage = shopify.sessionStorage;
-export const login = shopify.login;
+export const login = guardLogin(shopify.login, { appUrl: env.SHOPIFY_APP_URL });
+
+/**
+ * Document headers for a shop the session token verified: Shopify's own per-shop
+ * frame-ancestors (and App Bridge preload), never built from the URL's `shop`.
+ */
+export function verifiedDocumentHeaders(shop: string): Headers {
+  const headers = new Headers();
+  shopify.addDocumentResponseHeaders(new Request(`${env.SHOPIFY_APP_URL}/?${new URLSearchParams({ shop })}`), headers);
+  return headers;
+}

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 
 import { createShopifySimulator, type ShopifySimulator } from "./mocks/shopify/simulator";
 import { createSimStore } from "./mocks/shopify/store";
@@ -16,13 +16,21 @@ import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "./setup/test-env";
 export const BROWSER_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
-let handler: ((request: Request) => Promise<Response>) | undefined;
+type AppHandler = (request: Request, context?: AppLoadContext) => Promise<Response>;
+let handler: AppHandler | undefined;
 
-export async function appHandler(): Promise<(request: Request) => Promise<Response>> {
+/**
+ * The build's handler. The load context carries a client address as our server
+ * does (server.ts): one TEST-NET address per test file unless a test passes its own,
+ * so per-source limits never leak between files.
+ */
+export const HARNESS_ADDRESS = `192.0.2.${1 + Math.floor(Math.random() * 254)}`;
+
+export async function appHandler(): Promise<AppHandler> {
   if (!handler) {
     const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
     const handle = createRequestHandler(build, "production");
-    handler = (request) => handle(request);
+    handler = (request, context = { remoteAddress: HARNESS_ADDRESS }) => handle(request, context);
   }
   return handler;
 }

@@ -44,7 +44,7 @@ import { NarrativeInputSchema, NarrativeSchema, toNarrativeInput, type Narrative
 
 export type { NarrativeSource, NarrativeView };
 import { NARRATIVE_TOOL, NARRATIVE_TOOL_NAME, PROMPT_VERSION, SYSTEM_PROMPT, userMessage } from "./narrative-prompt";
-import { todayIn } from "./period";
+import { addDays, todayIn } from "./period";
 import { safeZone, zonedTimeToUtc } from "./zoned-time";
 
 /** Per request: env ANTHROPIC_TIMEOUT_MS (default 30 s). The SDK's own retries on 408/409/429/5xx/529 and connection errors, with backoff honouring Retry-After. */
@@ -184,11 +184,19 @@ function limitMessage(limit: number) {
   return `This store has used its ${limit} report narratives for today. The limit resets at midnight in the store's time zone; the store owner can change it in Settings.`;
 }
 
-async function refuseOverLimit(shop: string, reportId: string, actor: Actor, origin: RequestOrigin | null, limit: number, used: number): Promise<never> {
+/** Whole seconds until the shop's next local midnight, when the daily count starts over (Retry-After). */
+export function secondsUntilNextLocalDay(timeZone: string, now: Date): number {
+  const next = zonedTimeToUtc(addDays(todayIn(timeZone, now), 1), 0, timeZone);
+  return Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
+}
+
+async function refuseOverLimit(
+  shop: string, reportId: string, actor: Actor, origin: RequestOrigin | null, limit: number, used: number, resetsIn: number,
+): Promise<never> {
   await withShop(shop, (tx) =>
     audit(tx, shop, { action: "narrative.limit_reached", actor, target: reportId, meta: { limit, used }, origin: origin ?? undefined }),
   );
-  throw new NarrativeError("daily_limit", limitMessage(limit));
+  throw new NarrativeError("daily_limit", limitMessage(limit), resetsIn);
 }
 
 interface Drafted {
@@ -307,7 +315,9 @@ export async function narrateReport(
     return { data: report.data as ReportData, timeZone, limit: settings.narrativeDailyLimit, used: await usedToday(tx, shop, timeZone, now()) };
   });
   if (!context) throw new NarrativeError("not_found", "No saved report has this id in your store.");
-  if (context.used >= context.limit) await refuseOverLimit(shop, reportId, actor, origin, context.limit, context.used);
+  if (context.used >= context.limit) {
+    await refuseOverLimit(shop, reportId, actor, origin, context.limit, context.used, secondsUntilNextLocalDay(context.timeZone, now()));
+  }
 
   const input = NarrativeInputSchema.parse(toNarrativeInput(context.data));
   const inputJson = inputJsonOf(input);
@@ -347,6 +357,6 @@ export async function narrateReport(
     });
     return { over: false as const, row: row! };
   });
-  if (saved.over) return refuseOverLimit(shop, reportId, actor, origin, context.limit, saved.used);
+  if (saved.over) return refuseOverLimit(shop, reportId, actor, origin, context.limit, saved.used, secondsUntilNextLocalDay(context.timeZone, now()));
   return { view: toView(saved.row), notice };
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
@@ -20,6 +20,8 @@ import {
 } from "~/reports/params.server";
 import type { ProductSort } from "~/reports/product-sort";
 import { requestOrigin } from "~/security/audit.server";
+import { policies, rateLimit } from "~/security/rate-limit.server";
+import { childRouteHeaders, readForm, requireMethod } from "~/security/request-guards.server";
 import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
 import { retrySync, syncStatus } from "~/sync/bulk.server";
@@ -28,8 +30,8 @@ export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
 // ?preset= or ?from=&to=, plus ?compare= and the table's ?sort=&dir=. Bad values
 // are a 400 with a message (rendered by the ErrorBoundary below), never a 500.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request, context);
   const shop = await requireShop(session.shop, session.scope, admin);
   const params = new URL(request.url).searchParams;
   const range = rangeFromParams(params, shop.ianaTimezone);
@@ -54,15 +56,27 @@ interface ActionResult {
   savedReportId?: string;
 }
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, sessionToken, admin } = await authenticate.admin(request);
-  const input = dashboardActionFromForm(await request.formData());
+/** A rate limit's 429 as the action's JSON, keeping its Retry-After; anything else is rethrown. */
+function limited(error: unknown, body: ActionResult): Response {
+  if (!(error instanceof Response) || error.status !== 429) throw error;
+  return Response.json(body, { status: 429, headers: { "Retry-After": error.headers.get("Retry-After") ?? "60" } });
+}
+
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  requireMethod(request, ["POST"]);
+  const { session, sessionToken, admin } = await authenticate.admin(request, context);
+  const input = dashboardActionFromForm(await readForm(request));
   if (!input) return Response.json({ retryError: "Unknown action." } satisfies ActionResult, { status: 400 });
   const actor = { type: "staff", id: String(sessionToken?.sub ?? "unknown") } as const;
   if (input.intent === "save-report") {
     const shop = await requireShop(session.shop, session.scope, admin);
     const parsed = rangeOrMessage(input, shop.ianaTimezone);
     if ("message" in parsed) return Response.json({ saveError: parsed.message } satisfies ActionResult, { status: 400 });
+    try {
+      await rateLimit(`shop:${session.shop}:save-report`, policies.saveReport);
+    } catch (error) {
+      return limited(error, { saveError: `Reports can be saved ${policies.saveReport.limit} times an hour. Try again later.` });
+    }
     const { reportId } = await buildReport(session.shop, parsed.range, shop.currencyCode, actor);
     return { savedReportId: reportId } satisfies ActionResult;
   }
@@ -70,12 +84,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await retrySync(session.shop, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
     return {} satisfies ActionResult;
   } catch (error) {
-    if (error instanceof Response && error.status === 429) {
-      return Response.json({ retryError: "Sync was retried recently. Try again in a little while." } satisfies ActionResult, { status: 429 });
-    }
-    throw error;
+    return limited(error, { retryError: "Sync was retried recently. Try again in a little while." });
   }
 };
+
+// The action's own headers (a 429's Retry-After) and a refusal's reach the client.
+export const headers: HeadersFunction = childRouteHeaders;
 
 /** Params that change the period: a change to any of them reloads every figure. */
 const RANGE_PARAMS = ["preset", "from", "to", "compare"];

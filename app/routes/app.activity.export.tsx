@@ -11,8 +11,8 @@ import { csvAttachmentHeaders } from "~/lib/csv";
 // GET /app/activity/export?action=… : the Activity page's CSV download. Fetched by
 // App Bridge (which adds the session token), never a plain link. Limited before
 // anything is read, so a refused export leaves no audit event.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session, sessionToken } = await authenticate.admin(request, context);
   const filter = parseActivityFilter(new URL(request.url).searchParams);
   await rateLimit(`shop:${session.shop}:audit-export`, policies.auditExport);
   const exported = await exportActivityCsv(session.shop, filter, {

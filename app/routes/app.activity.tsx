@@ -11,8 +11,8 @@ import { downloadFile } from "~/lib/download";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request, context);
   const filter = parseActivityFilter(new URL(request.url).searchParams);
   return listActivity(session.shop, filter);
 };

@@ -34,8 +34,8 @@ function reportIdOrResponse(param: string | undefined): string | Response {
   }
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request, context);
   const reportId = reportIdOrResponse(params.reportId);
   if (reportId instanceof Response) return reportId;
   return respond({ ok: true, narrative: await loadLatestNarrative(session.shop, reportId), notice: null });
@@ -48,9 +48,9 @@ const NarrateForm = z
   })
   .strict();
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   if (request.method !== "POST") return failure("method_not_allowed", "Use POST to write a narrative.", 405, false, { Allow: "GET, POST" });
-  const { session, sessionToken } = await authenticate.admin(request);
+  const { session, sessionToken } = await authenticate.admin(request, context);
   const reportId = reportIdOrResponse(params.reportId);
   if (reportId instanceof Response) return reportId;
   let form: FormData;

@@ -22,8 +22,8 @@ export const meta: MetaFunction = () => [{ title: "Saved report · Margin Notes"
 
 // A snapshot as it was saved: the same figures every time it is opened, whatever
 // has synced since. Another shop's id is simply not found (row level security).
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request, context);
   const reportId = reportIdFromParam(params.reportId);
   const sort = sortFromParams(new URL(request.url).searchParams);
   const page = await loadSavedReportPage(session.shop, reportId, sort);

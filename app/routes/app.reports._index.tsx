@@ -9,8 +9,8 @@ import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Saved reports · Margin Notes" }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request, context);
   return listSavedReportsPage(session.shop);
 };
 

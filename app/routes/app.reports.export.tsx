@@ -14,8 +14,8 @@ import { csvAttachmentHeaders } from "~/lib/csv";
 // as CSV. Fetched through App Bridge (which adds the session token), never a plain
 // link. Bad params are refused before the limit counts them; the limit is checked
 // before anything is read, so a refused export leaves no audit event.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, sessionToken, admin } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session, sessionToken, admin } = await authenticate.admin(request, context);
   const shop = await requireShop(session.shop, session.scope, admin);
   const source = exportSourceFromParams(new URL(request.url).searchParams, shop);
   await rateLimit(`shop:${session.shop}:report-export`, policies.export);

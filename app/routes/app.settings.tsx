@@ -17,14 +17,15 @@ import { scheduleWeeklyReport } from "~/reports/jobs.server";
 import { requestOrigin } from "~/security/audit.server";
 import { securityHeaders } from "~/security/headers.server";
 import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
+import { readForm, requireMethod } from "~/security/request-guards.server";
 import { loadSettings, SettingsFormSchema, updateSettings, type Settings } from "~/settings.server";
 import { loadShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Margin Notes" }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session, sessionToken } = await authenticate.admin(request, context);
   const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
   const shop = await loadShop(session.shop);
   return {
@@ -43,11 +44,14 @@ export type SettingsActionData = { ok: true; changed: string[]; nextWeeklyReport
 const reply = (body: SettingsActionData, status = 200) =>
   Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  requireMethod(request, ["POST"]);
+  const { session, sessionToken } = await authenticate.admin(request, context);
+  // A body that is not a form is refused before the owner check's token exchange.
+  const form = await readForm(request);
   const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
   if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can change these settings." }, 403);
-  const parsed = SettingsFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = SettingsFormSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const fieldErrors: FieldErrors = {};
     for (const issue of parsed.error.issues) {

@@ -1,4 +1,4 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
@@ -6,18 +6,24 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 
 import { EmbeddedAppProvider } from "~/components/embedded-app-provider";
 import { env } from "~/env.server";
-import { authenticate } from "~/shopify.server";
+import { authenticate, verifiedDocumentHeaders } from "~/shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+interface LayoutData {
+  apiKey: string;
+  appBridgeUrl: string;
+}
+
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request, context);
   // The API key is public (it is the App Bridge client id); nothing secret goes here.
-  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL };
+  // Every page below is framed for the shop the session token proved, not the URL's.
+  return data<LayoutData>({ apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL }, { headers: verifiedDocumentHeaders(session.shop) });
 };
 
 export default function AppLayout() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl } = useLoaderData<LayoutData>();
   return (
     <EmbeddedAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
       <NavMenu>

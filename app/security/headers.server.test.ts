@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { securityHeaders } from "./headers.server";
+import { fillSecurityHeaders, securityHeaders } from "./headers.server";
 
 const shopifyCsp = "frame-ancestors https://a-shop.myshopify.com https://admin.shopify.com https://*.spin.dev https://admin.myshopify.io https://admin.shop.dev;";
 
@@ -41,5 +41,24 @@ describe("securityHeaders", () => {
     const once = securityHeaders(new Headers({ "Content-Security-Policy": shopifyCsp }));
     const twice = securityHeaders(new Headers(once));
     expect(twice.get("content-security-policy")).toBe(once.get("content-security-policy"));
+  });
+});
+
+describe("idempotence and filling", () => {
+  it("adds an extra frame ancestor once, however often a response passes through", () => {
+    const headers = new Headers({ "Content-Security-Policy": shopifyCsp });
+    for (let i = 0; i < 3; i++) securityHeaders(headers, { extraFrameAncestors: ["http://127.0.0.1:3001"] });
+    expect(headers.get("content-security-policy")?.match(/127\.0\.0\.1:3001/g)).toHaveLength(1);
+  });
+
+  it("fills only what a response lacks: a chosen CSP stays", () => {
+    const present = new Map<string, string>([["content-security-policy", shopifyCsp]]);
+    fillSecurityHeaders((name) => present.has(name.toLowerCase()), (name, value) => present.set(name.toLowerCase(), value));
+    expect(present.get("content-security-policy")).toBe(shopifyCsp);
+    expect(present.get("x-content-type-options")).toBe("nosniff");
+    expect(present.get("strict-transport-security")).toMatch(/max-age=/);
+    const bare = new Map<string, string>();
+    fillSecurityHeaders((name) => bare.has(name), (name, value) => bare.set(name, value));
+    expect(bare.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
   });
 });

@@ -22,7 +22,13 @@ function mergeCsp(existing: string | null, extraFrameAncestors: readonly string[
     .split(";")
     .map((d) => d.trim())
     .filter(Boolean)
-    .map((d) => (d.startsWith("frame-ancestors ") && extraFrameAncestors.length ? `${d} ${extraFrameAncestors.join(" ")}` : d));
+    .map((d) => {
+      if (!d.startsWith("frame-ancestors ")) return d;
+      // Idempotent: a response may pass through here more than once.
+      const sources = d.split(/\s+/);
+      const missing = extraFrameAncestors.filter((origin) => !sources.includes(origin));
+      return missing.length ? `${d} ${missing.join(" ")}` : d;
+    });
   const names = new Set(directives.map((d) => d.split(/\s+/)[0]!.toLowerCase()));
   // Without Shopify's per-shop policy (non-document responses), nothing may frame us.
   if (!names.has("frame-ancestors")) directives.unshift("frame-ancestors 'none'");
@@ -43,4 +49,15 @@ export function securityHeaders(headers: Headers, options: SecurityHeaderOptions
   headers.delete("X-Frame-Options");
   headers.delete("X-Powered-By");
   return headers;
+}
+
+/**
+ * For a server that sees every response (server.ts): sets whichever of the header
+ * set a response still lacks, without touching those the app chose (a document's
+ * per-shop CSP). Static files and Remix's own answers (/__manifest, last-resort
+ * errors) get the full set this way.
+ */
+export function fillSecurityHeaders(has: (name: string) => boolean, set: (name: string, value: string) => void): void {
+  for (const [name, value] of Object.entries(STATIC_HEADERS)) if (!has(name)) set(name, value);
+  if (!has("Content-Security-Policy")) set("Content-Security-Policy", mergeCsp(null, []));
 }

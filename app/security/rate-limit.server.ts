@@ -50,6 +50,12 @@ export const policies = {
   narrate: { limit: 5, windowSeconds: 60 },
   /** Webhook deliveries with a bad signature, per source address (good ones are never limited). */
   webhookBadSignature: { limit: 10, windowSeconds: 60 },
+  /** "Save report": each one builds and stores a snapshot. */
+  saveReport: { limit: 30, windowSeconds: 3600 },
+  /** /auth/login, per source address: an open door that only redirects to Shopify. */
+  login: { limit: 30, windowSeconds: 60 },
+  /** Session tokens Shopify signed but would not exchange (uninstalled shop, foreign dest), per shop and per source. */
+  failedTokenExchange: { limit: 5, windowSeconds: 600 },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const MAX_WINDOW_SECONDS = 86_400;
@@ -98,6 +104,25 @@ async function sweepExpired(now: Date | undefined): Promise<void> {
     // Housekeeping only: the next sweep will catch up, the caller must not fail.
     log.warn({ err }, "rate limit sweep failed");
   }
+}
+
+/**
+ * Throws the same 429 as `rateLimit` when `key` has already used its window, without
+ * counting a call: for limits on failures, checked before the costly attempt.
+ */
+export async function assertUnderLimit(key: string, policy: RateLimitPolicy): Promise<void> {
+  assertPolicy(policy);
+  const window = policy.windowSeconds;
+  const [row] = await asSystem("rate limit check", (tx) =>
+    queryRows<{ count: number; seconds_left: number }>(
+      tx,
+      sql`select r.count::int as count, ceil(extract(epoch from r.window_start - now()) + ${window}::int)::int as seconds_left
+          from rate_limits r
+          where r.key = ${key}
+            and r.window_start = to_timestamp((floor(extract(epoch from now()) / ${window}::int) * ${window}::int)::float8)`,
+    ),
+  );
+  if (row && Number(row.count) >= policy.limit) throw tooManyRequests(policy, Math.max(1, Number(row.seconds_left)));
 }
 
 /** Counts one call against `key`; throws a 429 Response when over the policy's limit. */

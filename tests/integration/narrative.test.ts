@@ -16,6 +16,8 @@ import { buildReport, type ReportData } from "~/reports/build.server";
 import { narrateReport, NarrativeError } from "~/reports/narrate.server";
 import { NarrativeInputSchema, type NarrativeResponse } from "~/reports/narrative";
 import { PROMPT_VERSION } from "~/reports/narrative-prompt";
+import { addDays, todayIn } from "~/reports/period";
+import { zonedTimeToUtc } from "~/reports/zoned-time";
 import { canonicalJson } from "~/security/audit.server";
 import { updateSettings } from "~/settings.server";
 
@@ -356,6 +358,10 @@ describe("daily narrative limit", () => {
     const refused = await narrate(shop, reportId, "local");
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ ok: false, error: { code: "daily_limit", message: expect.stringMatching(/used its 20 report narratives for today/) }, canWriteLocally: false });
+    // Retry-After: until midnight in Auckland, when the count starts over.
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    const nextMidnight = zonedTimeToUtc(addDays(todayIn("Pacific/Auckland"), 1), 0, "Pacific/Auckland").getTime();
+    expect(Math.abs(Date.now() + retryAfter * 1000 - nextMidnight)).toBeLessThan(60_000);
     expect(await rowsOf(shop)).toHaveLength(20);
     const [event] = await eventsOf(shop, "narrative.limit_reached");
     expect(event).toMatchObject({ actorType: "staff", actorId: "42", target: reportId });

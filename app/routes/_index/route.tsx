@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/react";
 
 import { isShopDomain } from "~/db/tenant.server";
 import { securityHeaders } from "~/security/headers.server";
+import { secureResponse } from "~/security/request-guards.server";
 
 // The app's public root. Shopify opens the app at /app; a request here that names a
 // shop is sent there (where authenticate.admin validates it); anything else sees a
@@ -10,7 +11,7 @@ import { securityHeaders } from "~/security/headers.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
-  if (shop && isShopDomain(shop)) throw redirect(`/app?${url.searchParams.toString()}`);
+  if (shop && isShopDomain(shop)) throw secureResponse(redirect(`/app?${url.searchParams.toString()}`));
   return null;
 };
 

@@ -12,17 +12,19 @@ export interface SessionTokenClaims {
   userId?: string;
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
+  /** The `dest` claim; defaults to the shop (a foreign one is a forged or confused token). */
+  dest?: string;
 }
 
 const b64url = (value: object | Buffer) =>
   (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString("base64url");
 
-export function mintSessionToken({ shop, apiKey, secret, userId = "42", expiresIn = 60 }: SessionTokenClaims): string {
+export function mintSessionToken({ shop, apiKey, secret, userId = "42", expiresIn = 60, dest = `https://${shop}` }: SessionTokenClaims): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url({ alg: "HS256", typ: "JWT" });
   const payload = b64url({
     iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
+    dest,
     aud: apiKey,
     sub: userId,
     exp: now + expiresIn,
