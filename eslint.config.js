@@ -46,7 +46,7 @@ export default tseslint.config(
   },
   {
     // The one reader of process.env, and the processes that set it up for the app.
-    files: ["app/env.server.ts", "tests/**/*.ts", "drizzle/*.ts", "app/db/client.server.ts", "app/**/*.test.{ts,tsx}"],
+    files: ["app/env.server.ts", "tests/**/*.ts", "drizzle/*.ts", "app/db/client.server.ts", "app/**/*.test.{ts,tsx}", "server.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   {

@@ -40,11 +40,25 @@ describe("env", () => {
     ["TOKEN_PRIMARY_KID", { TOKEN_PRIMARY_KID: "missing-kid" }],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
     ["SIMULATED_ADMIN_ORIGIN", { NODE_ENV: "production", SIMULATED_ADMIN_ORIGIN: "http://127.0.0.1:3001" }],
+    // The demo flag does not open the simulator to an app on a real (https) URL.
+    ["SIMULATED_ADMIN_ORIGIN", { NODE_ENV: "production", SIMULATED_ADMIN_ORIGIN: "http://127.0.0.1:3001", DEMO_SIMULATOR: "on" }],
+    ["DEMO_SIMULATOR", { DEMO_SIMULATOR: "on" }],
+    ["DEMO_SIMULATOR", { DEMO_SIMULATOR: "on", SHOPIFY_APP_URL: "http://app.example.com" }],
+    // A loopback app URL alone is not the flag.
+    ["SIMULATED_ADMIN_ORIGIN", { NODE_ENV: "production", SIMULATED_ADMIN_ORIGIN: "http://127.0.0.1:3001", SHOPIFY_APP_URL: "http://127.0.0.1:3000" }],
   ])("names %s when it is missing or malformed", (key, changes) => {
     const error = errorOf(withEnv(changes));
     expect(error).toBeInstanceOf(EnvError);
     expect(error.keys).toContain(key);
     expect(error.message).toContain(key);
+  });
+
+  it("accepts the simulator in production only for the loopback demo", () => {
+    const demo = parseEnv(withEnv({
+      NODE_ENV: "production", SHOPIFY_APP_URL: "http://127.0.0.1:3000", SIMULATED_ADMIN_ORIGIN: "http://127.0.0.1:3001", DEMO_SIMULATOR: "on",
+    }));
+    expect(demo.SIMULATED_ADMIN_ORIGIN).toBe("http://127.0.0.1:3001");
+    expect(parseEnv(withEnv({})).DEMO_SIMULATOR).toBe("off");
   });
 
   it("names every bad key at once and never echoes a secret value", () => {
@@ -57,7 +71,7 @@ describe("env", () => {
   it.runIf(existsSync("build/index.js"))("stops the production server at start-up, naming the bad key", () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production" };
     for (const [k, v] of Object.entries(testEnv)) if (k !== "SHOPIFY_API_SECRET" && k !== "NODE_ENV") env[k] = v;
-    const result = spawnSync(path.resolve("node_modules/.bin/remix-serve"), ["build/index.js"], { env, encoding: "utf8", timeout: 30_000 });
+    const result = spawnSync(path.resolve("node_modules/.bin/node"), ["server.ts", "build/index.js"], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).not.toBe(0);
     expect(result.stderr + result.stdout).toContain("SHOPIFY_API_SECRET");
   });

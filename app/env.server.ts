@@ -33,6 +33,12 @@ const TokenKeysSchema = z
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
+/** The demo's shape: the simulator flag on, and an app URL no real Shopify app can have. */
+function isLoopbackDemo(e: { DEMO_SIMULATOR: "on" | "off"; SHOPIFY_APP_URL: string }): boolean {
+  const url = new URL(e.SHOPIFY_APP_URL);
+  return e.DEMO_SIMULATOR === "on" && url.protocol === "http:" && ["127.0.0.1", "localhost"].includes(url.hostname);
+}
+
 export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,8 +60,13 @@ export const EnvSchema = z
     // The App Bridge script the admin expects. Overridden only by the local simulator.
     APP_BRIDGE_URL: z.url().default("https://cdn.shopify.com/shopifycloud/app-bridge.js"),
     // Origin of the local Shopify simulator's admin page (demo and e2e tests only):
-    // added to frame-ancestors so it may frame the app. Refused in production.
+    // added to frame-ancestors so it may frame the app. Refused in production, except
+    // for `npm run demo` (see DEMO_SIMULATOR).
     SIMULATED_ADMIN_ORIGIN: z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ }).optional(),
+    // Set only by `npm run demo`, which runs the production build in production mode
+    // against the simulator. Honoured only when the app itself lives on loopback over
+    // plain http, which Shopify never accepts for a real app: a deployment cannot trip it.
+    DEMO_SIMULATOR: z.enum(["on", "off"]).default("off"),
     // How long a bulk operation may run before the poll fallback asks Shopify for it
     // (the bulk_operations/finish webhook normally arrives first).
     BULK_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
@@ -83,9 +94,13 @@ export const EnvSchema = z
     path: ["SMTP_FROM"],
     message: "is required when SMTP_URL is set (the weekly report's sender address)",
   })
-  .refine((e) => !(e.NODE_ENV === "production" && e.SIMULATED_ADMIN_ORIGIN), {
+  .refine((e) => !(e.NODE_ENV === "production" && e.SIMULATED_ADMIN_ORIGIN && !isLoopbackDemo(e)), {
     path: ["SIMULATED_ADMIN_ORIGIN"],
-    message: "is for the local simulator and is refused in production",
+    message: "is for the local simulator and is refused in production (only `npm run demo` may set it, with DEMO_SIMULATOR=on on a loopback http app URL)",
+  })
+  .refine((e) => !(e.DEMO_SIMULATOR === "on" && !isLoopbackDemo(e)), {
+    path: ["DEMO_SIMULATOR"],
+    message: "is for `npm run demo` only: SHOPIFY_APP_URL must be http://127.0.0.1 or http://localhost",
   });
 
 export type Env = z.infer<typeof EnvSchema> & { SHOPIFY_API_VERSION: typeof shopifyApiVersion };

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
-import { createLogger, scrubSecrets } from "./log.server";
+import { createLogger, installConsoleScrubber, scrubSecrets } from "./log.server";
 
 // Canaries shaped like the real things (built at runtime so no secret-shaped literal sits in the repo).
 const hex32 = "0123456789abcdef".repeat(2);
@@ -80,5 +80,31 @@ describe("log redaction", () => {
     expect(output).toContain('"source":"shopify"');
     expect(output).toContain("[jwt]");
     expectNoCanary(output);
+  });
+});
+
+describe("credentials in URLs", () => {
+  it("scrubs id_token, session, hmac and code values, also percent-encoded, and keeps the rest of the URL", () => {
+    const url = `/app?embedded=1&id_token=abc.def.ghi&session=0f3a9b&hmac=1a2b3c4d&code=xyz789&shop=a.myshopify.com&shopify-reload=%2Fapp%3Fid_token%3Dopaque123%26x%3D1`;
+    const scrubbed = scrubSecrets(`You should call navigate() in a React.useEffect(), not when your component is first rendered. ${url}`);
+    for (const value of ["abc.def.ghi", "0f3a9b", "1a2b3c4d", "xyz789", "opaque123"]) expect(scrubbed).not.toContain(value);
+    expect(scrubbed).toContain("/app?embedded=1&id_token=[redacted]&session=[redacted]");
+    expect(scrubbed).toContain("shop=a.myshopify.com");
+    expect(scrubbed).toContain("%3Fid_token%3D[redacted]%26x%3D1");
+  });
+
+  it("scrubs what third-party code writes through console, whatever the method and argument shape", () => {
+    const written: string[] = [];
+    const fake = { log: (...a: unknown[]) => written.push(a.join(" ")), info: (...a: unknown[]) => written.push(a.join(" ")), warn: (...a: unknown[]) => written.push(a.join(" ")), error: (...a: unknown[]) => written.push(a.join(" ")), debug: (...a: unknown[]) => written.push(a.join(" ")), trace: (...a: unknown[]) => written.push(a.join(" ")) } as unknown as Console;
+    installConsoleScrubber(fake);
+    installConsoleScrubber(fake); // idempotent: one layer of scrubbing, not two
+    fake.warn("No routes matched location \"%s\"", `/app?id_token=${canaries.jwt}`);
+    fake.error(new Error(`upstream said ${canaries.accessToken}`));
+    fake.log({ url: `/auth?hmac=deadbeef&code=c0de`, token: canaries.refreshToken });
+    fake.info("plain message");
+    expect(written).toHaveLength(4);
+    expectNoCanary(written.join("\n"));
+    expect(written.join("\n")).not.toMatch(/deadbeef|c0de/);
+    expect(written[3]).toBe("plain message");
   });
 });

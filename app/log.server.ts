@@ -5,6 +5,8 @@
  *     free text (the Shopify library logs whole requests as strings).
  * Nothing reaches the destination without passing through `scrubSecrets`.
  */
+import { format } from "node:util";
+
 import { pino, type DestinationStream, type Logger } from "pino";
 
 import { env } from "~/env.server";
@@ -20,6 +22,11 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bv1:[a-z0-9-]{1,32}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22,}/g, "[sealed]"],
   // Bearer credentials of any shape.
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[credential]"],
+  // Credentials that travel in URLs (?id_token=, ?session=, ?hmac=, ?code=), also
+  // percent-encoded inside another parameter (shopify-reload=%2Fapp%3Fid_token%3D…):
+  // a URL written by anyone (react-router's dev warnings, Shopify's library) keeps
+  // its path but not these values.
+  [/(?<=^|[^A-Za-z0-9_]|%3F|%26)(id_token|session|hmac|code)(=|%3D)(?:(?!%26)[^&\s"'<>#])+/gi, "$1$2[redacted]"],
 ];
 
 export function scrubSecrets(text: string): string {
@@ -51,3 +58,21 @@ export function createLogger(destination: { write(line: string): unknown }, leve
 }
 
 export const log: Logger = createLogger(process.stdout, env.LOG_LEVEL);
+
+const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+const scrubbedConsole = Symbol.for("margin-notes.scrubbed-console");
+
+/**
+ * Third-party code writes through `console` (react-router's warnings echo whole
+ * URLs, session tokens included): every console method formats its arguments as
+ * Node would, then scrubs the text before it is written. Idempotent.
+ */
+export function installConsoleScrubber(target: Console = console): void {
+  const marked = target as Console & { [scrubbedConsole]?: true };
+  if (marked[scrubbedConsole]) return;
+  for (const method of CONSOLE_METHODS) {
+    const original = target[method].bind(target);
+    target[method] = (...args: unknown[]) => original(scrubSecrets(format(...args)));
+  }
+  marked[scrubbedConsole] = true;
+}

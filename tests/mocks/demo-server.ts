@@ -2,7 +2,8 @@
  * `npm run demo`: the built app, the Shopify simulator and a demo store, in one
  * process, on loopback. Prints one URL: the simulated admin with the app embedded.
  *
- * The app code is the production build, unchanged; only the outside world is
+ * The app code is the production build, unchanged, served in production mode by the
+ * production server's own code (server.ts); only the outside world is
  * simulated (Shopify's OAuth and Admin GraphQL through msw, the admin frame and
  * App Bridge through admin-server.ts). Data lives in ./data/demo (PGlite).
  */
@@ -12,9 +13,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+
+import { importBuild, mountApp } from "../../server";
 
 import { mswServer } from "./msw-server";
 import { mockOnlineTokenExchange } from "./online-token";
@@ -53,7 +54,12 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   const admin = await startAdminServer({ simulator, appUrl, port: options.adminPort ?? 3001 });
 
   Object.assign(process.env, {
-    NODE_ENV: "development",
+    // The production build in production mode, as deployed: no stack traces in
+    // responses, no development warnings (react-router's quoted whole URLs, tokens
+    // included). The simulator's admin may frame the app only because this is the
+    // loopback demo (DEMO_SIMULATOR, app/env.server.ts).
+    NODE_ENV: "production",
+    DEMO_SIMULATOR: "on",
     SHOPIFY_API_KEY: DEMO_API_KEY,
     SHOPIFY_API_SECRET: apiSecret,
     SHOPIFY_APP_URL: appUrl,
@@ -76,11 +82,9 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   // The demo's staff member (the admin's session tokens say user 42) owns the store,
   // so Settings is editable; online tokens are asked for only to learn that.
   mockOnlineTokenExchange({ apiKey: DEMO_API_KEY, apiSecret, owners: ["42"] });
-  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
-
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "development" }));
+  // Served exactly as `npm start` serves it (server.ts): headers on every response,
+  // static files included; the client's address for per-source limits.
+  mountApp(app, await importBuild(), { mode: "production" });
 
   return {
     simulator,
