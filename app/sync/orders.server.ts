@@ -11,45 +11,23 @@ import { and, eq, sql } from "drizzle-orm";
 
 import { orders, sales } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
-import { log } from "~/log.server";
 import { loadShop } from "~/shops.server";
 
-import { adminGraphql } from "./admin-api.server";
 import { finalizeRun, lockLedger, refreshRollups } from "./ledger.server";
-import { ORDER_QUERY } from "./queries.server";
-import { StagedBatch, type AgreementNode, type OrderNode, type SaleNode } from "./stage.server";
-
-interface PageInfo { hasNextPage: boolean; endCursor: string | null }
-interface OrderPage {
-  order: (OrderNode & {
-    agreements: { pageInfo: PageInfo; nodes: Array<AgreementNode & { sales: { pageInfo: PageInfo; nodes: SaleNode[] } }> };
-  }) | null;
-}
+import { readOrder } from "./order-read.server";
+import { StagedBatch } from "./stage.server";
 
 export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "missing-shop"> {
   const shopRow = await loadShop(shop);
   if (!shopRow || shopRow.uninstalledAt) return "missing-shop";
-  const gid = `gid://shopify/Order/${orderId}`;
+  // Whole or not at all: readOrder pages through every agreement and sale.
+  const read = await readOrder(shop, `gid://shopify/Order/${orderId}`);
+  if (!read) return deleteOrder(shop, orderId, shopRow.ianaTimezone);
   const batch = new StagedBatch();
-  let after: string | null = null;
-  let first = true;
-  for (;;) {
-    const page: OrderPage = await adminGraphql<OrderPage>(shop, ORDER_QUERY, { id: gid, after });
-    if (!page.order) {
-      if (first) return deleteOrder(shop, orderId, shopRow.ianaTimezone);
-      break;
-    }
-    if (first) batch.addOrder(page.order);
-    first = false;
-    for (const agreement of page.order.agreements.nodes) {
-      batch.addAgreement(agreement, page.order.id);
-      for (const sale of agreement.sales.nodes) batch.addSale(sale, agreement.id);
-      if (agreement.sales.pageInfo.hasNextPage) {
-        log.warn({ shop, orderId, agreement: agreement.id }, "agreement has more sales than one page; the next bulk reconciliation completes it");
-      }
-    }
-    if (!page.order.agreements.pageInfo.hasNextPage) break;
-    after = page.order.agreements.pageInfo.endCursor;
+  batch.addOrder(read.order);
+  for (const { agreement, sales: agreementSales } of read.agreements) {
+    batch.addAgreement(agreement, read.order.id);
+    for (const sale of agreementSales) batch.addSale(sale, agreement.id);
   }
   const runId = `order-${orderId}-${randomUUID()}`;
   await withShop(shop, async (tx) => {

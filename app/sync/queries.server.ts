@@ -116,10 +116,16 @@ export const BULK_STATUS_QUERY = `#graphql
 
 /**
  * One order's current state, for live webhooks: always re-read from Shopify, so
- * duplicate and out-of-order deliveries converge on the same ledger. Sized to stay
- * under the 1,000-point single-query cost limit (3 agreements × 25 sales a page):
- * agreements page; an agreement with more than 25 sales (very rare) is left to the
- * next bulk reconciliation and logged.
+ * duplicate and out-of-order deliveries converge on the same ledger.
+ *
+ * Shopify rejects any single query whose requested cost exceeds 1,000 points
+ * (https://shopify.dev/docs/api/usage/limits#query-cost: a connection costs its
+ * `first` × the cost of one node). A sale with its amounts and product ids costs
+ * about 11, so one page holds 3 agreements × 25 sales (837 points). Agreements
+ * page with `after`; an agreement with more than 25 sales is completed by
+ * AGREEMENT_SALES_QUERY, which needs the cursor of the edge BEFORE it (agreements
+ * are not Nodes in 2026-10: `SalesAgreement` implements no `Node`, so `node(id:)`
+ * cannot reach one) — hence edges with cursors here.
  */
 export const ORDER_QUERY = `#graphql
   query MarginNotesOrder($id: ID!, $after: String) {
@@ -133,11 +139,49 @@ export const ORDER_QUERY = `#graphql
       currencyCode
       agreements(first: 3, after: $after) {
         pageInfo { hasNextPage endCursor }
+        edges {
+          cursor
+          node {
+            id
+            happenedAt
+            reason
+            sales(first: 25) {
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                id
+                actionType
+                lineType
+                quantity
+                totalAmount { shopMoney { amount } }
+                totalDiscountAmountBeforeTaxes { shopMoney { amount } }
+                totalTaxAmount { shopMoney { amount } }
+                ... on ProductSale {
+                  lineItem { id variant { id inventoryItem { id } } product { id } }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * The further sales pages of one agreement: the order's agreement right after
+ * `$agreementAfter` (null: the first), its sales after `$salesAfter`, 80 a page
+ * (about 890 points, under the 1,000-point limit). `updatedAt` comes back with
+ * every page so a read that spans an edit is detected and started again.
+ */
+export const AGREEMENT_SALES_QUERY = `#graphql
+  query MarginNotesAgreementSales($id: ID!, $agreementAfter: String, $salesAfter: String) {
+    order(id: $id) {
+      id
+      updatedAt
+      agreements(first: 1, after: $agreementAfter) {
         nodes {
           id
-          happenedAt
-          reason
-          sales(first: 25) {
+          sales(first: 80, after: $salesAfter) {
             pageInfo { hasNextPage endCursor }
             nodes {
               id

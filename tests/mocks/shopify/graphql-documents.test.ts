@@ -11,7 +11,11 @@ import path from "node:path";
 import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 
+import { AGREEMENT_SALES_QUERY, ORDER_QUERY } from "~/sync/queries.server";
+
+import { executeAdminGraphql, SINGLE_QUERY_MAX_COST } from "./admin-graphql";
 import { loadAdminSchema } from "./admin-schema";
+import { createSimStore } from "./store";
 import { findProtectedSelections, PROTECTED_CUSTOMER_DATA } from "./protected-fields";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -68,6 +72,23 @@ describe("GraphQL documents in app/", () => {
       expect(validate(schema, document).map((e) => e.message)).toEqual([]);
       expect(findProtectedSelections(document, schema)).toEqual([]);
     });
+  });
+});
+
+describe("live order reads stay under Shopify's single-query cost limit", () => {
+  // https://shopify.dev/docs/api/usage/limits#query-cost: a query whose requested
+  // cost exceeds 1,000 points is refused before it runs, whatever the bucket holds.
+  it.each([
+    ["ORDER_QUERY", ORDER_QUERY, { id: "gid://shopify/Order/1", after: null }],
+    ["AGREEMENT_SALES_QUERY", AGREEMENT_SALES_QUERY, { id: "gid://shopify/Order/1", agreementAfter: null, salesAfter: null }],
+  ])("%s", async (_name, query, variables) => {
+    const store = createSimStore({ domain: "cost-check.myshopify.com" });
+    const result = await executeAdminGraphql(store, { query, variables });
+    const body = result.json as { errors?: unknown; extensions: { cost: { requestedQueryCost: number } } };
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions.cost.requestedQueryCost).toBeLessThanOrEqual(SINGLE_QUERY_MAX_COST);
+    // …and uses most of it: fewer, larger pages.
+    expect(body.extensions.cost.requestedQueryCost).toBeGreaterThan(SINGLE_QUERY_MAX_COST * 0.8);
   });
 });
 
