@@ -53,7 +53,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (url?.startsWith("postgres")) {
     const client = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    if (migrate) await migratePostgres(drizzlePostgres(client), { migrationsFolder: resolveMigrationsFolder() });
+    try {
+      if (migrate) await migrateUnderLock(url, client);
+    } catch (error) {
+      await client.end({ timeout: 1 }).catch(() => {});
+      throw error;
+    }
     return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
   }
 
@@ -75,6 +80,29 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return { db, driver: "pglite", close: () => client.close() };
 }
 
+/** Any fixed number: every process of this app agrees on it, nothing else uses it. */
+export const MIGRATION_LOCK_KEY = 7_301_885_226;
+
+/**
+ * Every app and worker process migrates at start-up: one at a time, so two
+ * processes starting together never apply the same migration twice. The lock is
+ * transaction-scoped, held by a transaction on a connection of its own for as long
+ * as the migrations run (on the pool's connections): it ends with that transaction
+ * even if the process dies, and it never outlives it on a pooled server connection
+ * (PgBouncer in transaction mode), as a session-level lock could.
+ */
+async function migrateUnderLock(url: string, client: postgres.Sql): Promise<void> {
+  const locker = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await locker.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+      await migratePostgres(drizzlePostgres(client), { migrationsFolder: resolveMigrationsFolder() });
+    });
+  } finally {
+    await locker.end({ timeout: 5 });
+  }
+}
+
 /** Rows of a raw query, whichever driver ran it. */
 export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as unknown as { rows?: T[] } | T[];
@@ -90,9 +118,17 @@ export function setDatabase(database: Promise<Database> | Database): void {
 
 export async function getDatabase(): Promise<Database> {
   if (!holder.__marginNotesDb) {
-    // Imported lazily so that tests which inject a database never need a full env.
-    const { env } = await import("~/env.server");
-    holder.__marginNotesDb = openDatabase({ url: env.DATABASE_URL, pgliteDataDir: env.PGLITE_DATA_DIR });
+    const opening = (async () => {
+      // Imported lazily so that tests which inject a database never need a full env.
+      const { env } = await import("~/env.server");
+      return openDatabase({ url: env.DATABASE_URL, pgliteDataDir: env.PGLITE_DATA_DIR });
+    })();
+    holder.__marginNotesDb = opening;
+    // A database that was down at start-up (or a failed migration) must not fail
+    // every later request for the life of the process: the next caller opens again.
+    opening.catch(() => {
+      if (holder.__marginNotesDb === opening) holder.__marginNotesDb = undefined;
+    });
   }
   return holder.__marginNotesDb;
 }
