@@ -73,6 +73,11 @@ const OrderPayload = without(
   z.object({ id: positiveId, admin_graphql_api_id: gid("Order") }).passthrough().refine(sameId, idMatchesGid),
   ["orders_requested", "orders_to_redact", "data_request"],
 );
+// orders/delete sends only the id: "Deleted objects are not available in the API.
+// The order ID is the only detail you can get when an order is deleted."
+// (help.shopify.com/en/manual/shopify-flow/reference/triggers/order-deleted;
+// shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-orders/delete).
+const OrderDeletePayload = without(z.object({ id: positiveId }).passthrough(), COMPLIANCE_KEYS);
 const RefundPayload = without(
   z.object({ id: positiveId, order_id: positiveId, admin_graphql_api_id: gid("Refund") }).passthrough().refine(sameId, idMatchesGid),
   COMPLIANCE_KEYS,
@@ -120,6 +125,7 @@ export const topicSchemas = {
   ORDERS_CREATE: OrderPayload,
   ORDERS_UPDATED: OrderPayload,
   ORDERS_CANCELLED: OrderPayload,
+  ORDERS_DELETE: OrderDeletePayload,
   REFUNDS_CREATE: RefundPayload,
   PRODUCTS_UPDATE: ProductUpdatePayload,
   INVENTORY_ITEMS_UPDATE: InventoryItemPayload,

@@ -156,9 +156,18 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     case "ORDERS_CREATE":
     case "ORDERS_UPDATED":
     case "ORDERS_CANCELLED":
+    case "ORDERS_DELETE":
     case "REFUNDS_CREATE": {
       // The payload only tells us which order changed; the job re-reads it whole.
-      const orderId = String(topic === "REFUNDS_CREATE" ? parse("REFUNDS_CREATE", payload).order_id : parse("ORDERS_UPDATED", payload).id);
+      // A deleted order is a change like any other: the re-read finds no order and
+      // removes it from the ledger and its days' rollups (syncOrder → deleteOrder),
+      // and coalescing keeps a late orders/updated from resurrecting it (the re-read
+      // that runs last sees Shopify's current answer: none).
+      const orderId = String(
+        topic === "REFUNDS_CREATE" ? parse("REFUNDS_CREATE", payload).order_id
+          : topic === "ORDERS_DELETE" ? parse("ORDERS_DELETE", payload).id
+          : parse("ORDERS_UPDATED", payload).id,
+      );
       // Recorded and enqueued in ONE transaction (app_system may write both): the job
       // key alone only dedupes while the first job is pending or running, so a
       // redelivery after it finished used to enqueue a second re-read.

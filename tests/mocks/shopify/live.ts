@@ -248,6 +248,18 @@ export function edit(store: SimStore, orderId: string, spec?: EditSpec & { at?: 
   return { order, agreement, events: agreement ? [{ topic: "orders/updated", payload: orderPayload(store, order) }] : [] };
 }
 
+/**
+ * Deletes an order (Shopify lets a merchant delete an archived or cancelled order,
+ * and apps with write_orders delete any). Gone from every API answer and from
+ * Shopify's reports; the webhook carries only the id.
+ */
+export function deleteOrder(store: SimStore, orderId: string): { order: SimOrder; events: WebhookEvent[] } {
+  const order = requireOrder(store, orderId);
+  store.orders.splice(store.orders.indexOf(order), 1);
+  for (const [gid, held] of store.index) if (held === order) store.index.delete(gid);
+  return { order, events: [{ topic: "orders/delete", payload: { id: legacyId(order.id) } }] };
+}
+
 export interface ProductChanges {
   title?: string;
   variants?: { id: string; title?: string; sku?: string; price?: string }[];

@@ -98,6 +98,8 @@ export interface ShopifySimulator {
   refundOrder(shop: string, orderId: string, spec?: RefundSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   cancelOrder(shop: string, orderId: string, options?: LiveOptions & { reason?: CancelReason }): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   editOrder(shop: string, orderId: string, spec?: EditSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
+  /** Deletes the order from the store (every API answer, the truth) and sends orders/delete. */
+  deleteOrder(shop: string, orderId: string, options?: LiveOptions): Promise<LiveResult & { order: SimOrder }>;
   updateProduct(shop: string, productId: string, changes?: Omit<live.ProductChanges, "at">, options?: LiveOptions): Promise<LiveResult & { product: SimProduct }>;
   /** `cost` is a decimal string in shop currency ("12.50"), or null for no cost. */
   setUnitCost(shop: string, inventoryItemId: string, cost: string | null, options?: LiveOptions): Promise<LiveResult & { item: SimInventoryItem }>;
@@ -272,6 +274,10 @@ export function createShopifySimulator({
     async editOrder(shop, orderId, spec, options = {}) {
       const result = live.edit(storeOf(shop), orderId, { ...spec, at: options.at });
       return { order: result.order, agreement: result.agreement, responses: await send(result.events, shop, options) };
+    },
+    async deleteOrder(shop, orderId, options = {}) {
+      const result = live.deleteOrder(storeOf(shop), orderId);
+      return { order: result.order, responses: await send(result.events, shop, options) };
     },
     async updateProduct(shop, productId, changes = {}, options = {}) {
       const result = live.updateProduct(storeOf(shop), productId, { ...changes, at: options.at });
