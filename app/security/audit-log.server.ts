@@ -32,6 +32,7 @@ const ACTION_LABELS = {
   "app.installed": "App installed",
   "app.uninstalled": "App uninstalled",
   "app.scopes_updated": "Access scopes updated",
+  "webhook.stale_lifecycle_ignored": "Late uninstall or scopes notice ignored (older than this installation)",
   "shop.redacted": "Shop data erased",
   "customers.redact_received": "Customer redaction request received",
   "customers.data_request_received": "Customer data request received",

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   "app.installed",
   "app.uninstalled",
   "app.scopes_updated",
+  "webhook.stale_lifecycle_ignored",
   "shop.redacted",
   "customers.redact_received",
   "customers.data_request_received",

@@ -95,6 +95,33 @@ async function seenBefore(tx: Tx, chain: string, delivery: WebhookDelivery): Pro
 
 const shopify = { type: "shopify" } as const;
 
+/**
+ * A lifecycle event that happened before the shop's current installation: Shopify
+ * retries for hours, so an uninstall (or a scopes change) can arrive after the
+ * merchant reinstalled. Applying it would delete the new installation's tokens.
+ */
+async function beforeCurrentInstallation(delivery: WebhookDelivery): Promise<boolean> {
+  if (!delivery.triggeredAt) return false;
+  const [row] = await withShop(delivery.shop, (tx) =>
+    tx.select({ installedAt: shops.installedAt, uninstalledAt: shops.uninstalledAt }).from(shops).where(eq(shops.shopId, delivery.shop)));
+  return Boolean(row && row.uninstalledAt === null && delivery.triggeredAt < row.installedAt);
+}
+
+/** Recorded (a redelivery is a duplicate) and audited, with no effect. */
+function ignoreStaleLifecycleEvent(delivery: WebhookDelivery): Promise<WebhookOutcome> {
+  return withShop(delivery.shop, async (tx) => {
+    if (!(await firstDelivery(tx, delivery.shop, delivery))) return "duplicate";
+    log.warn({ shop: delivery.shop, topic: delivery.topic }, "lifecycle event older than the current installation ignored");
+    await audit(tx, delivery.shop, {
+      action: "webhook.stale_lifecycle_ignored",
+      actor: shopify,
+      meta: { topic: delivery.topic, triggeredAt: delivery.triggeredAt?.toISOString() ?? null },
+      origin: delivery.origin,
+    });
+    return "ignored";
+  });
+}
+
 /** A stable pseudonym: lets the system chain say "a shop was redacted" without naming it. */
 export const pseudonymFor = (shop: string) => `shop:${createHash("sha256").update(shop).digest("hex").slice(0, 16)}`;
 
@@ -104,6 +131,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
 
   switch (topic) {
     case "APP_UNINSTALLED": {
+      if (await beforeCurrentInstallation(delivery)) return ignoreStaleLifecycleEvent(delivery);
       // Tokens first and unconditionally: even a duplicate delivery must leave none.
       await deleteShopSessions(shop);
       // No more work for a shop that left: queued jobs go (running ones find no session).
@@ -119,6 +147,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     }
     case "APP_SCOPES_UPDATE": {
       const { current } = parse("APP_SCOPES_UPDATE", payload);
+      if (await beforeCurrentInstallation(delivery)) return ignoreStaleLifecycleEvent(delivery);
       // Idempotent, and outside the tenant transaction (sessions are not the tenant role's).
       await updateShopSessionScopes(shop, current.join(","));
       return withShop(shop, async (tx) => {

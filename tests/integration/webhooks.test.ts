@@ -84,6 +84,28 @@ describe("app/uninstalled", () => {
     expect(simulator.calls.refreshes).toBeGreaterThanOrEqual(1);
   });
 
+  it("ignores a late uninstall triggered before a reinstall: the new installation keeps its tokens", async () => {
+    const shop = newShop("reinstall");
+    await install(simulator, shop);
+    const uninstalledAt = new Date();
+    await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: uninstalledAt });
+    expect(await sessionCount(shop)).toBe(0);
+    // The merchant reinstalls a moment later...
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await install(simulator, shop);
+    expect(await sessionCount(shop)).toBe(1);
+    // ...then Shopify's retry of an uninstall event from before the reinstall arrives.
+    const late = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: new Date(uninstalledAt.getTime() + 5) });
+    expect(late.status).toBe(200);
+    expect(await sessionCount(shop)).toBe(1);
+    const [row] = await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    expect(row?.uninstalledAt).toBeNull();
+    expect(await auditActions(shop)).toContain("webhook.stale_lifecycle_ignored");
+    // An uninstall that happens after the reinstall still removes the tokens.
+    await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: new Date() });
+    expect(await sessionCount(shop)).toBe(0);
+  });
+
   it("leaves other shops untouched", async () => {
     const a = newShop("a");
     const b = newShop("b");
