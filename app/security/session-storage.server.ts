@@ -15,11 +15,17 @@
  *    too. Key rotation reads and rewraps as `app_system`.
  *  - A row that cannot be opened (unknown key, tampering) reads as "no session", so
  *    the library re-runs token exchange instead of failing the merchant's request.
+ *  - `withSessionLock(shop, fn)` holds that same lock for the whole of fn, and this
+ *    storage's loads and stores for the shop inside fn run in the lock's transaction:
+ *    load → refresh → store is one critical section (offline-session.server.ts).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
 import { Session } from "@shopify/shopify-app-remix/server";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { and, eq, inArray, sql } from "drizzle-orm";
 
+import type { Tx } from "~/db/client.server";
 import { sessions } from "~/db/schema.server";
 import { isShopDomain, withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
@@ -88,12 +94,40 @@ export function shopOfSessionId(id: string): string | undefined {
   return isShopDomain(shop) ? shop : undefined;
 }
 
+const lockSessions = (tx: Tx, shop: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`session:${shop}`}))`);
+
+const lockedSessions = new AsyncLocalStorage<{ shop: string; tx: Tx }>();
+
+/** The transaction of an enclosing withSessionLock for this shop, if any. */
+function lockedTx(shop: string): Tx | undefined {
+  const held = lockedSessions.getStore();
+  return held?.shop === shop ? held.tx : undefined;
+}
+
+/** Runs in the shop's transaction when called inside withSessionLock(shop), else in its own withShop. */
+function inShop<T>(shop: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = lockedTx(shop);
+  return tx ? fn(tx) : withShop(shop, fn);
+}
+
+/**
+ * Runs fn holding the shop's session lock, in one transaction that this storage's
+ * loads and stores for the shop inside fn share. fn must not open another
+ * transaction (PGlite has one connection); it may call Shopify.
+ */
+export function withSessionLock<T>(shop: string, fn: () => Promise<T>): Promise<T> {
+  return withShop(shop, async (tx) => {
+    await lockSessions(tx, shop);
+    return lockedSessions.run({ shop, tx }, fn);
+  });
+}
+
 /** Stores a session unless the stored one already carries a later-expiring token. */
 export async function storeSessionRow(session: Session): Promise<boolean> {
   const row = await toRow(session);
   if (shopOfSessionId(session.id) !== session.shop) throw new Error("session id does not name the session's shop");
-  return withShop(session.shop, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`session:${session.shop}`}))`);
+  return inShop(session.shop, async (tx) => {
+    await lockSessions(tx, session.shop);
     const [current] = await tx.select({ expires: sessions.expires }).from(sessions).where(eq(sessions.id, session.id));
     if (current?.expires && row.expires && current.expires > row.expires) {
       log.info({ shop: session.shop }, "kept the newer stored session over an older refresh");
@@ -115,7 +149,7 @@ export function createSessionStorage(): SessionStorage {
     async loadSession(id) {
       const shop = shopOfSessionId(id);
       if (!shop) return undefined;
-      const [row] = await withShop(shop, (tx) => tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.shopId, shop))));
+      const [row] = await inShop(shop, (tx) => tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.shopId, shop))));
       return row ? fromRow(row) : undefined;
     },
     async deleteSession(id) {

@@ -7,12 +7,14 @@
  *    jitter, honouring Retry-After;
  *  - attempts are bounded; after that the caller gets an AdminApiError that says
  *    what happened, never a hang.
- * The offline session comes from Shopify's library (which refreshes expiring
- * tokens); we send the request ourselves to see status codes and cost extensions.
+ * The offline session comes from offlineSession (Shopify's library refreshing
+ * expiring tokens, one refresh per shop at a time); we send the request ourselves
+ * to see status codes and cost extensions.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { apiVersion, unauthenticated } from "~/shopify.server";
+import { offlineSession } from "~/security/offline-session.server";
+import { apiVersion } from "~/shopify.server";
 import { log } from "~/log.server";
 
 export class AdminApiError extends Error {
@@ -56,7 +58,7 @@ export async function adminGraphql<T>(
   options: AdminApiOptions = {},
 ): Promise<T> {
   const o = { ...defaults, ...options };
-  const { session } = await unauthenticated.admin(shop);
+  const session = await offlineSession(shop);
   const url = `https://${shop}/admin/api/${apiVersion}/graphql.json`;
   let lastProblem = "";
   let throttledFor = 0;
