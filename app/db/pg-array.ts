@@ -6,9 +6,13 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 
+const NEEDS_ESCAPE = /["\\]/;
+
 function element(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // Ids, amounts, timestamps and enums never need escaping: skip the two replaces.
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 

@@ -192,7 +192,7 @@ export const orders = pgTable(
 
 /**
  * One row per Shopify Sale. Amount components are derived once, at ingest, by
- * classifySale (app/reports/metrics.ts): reports only ever sum them.
+ * LINE_RULES (app/sync/classify-sale.ts), in the finalize: reports only ever sum them.
  */
 export const sales = pgTable(
   "sales",
@@ -339,15 +339,6 @@ export const stagedSales = pgTable(
     totalAmount: moneyZero("total_amount"),
     discountAmount: moneyZero("discount_amount"),
     taxAmount: moneyZero("tax_amount"),
-    grossSales: moneyZero("gross_sales"),
-    discounts: moneyZero("discounts"),
-    returns: moneyZero("returns"),
-    shipping: moneyZero("shipping"),
-    duties: moneyZero("duties"),
-    fees: moneyZero("fees"),
-    taxes: moneyZero("taxes"),
-    tips: moneyZero("tips"),
-    units: integer("units").notNull(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId, t.saleId] })],
 ).enableRLS();

@@ -12,8 +12,6 @@
  */
 import Big from "big.js";
 
-export { classifySale } from "./classify-sale";
-
 export interface Components {
   grossSales: string;
   discounts: string;

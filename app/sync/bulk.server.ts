@@ -27,7 +27,7 @@ import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { discardStagedBatch, finalizeRun, hasStagedRows } from "./ledger.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
-import { StagedBatch } from "./stage.server";
+import { StagedBatch, writeStatements } from "./stage.server";
 
 export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
@@ -158,10 +158,11 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     options.signal?.throwIfAborted();
     const batch = run.kind === "orders" ? new StagedBatch() : new CatalogBatch();
     for (const line of batchLines) batch.addBulkLine(line);
+    const statements = batch instanceof StagedBatch ? batch.statements(shop, runId) : null;
     await writing;
     writing = withShop(shop, async (tx) => {
-      if (batch instanceof StagedBatch) await batch.write(tx, shop, runId);
-      else await batch.write(tx, shop, run.startedAt);
+      if (statements) await writeStatements(tx, statements);
+      else await (batch as CatalogBatch).write(tx, shop, run.startedAt);
       await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     });
     // Surfaced by the next batch's (or the end's) await, never unhandled.

@@ -1,14 +1,26 @@
 /**
  * Shopify's sales model, one Sale at a time: which report column each part of a
- * sale lands in. Pure and exact (decimal strings in, decimal strings out). The
- * ingest stores these components on every sale row; reports only sum them, so the
- * rules below are the single definition of every money metric (design.md §5).
+ * sale lands in. The ledger stores these components on every sale row; reports
+ * only sum them, so LINE_RULES below is the single definition of every money
+ * metric (design.md §5). It is read twice, never restated:
+ *  - `classifySale` applies it to one sale in TypeScript (exact, BigInt);
+ *  - `saleComponentsSql` turns it into the SQL the ledger's finalize runs over a
+ *    whole run at once (app/sync/ledger.server.ts), so a backfill of millions of
+ *    sales classifies them set-based, inside PostgreSQL, with numeric arithmetic.
+ * tests/integration/classify-sale-sql.test.ts checks the two agree on every line
+ * and action type over thousands of generated amounts, on both databases.
  *
  * A Sale's totalAmount is after discounts and including tax; so for any line:
  *   pre-tax net  = totalAmount − totalTaxAmount
  *   gross        = pre-tax net + discount (before taxes)
  * This holds for tax-exclusive and tax-inclusive shops alike.
+ *
+ * Sources: Shopify Help Center, "Sales report" and "Understanding your sales
+ * reports" (gross sales, discounts, returns, net sales, shipping, duties,
+ * additional fees, taxes, total sales; tips and gift cards excluded), and the
+ * Admin GraphQL SalesAgreement/Sale objects (actionType, lineType, amounts).
  */
+import { sql, type SQL } from "drizzle-orm";
 
 export type ActionType = "ORDER" | "RETURN" | "UPDATE" | "UNKNOWN";
 export type LineType =
@@ -67,54 +79,53 @@ export function formatUnits(units: bigint): string {
   return `${negative ? "-" : ""}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
 }
 
+/** Where a line type's pre-tax amount goes; PRODUCT splits by action (see below). */
+type Destination = "product" | "shipping" | "duties" | "fees" | "tips" | "returns";
+
+/**
+ * The rule, per line type. `taxed`: the line's tax counts in taxes. Anything not
+ * listed (UNKNOWN, or a line type Shopify adds later) carries no defined meaning
+ * and counts nowhere: counting it would be a guess.
+ *  - PRODUCT: an ORDER (a purchase, also items added by an edit) or UPDATE (a
+ *    price or discount change to a prior purchase) moves gross (pre-tax + its
+ *    discount) and discounts (−discount); a RETURN is a return, net of its
+ *    discount, on the day processed. Units: the quantity (returns negative).
+ *  - SHIPPING: charges net of shipping discounts; refunded shipping is negative.
+ *  - ADJUSTMENT: refund discrepancies, which Shopify books as returns.
+ *  - GIFT_CARD: a liability, not a sale: nothing, not even tax, is counted.
+ */
+export const LINE_RULES: Readonly<Record<string, { to: Destination | null; taxed: boolean }>> = {
+  PRODUCT: { to: "product", taxed: true },
+  SHIPPING: { to: "shipping", taxed: true },
+  DUTY: { to: "duties", taxed: true },
+  FEE: { to: "fees", taxed: true },
+  ADDITIONAL_FEE: { to: "fees", taxed: true },
+  TIP: { to: "tips", taxed: true },
+  ADJUSTMENT: { to: "returns", taxed: true },
+  GIFT_CARD: { to: null, taxed: false },
+};
+
+const ruleOf = (lineType: string) => (Object.hasOwn(LINE_RULES, lineType) ? LINE_RULES[lineType]! : { to: null, taxed: false });
+
 export function classifySale(sale: SaleInput): SaleComponents {
   const total = toUnits(sale.totalAmount || "0");
   const discount = toUnits(sale.discountAmount || "0");
   const tax = toUnits(sale.totalTaxAmount || "0");
   const preTax = total - tax;
   const parts = { gross: 0n, discounts: 0n, returns: 0n, shipping: 0n, duties: 0n, fees: 0n, tips: 0n };
-  let taxes = tax;
+  const rule = ruleOf(sale.lineType);
   let units = 0;
-
-  switch (sale.lineType) {
-    case "PRODUCT":
-      units = sale.quantity;
-      if (sale.actionType === "RETURN") {
-        parts.returns = preTax;
-      } else {
-        // ORDER (a purchase, also items added by an edit) and UPDATE (a price or
-        // discount change to a prior purchase) both move gross and discounts.
-        parts.gross = preTax + discount;
-        parts.discounts = -discount;
-      }
-      break;
-    case "SHIPPING":
-      // Shipping charges net of shipping discounts; refunded shipping is negative.
-      parts.shipping = preTax;
-      break;
-    case "DUTY":
-      parts.duties = preTax;
-      break;
-    case "FEE":
-    case "ADDITIONAL_FEE":
-      parts.fees = preTax;
-      break;
-    case "TIP":
-      parts.tips = preTax;
-      break;
-    case "ADJUSTMENT":
-      // Refund discrepancies: Shopify books them as returns.
+  if (rule.to === "product") {
+    units = sale.quantity;
+    if (sale.actionType === "RETURN") {
       parts.returns = preTax;
-      break;
-    case "GIFT_CARD":
-      // A gift card is a liability, not a sale: nothing, not even tax, is counted.
-      taxes = 0n;
-      break;
-    default:
-      // UNKNOWN lines carry no defined meaning; counting them would be a guess.
-      taxes = 0n;
+    } else {
+      parts.gross = preTax + discount;
+      parts.discounts = -discount;
+    }
+  } else if (rule.to) {
+    parts[rule.to] += preTax;
   }
-
   return {
     grossSales: formatUnits(parts.gross),
     discounts: formatUnits(parts.discounts),
@@ -122,8 +133,39 @@ export function classifySale(sale: SaleInput): SaleComponents {
     shipping: formatUnits(parts.shipping),
     duties: formatUnits(parts.duties),
     fees: formatUnits(parts.fees),
-    taxes: formatUnits(taxes),
+    taxes: formatUnits(rule.taxed ? tax : 0n),
     tips: formatUnits(parts.tips),
     units,
+  };
+}
+
+/** The ledger columns a sale's components fill, in SaleComponents' order. */
+export const COMPONENT_COLUMNS = ["gross_sales", "discounts", "returns", "shipping", "duties", "fees", "taxes", "tips", "units"] as const;
+export type ComponentColumn = (typeof COMPONENT_COLUMNS)[number];
+
+/**
+ * LINE_RULES as SQL over a row with line_type, action_type, quantity,
+ * total_amount, discount_amount and tax_amount (numeric), under `alias`: one
+ * expression per ledger column, exact numeric arithmetic.
+ */
+export function saleComponentsSql(alias: string): Record<ComponentColumn, SQL> {
+  const col = (name: string) => sql.raw(`${alias}.${name}`);
+  const preTax = sql`(${col("total_amount")} - ${col("tax_amount")})`;
+  const typesTo = (to: Destination) => Object.entries(LINE_RULES).filter(([, r]) => r.to === to).map(([t]) => t);
+  const isIn = (types: string[]) => (types.length ? sql`${col("line_type")} in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})` : sql`false`);
+  const product = isIn(typesTo("product"));
+  const isReturn = sql`${col("action_type")} = 'RETURN'`;
+  const simple = (to: Destination) => sql`case when ${isIn(typesTo(to))} then ${preTax} else 0 end`;
+  const taxed = Object.entries(LINE_RULES).filter(([, r]) => r.taxed).map(([t]) => t);
+  return {
+    gross_sales: sql`case when ${product} and not ${isReturn} then ${preTax} + ${col("discount_amount")} else 0 end`,
+    discounts: sql`case when ${product} and not ${isReturn} then -${col("discount_amount")} else 0 end`,
+    returns: sql`case when (${product} and ${isReturn}) or ${isIn(typesTo("returns"))} then ${preTax} else 0 end`,
+    shipping: simple("shipping"),
+    duties: simple("duties"),
+    fees: simple("fees"),
+    taxes: sql`case when ${isIn(taxed)} then ${col("tax_amount")} else 0 end`,
+    tips: simple("tips"),
+    units: sql`case when ${product} then ${col("quantity")} else 0 end`,
   };
 }

@@ -22,6 +22,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { pgArray } from "~/db/pg-array";
 
+import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
+
 export interface FinalizeResult {
   orders: number;
   sales: number;
@@ -43,6 +45,8 @@ export interface FinalizeStep {
  */
 export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
   const run = (alias: string) => sql`${sql.raw(alias)}.shop_id = ${shop} and ${sql.raw(alias)}.run_id = ${runId}`;
+  // Every staged sale is classified here, once, by the one rule (classify-sale.ts).
+  const component = saleComponentsSql("ss");
   return [
     {
       name: "discard stale",
@@ -69,7 +73,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
         ) placed on placed.order_id = so.order_id
         left join (
-          select sa.order_id, sum(ss.gross_sales + ss.discounts) as product
+          select sa.order_id, sum(${component.gross_sales} + ${component.discounts}) as product
           from staged_sales ss
           join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
           where ${run("ss")} and sa.reason = 'ORDER' and ss.line_type = 'PRODUCT'
@@ -111,7 +115,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, unit_cost, cost_source, cogs)
         select ss.shop_id, ss.sale_id, sa.order_id, ss.agreement_id, sa.reason, sa.happened_at, ss.action_type, ss.line_type,
           ss.quantity, ss.line_item_id, ss.product_id, ss.variant_id, ss.inventory_item_id, ss.total_amount, ss.discount_amount,
-          ss.tax_amount, ss.gross_sales, ss.discounts, ss.returns, ss.shipping, ss.duties, ss.fees, ss.taxes, ss.tips, ss.units,
+          ss.tax_amount, ${sql.join(COMPONENT_COLUMNS.map((c) => component[c]), sql`, `)},
           p.unit_cost,
           case when p.unit_cost is null then null when sa.happened_at >= p.from_at then 'at_sale' else 'backfill_current' end,
           ss.quantity * p.unit_cost

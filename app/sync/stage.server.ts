@@ -2,13 +2,13 @@
  * Turns Shopify's JSON objects (bulk JSONL lines, or one order from ORDER_QUERY)
  * into staged rows, and writes them set-based: one INSERT … SELECT FROM unnest(…)
  * per table per batch (drizzle's row-by-row insert tops out near 15k rows/s).
- * Every sale is classified here, once, by classifySale.
+ * Sales are staged as Shopify sent them (types, quantity, amounts); the finalize
+ * classifies them set-based (classify-sale.ts's rule, as SQL).
  */
 import { pgArray } from "~/db/pg-array";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
-import { classifySale } from "~/reports/classify-sale";
 
 export const numericId = (gid: string): string => {
   const id = gid.slice(gid.lastIndexOf("/") + 1).split("?")[0]!;
@@ -17,7 +17,13 @@ export const numericId = (gid: string): string => {
 };
 
 type Money = { shopMoney: { amount: string } } | null | undefined;
-const amount = (m: Money) => m?.shopMoney.amount ?? "0";
+const DECIMAL = /^[+-]?\d{1,16}(\.\d{1,10})?$/;
+/** Shop money as a decimal string; anything else is refused here, naming it, not deep in a batch insert. */
+const decimal = (m: Money): string => {
+  const value = m?.shopMoney.amount ?? "0";
+  if (!DECIMAL.test(value)) throw new Error(`not a money amount: ${JSON.stringify(String(value).slice(0, 40))}`);
+  return value;
+};
 
 export interface OrderNode {
   id: string;
@@ -62,14 +68,13 @@ const ORDER_COLS = ["order_id", "created_at", "processed_at", "cancelled_at", "s
 const AGREEMENT_COLS = ["agreement_id", "order_id", "happened_at", "reason"] as const;
 const SALE_COLS = [
   "sale_id", "agreement_id", "action_type", "line_type", "quantity", "line_item_id", "product_id", "variant_id",
-  "inventory_item_id", "total_amount", "discount_amount", "tax_amount", "gross_sales", "discounts", "returns",
-  "shipping", "duties", "fees", "taxes", "tips", "units",
+  "inventory_item_id", "total_amount", "discount_amount", "tax_amount",
 ] as const;
 const TYPES: Record<string, string> = {
   order_id: "bigint", agreement_id: "bigint", sale_id: "bigint", line_item_id: "bigint", product_id: "bigint",
   variant_id: "bigint", inventory_item_id: "bigint", created_at: "timestamptz", processed_at: "timestamptz",
   cancelled_at: "timestamptz", source_updated_at: "timestamptz", happened_at: "timestamptz", test: "boolean",
-  quantity: "int", units: "int", currency_code: "text", reason: "text", action_type: "text", line_type: "text",
+  quantity: "int", currency_code: "text", reason: "text", action_type: "text", line_type: "text",
 };
 const typeOf = (column: string) => TYPES[column] ?? "numeric";
 
@@ -94,21 +99,14 @@ export class StagedBatch {
   }
 
   addSale(s: SaleNode, agreementGid: string) {
-    const input = {
-      actionType: s.actionType, lineType: s.lineType, quantity: s.quantity ?? 0,
-      totalAmount: amount(s.totalAmount), discountAmount: amount(s.totalDiscountAmountBeforeTaxes), totalTaxAmount: amount(s.totalTaxAmount),
-    };
-    const c = classifySale(input);
     const item = s.lineItem;
     this.sales.push({
       sale_id: numericId(s.id), agreement_id: numericId(agreementGid), action_type: s.actionType, line_type: s.lineType,
-      quantity: input.quantity, line_item_id: item ? numericId(item.id) : null,
+      quantity: s.quantity ?? 0, line_item_id: item ? numericId(item.id) : null,
       product_id: item?.product ? numericId(item.product.id) : null,
       variant_id: item?.variant ? numericId(item.variant.id) : null,
       inventory_item_id: item?.variant?.inventoryItem ? numericId(item.variant.inventoryItem.id) : null,
-      total_amount: input.totalAmount, discount_amount: input.discountAmount, tax_amount: input.totalTaxAmount,
-      gross_sales: c.grossSales, discounts: c.discounts, returns: c.returns, shipping: c.shipping, duties: c.duties,
-      fees: c.fees, taxes: c.taxes, tips: c.tips, units: c.units,
+      total_amount: decimal(s.totalAmount), discount_amount: decimal(s.totalDiscountAmountBeforeTaxes), tax_amount: decimal(s.totalTaxAmount),
     });
   }
 
@@ -121,19 +119,34 @@ export class StagedBatch {
     throw new Error(`unrecognised bulk line with keys ${Object.keys(node).slice(0, 6).join(",")}`);
   }
 
+  /**
+   * The batch's INSERT statements, parameters built (the array literals are most
+   * of the JS work of a write): the caller builds them before it opens the
+   * transaction, so the transaction only waits on the database.
+   */
+  statements(shop: string, runId: string): SQL[] {
+    return [
+      insertColumns("staged_orders", shop, runId, this.orders),
+      insertColumns("staged_agreements", shop, runId, this.agreements),
+      insertColumns("staged_sales", shop, runId, this.sales),
+    ].filter((q): q is SQL => q !== null);
+  }
+
   async write(tx: Tx, shop: string, runId: string): Promise<void> {
-    await insertColumns(tx, "staged_orders", shop, runId, this.orders);
-    await insertColumns(tx, "staged_agreements", shop, runId, this.agreements);
-    await insertColumns(tx, "staged_sales", shop, runId, this.sales);
+    await writeStatements(tx, this.statements(shop, runId));
   }
 }
 
-async function insertColumns<K extends string>(tx: Tx, table: string, shop: string, runId: string, columns: Columns<K>) {
-  if (columns.length === 0) return;
+export async function writeStatements(tx: Tx, statements: SQL[]): Promise<void> {
+  for (const statement of statements) await tx.execute(statement);
+}
+
+function insertColumns<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
+  if (columns.length === 0) return null;
   const names = columns.names.map((n) => sql.identifier(n));
   const arrays = columns.names.map((n) => sql`${pgArray(columns.data[n])}::${sql.raw(typeOf(n))}[]`);
-  await tx.execute(sql`
+  return sql`
     insert into ${sql.identifier(table)} (shop_id, run_id, ${sql.join(names, sql`, `)})
     select ${shop}, ${runId}, * from unnest(${sql.join(arrays, sql`, `)})
-    on conflict do nothing`);
+    on conflict do nothing`;
 }

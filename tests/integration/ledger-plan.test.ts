@@ -44,14 +44,14 @@ async function stageRun(tx: Tx, shop: string, runId: string, orders: number, fir
     from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
   await tx.execute(sql`
     insert into staged_sales (shop_id, run_id, sale_id, agreement_id, action_type, line_type, quantity, line_item_id,
-      product_id, variant_id, inventory_item_id, total_amount, gross_sales, units)
+      product_id, variant_id, inventory_item_id, total_amount)
     select ${shop}, ${runId}, n * 100 + k, n * 10, 'ORDER', case when k = 2 then 'SHIPPING' else 'PRODUCT' end,
       case when k = 2 then 0 else 1 end, case when k = 2 then null else n * 100 + k end,
       case when k = 2 then null else 1 + (n + k) % 50 end, case when k = 2 then null else 1 + (n + k) % 50 end,
-      case when k = 2 then null else 1 + (n + k) % 50 end, 10, case when k = 2 then 0 else 10 end, case when k = 2 then 0 else 1 end
+      case when k = 2 then null else 1 + (n + k) % 50 end, 10
     from generate_series(${firstOrder}::bigint, ${last}::bigint) n, generate_series(0, 2) k
     union all
-    select ${shop}, ${runId}, n * 100 + 50, n * 10 + 1, 'RETURN', 'PRODUCT', -1, n * 100, 1 + n % 50, 1 + n % 50, 1 + n % 50, -10, 0, -1
+    select ${shop}, ${runId}, n * 100 + 50, n * 10 + 1, 'RETURN', 'PRODUCT', -1, n * 100, 1 + n % 50, 1 + n % 50, 1 + n % 50, -10
     from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
 }
 
