@@ -85,6 +85,13 @@ export const EnvSchema = z
     // just appears in the app's list. smtp://user:pass@host:587 or smtps://…:465.
     SMTP_URL: optionalText(z.url({ protocol: /^smtps?$/ })),
     SMTP_FROM: optionalText(z.email("must be an email address like reports@example.com")),
+    // Where security researchers reach us, published in /.well-known/security.txt
+    // (RFC 9116 Contact): mailto:security@example.com or an https:// page. Unset: no
+    // security.txt is served, rather than one naming an address nobody reads.
+    SECURITY_CONTACT: optionalText(z.string().trim().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: address or an https:// URL")),
+    // The trust page's test evidence (npm run trust:evidence). Default: trust-evidence.json
+    // beside the server bundle, so a deployment carries the evidence of its own build.
+    TRUST_EVIDENCE_PATH: optionalText(z.string().min(1)),
   })
   .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
     path: ["TOKEN_PRIMARY_KID"],

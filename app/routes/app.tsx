@@ -31,6 +31,7 @@ export default function AppLayout() {
         <Link to="/app/reports">Reports</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
+        <Link to="/app/trust">Security</Link>
       </NavMenu>
       <main>
         <Outlet />

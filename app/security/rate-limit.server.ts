@@ -52,6 +52,8 @@ export const policies = {
   webhookBadSignature: { limit: 10, windowSeconds: 60 },
   /** "Save report": each one builds and stores a snapshot. */
   saveReport: { limit: 30, windowSeconds: 3600 },
+  /** The public trust pages (/trust, /.well-known/security.txt), per source address: open doors that read a file. */
+  publicPage: { limit: 100, windowSeconds: 900 },
   /** /auth/login, per source address: an open door that only redirects to Shopify. */
   login: { limit: 30, windowSeconds: 60 },
   /** Session tokens Shopify signed but would not exchange (uninstalled shop, foreign dest), per shop and per source. */

@@ -18,4 +18,5 @@ export const testEnv: Record<string, string> = {
   // The poll fallback must not hold up tests that drain the queue: webhooks arrive.
   BULK_POLL_SECONDS: "900",
   JOBS_WORKER: "off",
+  SECURITY_CONTACT: "mailto:security@margin-notes.test",
 };

@@ -1,0 +1,109 @@
+/**
+ * The trust report, shared by the public /trust page and the in-app Security page:
+ * every section of the registry, each claim with how it works and the tests behind
+ * it, and what this build's evidence says about them. Status always comes from the
+ * loader (app/trust/trust-page.server.ts); nothing here decides that a claim passed.
+ */
+import { Badge, Banner, BlockStack, Box, Card, InlineStack, Link, List, Text } from "@shopify/polaris";
+
+import type { ShownStatus, TestStatus, TrustPageData } from "~/trust/trust-view";
+
+const STATUS: Record<ShownStatus, { label: string; tone?: "success" | "critical" | "warning" }> = {
+  verified: { label: "Verified on this build", tone: "success" },
+  failed: { label: "A test failed", tone: "critical" },
+  missing: { label: "Test missing or not run", tone: "warning" },
+  unverified: { label: "Not verified" },
+};
+
+const TEST_STATUS: Record<TestStatus, string> = {
+  passed: "passed",
+  failed: "FAILED",
+  skipped: "not run (skipped)",
+  "not found": "not found in the test report",
+  unverified: "no evidence",
+};
+
+function EvidenceSummary({ evidence }: { evidence: TrustPageData["evidence"] }) {
+  if (!evidence.available) {
+    return (
+      <Banner tone="warning" title="Evidence not available for this build">
+        <p>{evidence.reason} The claims below are listed with the tests that prove them, but none is shown as verified.</p>
+      </Banner>
+    );
+  }
+  const when = new Date(evidence.generatedAt).toISOString().replace("T", " ").slice(0, 16);
+  return (
+    <Banner tone={evidence.totals.failed > 0 ? "critical" : "info"} title="Evidence for this build">
+      <p>
+        The tests ran on commit <code>{evidence.commit.slice(0, 12)}</code>, {when} UTC: {evidence.totals.tests} tests,{" "}
+        {evidence.totals.passed} passed, {evidence.totals.failed} failed.
+      </p>
+    </Banner>
+  );
+}
+
+function Disclosure({ data }: { data: TrustPageData }) {
+  return (
+    <Box paddingBlockEnd="200">
+      {data.securityContact ? (
+        <Text as="p">
+          Report a vulnerability to <Link url={data.securityContact}>{data.securityContact.replace(/^mailto:/, "")}</Link>. We
+          acknowledge reports, do not pursue good-faith research that respects merchants' data, and credit reporters who wish it.
+          {data.securityTxtPath ? <> Machine-readable: <Link url={data.securityTxtPath}>security.txt</Link>.</> : null}
+        </Text>
+      ) : (
+        <Text as="p">No security contact is configured for this deployment (SECURITY_CONTACT), so no security.txt is published.</Text>
+      )}
+    </Box>
+  );
+}
+
+export function TrustReport({ data }: { data: TrustPageData }) {
+  return (
+    <BlockStack gap="500">
+      <Text as="p">
+        Each claim below names the code that keeps it and the automated tests that would fail without it. The status shows
+        whether those tests passed for the build you are using.
+      </Text>
+      <EvidenceSummary evidence={data.evidence} />
+      <nav aria-label="Sections">
+        <List type="bullet">
+          {data.sections.map((s) => (
+            <List.Item key={s.id}>
+              <Link url={`#section-${s.id}`}>{s.title}</Link>
+            </List.Item>
+          ))}
+        </List>
+      </nav>
+      {data.sections.map((section) => (
+        <section key={section.id} id={`section-${section.id}`} aria-labelledby={`heading-${section.id}`}>
+          <Card>
+            <BlockStack gap="400">
+              <Text as="h2" variant="headingLg" id={`heading-${section.id}`}>{section.title}</Text>
+              {section.id === "disclosure" ? <Disclosure data={data} /> : null}
+              {section.controls.map((control) => (
+                <article key={control.id} id={control.id} aria-labelledby={`claim-${control.id}`}>
+                  <BlockStack gap="200">
+                    <InlineStack gap="200" blockAlign="center" wrap>
+                      <Text as="h3" variant="headingMd" id={`claim-${control.id}`}>{control.claim}</Text>
+                      <Badge tone={STATUS[control.status].tone}>{STATUS[control.status].label}</Badge>
+                    </InlineStack>
+                    <Text as="p">{control.how}</Text>
+                    <Text as="h4" variant="headingSm">Tests</Text>
+                    <List type="bullet">
+                      {control.tests.map((test) => (
+                        <List.Item key={`${test.file}::${test.name}`}>
+                          <code>{test.file}</code>: {test.name} — <strong>{TEST_STATUS[test.status]}</strong>
+                        </List.Item>
+                      ))}
+                    </List>
+                  </BlockStack>
+                </article>
+              ))}
+            </BlockStack>
+          </Card>
+        </section>
+      ))}
+    </BlockStack>
+  );
+}
