@@ -2,8 +2,15 @@
  * Live order changes. A webhook only says "order N changed"; the job re-reads the
  * order's whole current state from Shopify (ORDER_QUERY) and replaces what the
  * ledger holds for it. Duplicates and reordering therefore converge: whichever
- * delivery runs last applies the newest state, and an older read never overwrites
- * a newer one (finalizeRun compares Shopify's updatedAt).
+ * read is applied last sets the state.
+ *
+ * Why an older read never overwrites a newer one: finalizeRun discards a read
+ * whose updatedAt is older than the version held, but Shopify's updatedAt has
+ * whole seconds, so two changes within one second share a version and that check
+ * cannot order them. The re-read job is coalesced (jobs.server.ts): one per order
+ * in flight, and a notice arriving while it runs makes it run again after the read
+ * in flight was applied — so the last read applied is the newest, whatever the
+ * number of workers (tests/integration/sync-interleaving.test.ts).
  */
 import { randomUUID } from "node:crypto";
 

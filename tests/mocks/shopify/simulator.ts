@@ -176,7 +176,9 @@ export function createShopifySimulator({
       );
     }
     calls.graphql++;
-    const result = await executeAdminGraphql(store, (await request.json()) as { query: string });
+    const body = (await request.json()) as { query: string; variables?: Record<string, unknown> };
+    const result = await executeAdminGraphql(store, body);
+    await store.listeners.graphqlAnswered?.(store, body);
     const headers = result.status === 429 ? { "Retry-After": "1" } : undefined;
     return HttpResponse.json(result.json as Record<string, unknown>, { status: result.status, headers });
   });

@@ -267,6 +267,11 @@ export interface SimBulkOperation {
 export interface SimStoreListeners {
   bulkOperationCreated?: (store: SimStore, operation: SimBulkOperation) => void;
   bulkOperationFinished?: (store: SimStore, operation: SimBulkOperation) => void;
+  /**
+   * After an Admin GraphQL request was answered, before the answer reaches the app:
+   * tests change the store here to interleave a change with a read in flight.
+   */
+  graphqlAnswered?: (store: SimStore, request: { query: string; variables?: Record<string, unknown> }) => void | Promise<void>;
 }
 
 export interface SimStore {
