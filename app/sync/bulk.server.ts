@@ -13,9 +13,10 @@ import { randomUUID } from "node:crypto";
 
 import { and, desc, eq, gt, inArray } from "drizzle-orm";
 
+import type { Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { env } from "~/env.server";
-import { withShop } from "~/db/tenant.server";
+import { asSystem, withShop } from "~/db/tenant.server";
 import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
@@ -26,13 +27,15 @@ import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { discardStagedBatch, finalizeRun, hasStagedRows } from "./ledger.server";
+import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
-import { StagedBatch, writeStatements } from "./stage.server";
+import { StagedBatch } from "./stage.server";
 
 export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
 
 const BATCH_LINES = 5000;
+const PARSE_SLICE = 250;
 /** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
 const MAX_REPLACEMENT_RUNS = 3;
 const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
@@ -65,11 +68,26 @@ async function runBulkQuery(shop: string, kind: SyncKind): Promise<SyncRun> {
   );
   // The finish webhook normally arrives first; polling covers a lost delivery.
   await enqueue("sync.bulk.poll", { shop, runId: run!.runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
+  // And a sweep ends the run if its jobs ever stop (stuck-runs.server.ts).
+  await enqueue("sync.runs.sweep", { shop }, { shopId: shop, key: `sweep:${shop}`, runAt: new Date(Date.now() + STUCK_GRACE_MS + 60_000) });
   return run!;
+}
+
+/**
+ * The next bulk run of a backfill, as a job (sync.bulk.run): enqueued in the same
+ * transaction that completes the run before it. A no-op if a run of that kind is
+ * already active (the job is delivered at least once).
+ */
+export async function startBulkRun(shop: string, kind: SyncKind): Promise<void> {
+  const [active] = await withShop(shop, (tx) =>
+    tx.select({ runId: syncRuns.runId }).from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, kind), inArray(syncRuns.status, [...ACTIVE]))).limit(1));
+  if (!active) await runBulkQuery(shop, kind);
 }
 
 /** Starts a full backfill unless one is already under way. Returns the active run. */
 export async function startBulkSync(shop: string, actor: Actor = { type: "system" }): Promise<SyncRun> {
+  // A run nothing will advance is failed first, so a retry starts afresh instead of returning it.
+  await failStuckRuns(shop);
   const [active] = await withShop(shop, (tx) =>
     tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), inArray(syncRuns.status, [...ACTIVE]))).orderBy(desc(syncRuns.startedAt)).limit(1),
   );
@@ -157,12 +175,20 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const stage = async (batchLines: string[], done: number) => {
     options.signal?.throwIfAborted();
     const batch = run.kind === "orders" ? new StagedBatch() : new CatalogBatch();
-    for (const line of batchLines) batch.addBulkLine(line);
-    const statements = batch instanceof StagedBatch ? batch.statements(shop, runId) : null;
+    // Parsed in slices, yielding between them: the write in flight gets its
+    // replies (and sends its next statement) while this batch is parsed.
+    for (let i = 0; i < batchLines.length; i += PARSE_SLICE) {
+      for (const line of batchLines.slice(i, i + PARSE_SLICE)) batch.addBulkLine(line);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const statement = batch instanceof StagedBatch ? batch.statement(shop, runId) : null;
     await writing;
     writing = withShop(shop, async (tx) => {
-      if (statements) await writeStatements(tx, statements);
-      else await (batch as CatalogBatch).write(tx, shop, run.startedAt);
+      if (batch instanceof StagedBatch) {
+        if (statement) await tx.execute(statement);
+      } else {
+        await batch.write(tx, shop, run.startedAt);
+      }
       await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     });
     // Surfaced by the next batch's (or the end's) await, never unhandled.
@@ -174,6 +200,7 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     lines = op.url
       ? await streamJsonl(op.url, {
           skip,
+          signal: options.signal,
           batchSize: options.batchLines ?? BATCH_LINES,
           expectedLines: expected,
           onBatch: stage,
@@ -193,15 +220,25 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     return { lines: 0 };
   }
 
-  await withShop(shop, async (tx) => {
+  const complete = async (tx: Tx) => {
     const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "bulk") : null;
     await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
       .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     await audit(tx, shop, { action: "sync.completed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, lines, orders: result?.orders ?? 0 } });
-  });
+  };
+  if (run.kind === "products") {
+    // The orders run starts from a job enqueued in the transaction that completes
+    // this one (app_system may write both): a crash in between cannot leave the
+    // backfill without its orders.
+    await asSystem("sync: products run completed", async (tx) => {
+      await complete(tx);
+      await enqueue("sync.bulk.run", { shop, kind: "orders" }, { shopId: shop, key: `after:${runId}`, tx });
+    });
+    return { lines };
+  }
+  await withShop(shop, complete);
   // The ledger is ready; the run's staged rows go afterwards, in short batches.
-  if (run.kind === "orders") await enqueue("sync.bulk.discard", { shop, runId }, { shopId: shop, key: `discard:${runId}` });
-  if (run.kind === "products") await runBulkQuery(shop, "orders");
+  await enqueue("sync.bulk.discard", { shop, runId }, { shopId: shop, key: `discard:${runId}` });
   return { lines };
 }
 

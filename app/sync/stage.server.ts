@@ -120,25 +120,27 @@ export class StagedBatch {
   }
 
   /**
-   * The batch's INSERT statements, parameters built (the array literals are most
-   * of the JS work of a write): the caller builds them before it opens the
-   * transaction, so the transaction only waits on the database.
+   * The batch as one statement (the three inserts as data-modifying CTEs: one
+   * round trip), its parameters built now: the array literals are most of the JS
+   * work of a write, so the caller builds them before it opens the transaction,
+   * which then only waits on the database.
    */
-  statements(shop: string, runId: string): SQL[] {
-    return [
+  statement(shop: string, runId: string): SQL | null {
+    const inserts = [
       insertColumns("staged_orders", shop, runId, this.orders),
       insertColumns("staged_agreements", shop, runId, this.agreements),
       insertColumns("staged_sales", shop, runId, this.sales),
     ].filter((q): q is SQL => q !== null);
+    if (inserts.length === 0) return null;
+    const last = inserts.pop()!;
+    if (inserts.length === 0) return last;
+    return sql`with ${sql.join(inserts.map((q, i) => sql`${sql.raw(`staged_${i}`)} as (${q})`), sql`, `)} ${last}`;
   }
 
   async write(tx: Tx, shop: string, runId: string): Promise<void> {
-    await writeStatements(tx, this.statements(shop, runId));
+    const statement = this.statement(shop, runId);
+    if (statement) await tx.execute(statement);
   }
-}
-
-export async function writeStatements(tx: Tx, statements: SQL[]): Promise<void> {
-  for (const statement of statements) await tx.execute(statement);
 }
 
 function insertColumns<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
