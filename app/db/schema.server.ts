@@ -20,6 +20,12 @@ export const shops = pgTable("shops", {
   scopes: text("scopes"),
   installedAt: timestamp("installed_at", { withTimezone: true }).notNull().defaultNow(),
   uninstalledAt: timestamp("uninstalled_at", { withTimezone: true }),
+  /**
+   * Figures are complete from this instant; null: the whole history is reachable.
+   * Without read_all_orders Shopify serves only the last 60 days of orders, so the
+   * first backfill cannot see older ones (app/sync/history.server.ts).
+   */
+  historyFrom: timestamp("history_from", { withTimezone: true }),
   ...timestamps,
 }).enableRLS();
 

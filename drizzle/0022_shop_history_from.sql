@@ -1,0 +1,1 @@
+ALTER TABLE "shops" ADD COLUMN "history_from" timestamp with time zone;
