@@ -48,18 +48,59 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * Throw from a handler when the job cannot progress now but will later (Shopify's
+ * 429 with Retry-After, an empty bucket): the job goes back to pending, due after
+ * `delayMs` (capped at RETRY_LATER_MAX_MS), instead of sleeping in a worker slot.
+ * It does not use up an attempt while the job is younger than a day; after that it
+ * counts like a failure, so a job cannot be deferred forever.
+ */
+export class RetryLaterError extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, message: string) {
+    super(message);
+    this.name = "RetryLaterError";
+    this.delayMs = Math.min(RETRY_LATER_MAX_MS, Math.max(0, Math.round(delayMs)));
+  }
+}
+
+export const RETRY_LATER_MAX_MS = 15 * 60_000;
+
+/** What a kind's final-failure hook is told: the job failed for good (no attempt left, or permanent). */
+export interface FinalFailure<P> {
+  jobId: number;
+  shopId: string | null;
+  payload: P;
+  error: string;
+}
+
+export interface JobOptions<P> {
+  /**
+   * Runs once when a job of this kind fails for good, after that is recorded, so the
+   * kind's own state (a sync run) never waits for a job that will not run again.
+   * Must be idempotent; its errors are logged, never retried.
+   */
+  onFinalFailure?: (failure: FinalFailure<P>) => Promise<void>;
+}
+
 export interface RegisteredJob {
   kind: string;
   schema: z.ZodType;
   handler: JobHandler<unknown>;
+  onFinalFailure?: (failure: FinalFailure<unknown>) => Promise<void>;
 }
 
 const registry = new Map<string, RegisteredJob>();
 
-export function registerJob<K extends JobKind>(kind: K, schema: JobSchemas[K], handler: JobHandler<JobPayload<K>>): void {
+export function registerJob<K extends JobKind>(kind: K, schema: JobSchemas[K], handler: JobHandler<JobPayload<K>>, options: JobOptions<JobPayload<K>> = {}): void {
   if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(kind)) throw new Error(`Invalid job kind ${JSON.stringify(kind)}`);
   if (registry.has(kind)) throw new Error(`Job kind "${kind}" is already registered`);
-  registry.set(kind, { kind, schema: schema as z.ZodType, handler: handler as JobHandler<unknown> });
+  registry.set(kind, {
+    kind,
+    schema: schema as z.ZodType,
+    handler: handler as JobHandler<unknown>,
+    onFinalFailure: options.onFinalFailure as RegisteredJob["onFinalFailure"],
+  });
 }
 
 export const getJobHandler = (kind: string): RegisteredJob | undefined => registry.get(kind);

@@ -29,7 +29,8 @@ import { jobs } from "~/db/schema.server";
 import { asSystem, assertShopDomain } from "~/db/tenant.server";
 import { log, scrubSecrets } from "~/log.server";
 
-import { getJobHandler, PermanentJobError, type JobInput, type JobKind } from "./handlers.server";
+import { claimDueJobs, interval, settleExpiredLeases, type FailedRow } from "./claim.server";
+import { getJobHandler, PermanentJobError, RetryLaterError, type JobInput, type JobKind } from "./handlers.server";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 const WORKER_REASON = "job worker";
@@ -37,6 +38,8 @@ const MAX_ERROR_LENGTH = 2000;
 const SUCCEEDED_RETENTION = "7 days";
 const FAILED_RETENTION = "30 days";
 const PRUNE_EVERY_MS = 60 * 60_000;
+/** A RetryLaterError uses up no attempt while the job is younger than this. */
+const FREE_DEFERRAL_MS = 24 * 60 * 60_000;
 
 export class UnknownJobKindError extends Error {
   constructor(readonly kind: string) {
@@ -133,6 +136,8 @@ export interface BackoffOptions {
 export interface WorkerOptions {
   /** Handlers run at the same time by this worker (default 2). */
   concurrency?: number;
+  /** Jobs of one shop running at once, across every worker (default 2): one shop's flood cannot take every slot. */
+  perShopConcurrency?: number;
   /** How often an idle worker looks for due jobs (default 1000 ms; an enqueue in this process wakes it at once). */
   pollMs?: number;
   /** How long a claim lasts without a heartbeat before another worker may take the job (default 5 min). */
@@ -164,7 +169,10 @@ interface ClaimedJob {
   attempts: number;
   maxAttempts: number;
   token: string;
+  createdAt: Date;
 }
+
+type Outcome = { ok: true } | { ok: false; error: string; permanent: boolean; retryAfterMs?: number };
 
 interface Running {
   done: Promise<void>;
@@ -185,19 +193,35 @@ function errorText(error: unknown): string {
   return scrubSecrets(text).slice(0, MAX_ERROR_LENGTH);
 }
 
-const interval = (ms: number) => sql`${`${Math.max(0, Math.round(ms))} milliseconds`}::interval`;
+/** Tells the job's kind that it failed for good (sync runs fail instead of waiting forever). */
+async function notifyFinalFailure(job: { id: number; kind: string; shopId: string | null; payload: unknown }, error: string): Promise<void> {
+  const hook = getJobHandler(job.kind);
+  if (!hook?.onFinalFailure) return;
+  const parsed = hook.schema.safeParse(job.payload);
+  if (!parsed.success) return;
+  try {
+    await hook.onFinalFailure({ jobId: job.id, shopId: job.shopId, payload: parsed.data, error });
+  } catch (e) {
+    log.error({ jobId: job.id, kind: job.kind, error: errorText(e) }, "final-failure hook failed");
+  }
+}
+
+const notifyFailedRows = (rows: FailedRow[]) =>
+  Promise.all(rows.map((r) => notifyFinalFailure({ id: Number(r.id), kind: r.kind, shopId: r.shop_id, payload: JSON.parse(r.payload) as unknown }, r.last_error)));
 
 class Runner {
   readonly id = `w-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly stats: DrainStats = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };
   readonly running = new Map<number, Running>();
   private readonly concurrency: number;
+  private readonly perShop: number;
   private readonly leaseMs: number;
   private readonly kindFilter: SQL;
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly opts: WorkerOptions) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
+    this.perShop = Math.max(1, Math.floor(opts.perShopConcurrency ?? 2));
     this.leaseMs = Math.max(100, opts.leaseMs ?? 5 * 60_000);
     const kindFilter = opts.kinds ? (opts.kinds.length ? inArray(jobs.kind, [...opts.kinds]) : sql`false`) : sql`true`;
     const shopFilter = opts.shops ? (opts.shops.length ? inArray(jobs.shopId, [...opts.shops]) : sql`false`) : sql`true`;
@@ -228,32 +252,13 @@ class Runner {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return 0;
     const token = `${this.id}/${randomUUID()}`;
-    const claimed = await asSystem(WORKER_REASON, async (tx) => {
+    const { claimed, failed } = await asSystem(WORKER_REASON, async (tx) => {
       // A job whose worker died on its last attempt is not run again: it fails.
-      await tx.execute(sql`
-        update jobs set status = 'failed', finished_at = now(), locked_until = null, locked_by = null,
-          last_error = 'lease expired on attempt ' || attempts || ' of ' || max_attempts || ' (worker stopped or crashed)'
-        where id in (
-          select id from jobs
-          where status = 'running' and locked_until < now() and attempts >= max_attempts and ${this.kindFilter}
-          for update skip locked)`);
-      return queryRows<{ id: string; kind: string; payload: string; shop_id: string | null; attempts: number; max_attempts: number }>(
-        tx,
-        sql`
-          with next as (
-            select id from jobs
-            where ((status = 'pending' and run_at <= now())
-                or (status = 'running' and locked_until < now() and attempts < max_attempts))
-              and ${this.kindFilter}
-            order by run_at, id
-            limit ${free}
-            for update skip locked)
-          update jobs j set status = 'running', attempts = j.attempts + 1,
-            locked_until = now() + ${interval(this.leaseMs)}, locked_by = ${token}
-          from next where j.id = next.id
-          returning j.id::text as id, j.kind, j.payload::text as payload, j.shop_id, j.attempts, j.max_attempts`,
-      );
+      const failed = await settleExpiredLeases(tx, this.kindFilter);
+      const claimed = await claimDueJobs(tx, { free, perShop: this.perShop, leaseMs: this.leaseMs, token, filter: this.kindFilter });
+      return { claimed, failed };
     });
+    if (failed.length) await notifyFailedRows(failed);
     for (const row of claimed) {
       this.start({
         id: Number(row.id),
@@ -263,6 +268,7 @@ class Runner {
         attempts: Number(row.attempts),
         maxAttempts: Number(row.max_attempts),
         token,
+        createdAt: new Date(row.created_at),
       });
     }
     this.stats.claimed += claimed.length;
@@ -287,7 +293,7 @@ class Runner {
     this.running.set(job.id, { done, abort, heartbeat });
   }
 
-  private async execute(job: ClaimedJob, signal: AbortSignal): Promise<{ ok: true } | { ok: false; error: string; permanent: boolean }> {
+  private async execute(job: ClaimedJob, signal: AbortSignal): Promise<Outcome> {
     const registered = getJobHandler(job.kind);
     if (!registered) return { ok: false, error: `No handler registered for job kind ${JSON.stringify(job.kind)}`, permanent: true };
     const parsed = registered.schema.safeParse(job.payload);
@@ -303,14 +309,15 @@ class Runner {
       });
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: errorText(error), permanent: error instanceof PermanentJobError };
+      const retryAfterMs = error instanceof RetryLaterError ? error.delayMs : undefined;
+      return { ok: false, error: errorText(error), permanent: error instanceof PermanentJobError, retryAfterMs };
     }
   }
 
-  private async record(job: ClaimedJob, outcome: Awaited<ReturnType<Runner["execute"]>>) {
+  private async record(job: ClaimedJob, outcome: Outcome) {
     const ours = and(eq(jobs.id, job.id), eq(jobs.lockedBy, job.token), eq(jobs.status, "running"));
     const context = { jobId: job.id, kind: job.kind, attempt: job.attempts, maxAttempts: job.maxAttempts };
-    let updated: unknown[];
+    let updated: Array<{ status: string }>;
     let result: keyof DrainStats;
     // A coalesced request arrived while it ran: once more, from a fresh attempt count.
     const rerun = sql`case when ${jobs.rerun} then`;
@@ -325,7 +332,20 @@ class Runner {
         tx.update(jobs)
           .set({ ...again, status: sql`${rerun} 'pending' else 'succeeded' end`, finishedAt: sql`${rerun} null else now() end`, lastError: null })
           .where(ours)
-          .returning({ id: jobs.id }),
+          .returning({ status: jobs.status }),
+      );
+    } else if (outcome.retryAfterMs !== undefined && (Date.now() - job.createdAt.getTime() < FREE_DEFERRAL_MS || job.attempts < job.maxAttempts)) {
+      // Not a failure but "not now" (Shopify said when): no worker slot sleeps through it.
+      result = "retried";
+      const free = Date.now() - job.createdAt.getTime() < FREE_DEFERRAL_MS;
+      updated = await asSystem(WORKER_REASON, (tx) =>
+        tx.update(jobs)
+          .set({
+            status: "pending", runAt: sql`now() + ${interval(outcome.retryAfterMs!)}`, rerun: false, lockedUntil: null, lockedBy: null,
+            lastError: outcome.error, attempts: free ? sql`${jobs.attempts} - 1` : jobs.attempts,
+          })
+          .where(ours)
+          .returning({ status: jobs.status }),
       );
     } else if (outcome.permanent || job.attempts >= job.maxAttempts) {
       result = "failed";
@@ -333,7 +353,7 @@ class Runner {
         tx.update(jobs)
           .set({ ...again, status: sql`${rerun} 'pending' else 'failed' end`, finishedAt: sql`${rerun} null else now() end`, lastError: outcome.error })
           .where(ours)
-          .returning({ id: jobs.id }),
+          .returning({ status: jobs.status }),
       );
     } else {
       result = "retried";
@@ -342,7 +362,7 @@ class Runner {
         tx.update(jobs)
           .set({ status: "pending", runAt: sql`now() + ${interval(delay)}`, rerun: false, lockedUntil: null, lockedBy: null, lastError: outcome.error })
           .where(ours)
-          .returning({ id: jobs.id }),
+          .returning({ status: jobs.status }),
       );
     }
     if (updated.length === 0) {
@@ -351,6 +371,8 @@ class Runner {
       return;
     }
     this.stats[result]++;
+    // A rerun request turned the failure into a fresh pending job: not final.
+    if (result === "failed" && !outcome.ok && updated[0]?.status === "failed") await notifyFinalFailure(job, outcome.error);
     if (result === "succeeded") log.debug(context, "job succeeded");
     else if (result === "retried") log.warn({ ...context, error: !outcome.ok && outcome.error }, "job failed, will retry");
     else log.error({ ...context, error: !outcome.ok && outcome.error }, "job failed");

@@ -6,13 +6,17 @@
  *  - 429 and 5xx (and dropped connections) back off exponentially with full
  *    jitter, honouring Retry-After;
  *  - attempts are bounded; after that the caller gets an AdminApiError that says
- *    what happened, never a hang.
+ *    what happened, never a hang;
+ *  - a wait longer than a moment (Retry-After: 3600, an empty bucket) is not slept
+ *    in a worker slot: RetryLaterError hands it to the queue, which reschedules the
+ *    job for then (capped) and runs other shops' jobs meanwhile.
  * The offline session comes from offlineSession (Shopify's library refreshing
  * expiring tokens, one refresh per shop at a time); we send the request ourselves
  * to see status codes and cost extensions.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { RetryLaterError } from "~/jobs/handlers.server";
 import { offlineSession } from "~/security/offline-session.server";
 import { apiVersion } from "~/shopify.server";
 import { log } from "~/log.server";
@@ -44,9 +48,17 @@ export interface AdminApiOptions {
   /** First backoff step in ms (tests shorten it). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest single wait slept in place; a longer one throws RetryLaterError. */
+  maxInPlaceWaitMs?: number;
 }
 
-const defaults: Required<AdminApiOptions> = { maxAttempts: 6, maxThrottleWaitMs: 300_000, baseDelayMs: 500, maxDelayMs: 30_000 };
+const defaults: Required<AdminApiOptions> = { maxAttempts: 6, maxThrottleWaitMs: 300_000, baseDelayMs: 500, maxDelayMs: 30_000, maxInPlaceWaitMs: 2_000 };
+
+/** Sleeps a short wait; a long one goes back to the queue. */
+async function waitOrDefer(waitMs: number, o: Required<AdminApiOptions>, why: string): Promise<void> {
+  if (waitMs > o.maxInPlaceWaitMs) throw new RetryLaterError(waitMs, `${why}; retrying in ${Math.ceil(waitMs / 1000)} s`);
+  await sleep(waitMs);
+}
 
 const backoff = (attempt: number, o: Required<AdminApiOptions>) =>
   Math.random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
@@ -74,14 +86,14 @@ export async function adminGraphql<T>(
       });
     } catch (error) {
       lastProblem = `network: ${(error as Error).message}`;
-      await sleep(backoff(attempt, o));
+      await waitOrDefer(backoff(attempt, o), o, `Admin API unreachable for ${shop}`);
       continue;
     }
 
     if (response.status === 429 || response.status >= 500) {
       lastProblem = `HTTP ${response.status}`;
       const retryAfter = Number(response.headers.get("Retry-After"));
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(attempt, o));
+      await waitOrDefer(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff(attempt, o), o, `Admin API answered HTTP ${response.status} for ${shop}`);
       continue;
     }
     if (!response.ok) {
@@ -99,7 +111,7 @@ export async function adminGraphql<T>(
       throttledFor += waitMs;
       if (throttledFor > o.maxThrottleWaitMs) break;
       log.debug({ shop, waitMs: Math.round(waitMs) }, "Admin API throttled; waiting for the bucket");
-      await sleep(waitMs);
+      await waitOrDefer(wait > o.maxInPlaceWaitMs ? wait : waitMs, o, `Admin API throttled for ${shop}`);
       // Waiting for the bucket is the protocol working, not a failed attempt.
       attempt--;
       continue;
