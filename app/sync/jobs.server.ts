@@ -9,10 +9,12 @@ import type { Tx } from "~/db/client.server";
 import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 
-import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkSync } from "./bulk.server";
+import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { syncOrder } from "./orders.server";
+import { failRunIfActive, failStuckRuns, hasActiveRun, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
 
 const ShopPayload = z.object({ shop: z.string() }).strict();
+const BulkRunPayload = z.object({ shop: z.string(), kind: z.enum(["orders", "products"]) }).strict();
 const RunPayload = z.object({ shop: z.string(), runId: z.string() }).strict();
 const OrderPayload = z.object({ shop: z.string(), orderId: z.string().regex(/^\d+$/) }).strict();
 
@@ -23,12 +25,26 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.ingest": typeof RunPayload;
     "sync.order": typeof OrderPayload;
     "sync.bulk.discard": typeof RunPayload;
+    "sync.bulk.run": typeof BulkRunPayload;
+    "sync.runs.sweep": typeof ShopPayload;
   }
 }
 
 registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await startBulkSync(payload.shop)));
-registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId));
-registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void (await ingestBulkResult(payload.shop, payload.runId, { signal })));
+// A run whose poll or ingest job fails for good fails too, with the reason: it must
+// not stay "running" forever (the sweep below is the safety net if this never runs).
+const failTheRun = { onFinalFailure: async ({ payload, error }: { payload: { shop: string; runId: string }; error: string }) =>
+  void (await failRunIfActive(payload.shop, payload.runId, stuckReasons.jobFailed(error))) };
+registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId), failTheRun);
+registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void (await ingestBulkResult(payload.shop, payload.runId, { signal })), failTheRun);
+registerJob("sync.bulk.run", BulkRunPayload, ({ payload }) => startBulkRun(payload.shop, payload.kind));
+registerJob("sync.runs.sweep", ShopPayload, async ({ payload }) => {
+  await failStuckRuns(payload.shop);
+  // While a run is active, look again later (this job holds its key while it runs: no key).
+  if (await hasActiveRun(payload.shop)) {
+    await enqueue("sync.runs.sweep", { shop: payload.shop }, { shopId: payload.shop, runAt: new Date(Date.now() + STUCK_GRACE_MS) });
+  }
+});
 registerJob("sync.bulk.discard", RunPayload, async ({ payload, signal }) => void (await discardStagedRun(payload.shop, payload.runId, { signal })));
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
 

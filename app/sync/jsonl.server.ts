@@ -1,7 +1,10 @@
 /**
  * Streams a bulk operation's JSONL result: never the whole file in memory, lines
  * handed over in batches, and a download that breaks (dropped connection, a file
- * cut mid-line) is resumed from the last batch the caller committed.
+ * cut mid-line, a connection that stops sending: no byte for `idleTimeoutMs`) is
+ * resumed from the last batch the caller committed. The job's signal stops it at
+ * once (worker stopping, lease lost): heartbeats keep a lease alive, so a download
+ * that hung without a timeout would hold the job forever.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -24,12 +27,53 @@ export interface StreamOptions {
   onBatch(lines: string[], linesDone: number): Promise<void>;
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Stops the download and the stream (the caller's job resumes from what it committed). */
+  signal?: AbortSignal;
+  /** No byte for this long while we wait for one: the connection is dead (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
-async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<{ line: string; complete: boolean }> {
+export class StalledDownloadError extends Error {
+  constructor(ms: number) {
+    super(`bulk download sent nothing for ${ms} ms`);
+    this.name = "StalledDownloadError";
+  }
+}
+
+/**
+ * Chunks of the body; the idle clock runs only while we wait for the next one (not
+ * while the caller commits a batch, which is our own pace, not the connection's).
+ */
+async function* chunks(body: ReadableStream<Uint8Array>, idleMs: number, stalled: AbortController): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new StalledDownloadError(idleMs);
+          stalled.abort(error);
+          reject(error);
+        }, idleMs);
+      });
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await Promise.race([reader.read(), idle]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+async function* readLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ line: string; complete: boolean }> {
   const decoder = new TextDecoder();
   let pending = "";
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     pending += decoder.decode(chunk, { stream: true });
     let newline = pending.indexOf("\n");
     while (newline !== -1) {
@@ -60,13 +104,19 @@ async function commit(onBatch: StreamOptions["onBatch"], lines: string[], done: 
 export async function streamJsonl(url: string, options: StreamOptions): Promise<number> {
   const maxAttempts = options.maxAttempts ?? 5;
   let committed = options.skip;
+  const idleMs = options.idleTimeoutMs ?? 60_000;
   for (let attempt = 1; ; attempt++) {
+    // Aborted by the job's signal, or by our idle clock (this attempt only).
+    const stalled = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
     try {
-      const response = await fetch(url);
+      options.signal?.throwIfAborted();
+      const headers = setTimeout(() => stalled.abort(new StalledDownloadError(idleMs)), idleMs);
+      const response = await fetch(url, { signal }).finally(() => clearTimeout(headers));
       if (!response.ok || !response.body) throw new Error(`download answered HTTP ${response.status}`);
       let seen = 0;
       let batch: string[] = [];
-      for await (const { line, complete } of readLines(response.body)) {
+      for await (const { line, complete } of readLines(chunks(response.body, idleMs, stalled))) {
         seen++;
         if (seen <= committed) continue;
         if (!complete) {
@@ -93,7 +143,8 @@ export async function streamJsonl(url: string, options: StreamOptions): Promise<
       // A stop request, or a batch the caller could not commit, is not a broken
       // download: give up at once; the caller's job resumes from what it committed.
       if (error instanceof CommitError) throw error.cause;
-      if ((error as Error).name === "AbortError" || attempt >= maxAttempts) throw error;
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
+      if (attempt >= maxAttempts) throw error;
       // The same incomplete file twice: it is the file, not the connection.
       if (error instanceof TruncatedFileError && attempt >= 2) throw error;
       log.warn({ attempt, committed, err: (error as Error).message }, "bulk download interrupted; resuming");
