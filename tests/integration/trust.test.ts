@@ -156,14 +156,21 @@ describe("/trust", () => {
 describe("open doors", () => {
   it("limits the public trust pages per source address: 429 with Retry-After", async () => {
     const address = `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
-    for (let i = 0; i < 100; i++) expect((await get("/.well-known/security.txt", address)).status).toBe(200);
+    for (let i = 0; i < 100; i++) {
+      const admitted = await get("/.well-known/security.txt", address);
+      expect(admitted.status).toBe(200);
+      await admitted.text();
+    }
     for (const pathname of ["/trust", "/.well-known/security.txt"]) {
       const refused = await get(pathname, address);
       expect(refused.status, pathname).toBe(429);
       expect(Number(refused.headers.get("retry-after")), pathname).toBeGreaterThan(0);
       expectPublicHeaders(refused);
+      expect(await refused.text()).toMatch(/Too many requests/);
     }
     // Another address is not affected.
-    expect((await get("/trust", "203.0.113.9")).status).toBe(200);
+    const other = await get("/trust", "203.0.113.9");
+    expect(other.status).toBe(200);
+    expect(await other.text()).toContain("Security &amp; trust");
   });
 });
