@@ -473,6 +473,8 @@ export const jobs = pgTable(
   },
   (t) => [
     index("jobs_claim_idx").on(t.status, t.runAt),
+    // The fair claim (app/jobs/claim.server.ts) reads each shop's first due jobs from here.
+    index("jobs_due_idx").on(sql`coalesce(${t.shopId}, '')`, t.runAt, t.id).where(sql`status = 'pending'`),
     index("jobs_lease_idx").on(t.lockedUntil).where(sql`status = 'running'`),
     uniqueIndex("jobs_idempotency_idx").on(t.kind, t.idempotencyKey).where(sql`status in ('pending', 'running')`),
     index("jobs_shop_idx").on(t.shopId),

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_due_idx" ON "jobs" USING btree (coalesce("shop_id", ''),"run_at","id") WHERE status = 'pending';
