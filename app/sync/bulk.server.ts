@@ -48,6 +48,7 @@ interface BulkOperationStatus {
   objectCount: string | number | null;
   url: string | null;
   partialDataUrl: string | null;
+  createdAt?: string | null;
 }
 
 export class BulkSyncError extends Error {
@@ -221,7 +222,10 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   }
 
   const complete = async (tx: Tx) => {
-    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "bulk") : null;
+    // A complete export reconciles: orders the ledger holds from before the
+    // operation started, that the file does not have, were deleted in Shopify.
+    const window = op.createdAt ? { from: null, to: new Date(op.createdAt) } : undefined;
+    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "bulk", window) : null;
     await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
       .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     await audit(tx, shop, { action: "sync.completed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, lines, orders: result?.orders ?? 0 } });

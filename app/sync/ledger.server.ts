@@ -168,10 +168,49 @@ export async function planForBulk(tx: Tx): Promise<void> {
 
 const localDaysOf = (timezone: string, column: SQL) => sql`(${column} at time zone ${timezone})::date::text`;
 
-/** Moves run `runId` into orders/sales and refreshes the rollups of every day it touched. */
-export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode): Promise<FinalizeResult> {
+/**
+ * A complete export's window: every order Shopify had that was created in
+ * [from, to) is in it. `to` is when the bulk operation was created (orders
+ * created while it ran may or may not be in the file; live webhooks own those);
+ * `from` is where the app's access to order history starts (null: all of it).
+ */
+export interface ExportWindow {
+  from: Date | null;
+  to: Date;
+}
+
+/**
+ * Orders the ledger holds, created inside a complete export's window, that the
+ * export does not have: Shopify deleted them (an `orders/delete` we missed, or
+ * one sent before the app was installed). Shopify's sales reports leave deleted
+ * orders out (Help Center, "Sales report"), so the ledger removes them with
+ * their sales. Runs before `discard stale`: a staged order older than the
+ * ledger's version still proves the order exists.
+ */
+export function reconcileSteps(shop: string, runId: string, window: ExportWindow): FinalizeStep[] {
+  const absent = sql`
+    select o.order_id from orders o
+    where o.shop_id = ${shop} and o.created_at < ${window.to.toISOString()}::timestamptz
+      ${window.from ? sql`and o.created_at >= ${window.from.toISOString()}::timestamptz` : sql``}
+      and not exists (select 1 from staged_orders so
+                      where so.shop_id = ${shop} and so.run_id = ${runId} and so.order_id = o.order_id)`;
+  return [
+    { name: "deleted orders' sales", query: sql`delete from sales s where s.shop_id = ${shop} and s.order_id in (${absent})` },
+    { name: "deleted orders", query: sql`delete from orders o2 where o2.shop_id = ${shop} and o2.order_id in (${absent})` },
+  ];
+}
+
+/**
+ * Moves run `runId` into orders/sales and refreshes the rollups of every day it
+ * touched. A bulk run given its export's window also removes the orders Shopify
+ * no longer has (reconcileSteps).
+ */
+export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
   if (mode === "bulk") await planForBulk(tx);
+  if (mode === "bulk" && window) {
+    for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
+  }
   const [discard, ...apply] = finalizeSteps(shop, runId);
   await tx.execute(discard!.query);
 

@@ -109,7 +109,7 @@ export const BULK_RUN_MUTATION = `#graphql
 export const BULK_STATUS_QUERY = `#graphql
   query MarginNotesBulkStatus($id: ID!) {
     node(id: $id) {
-      ... on BulkOperation { id status errorCode objectCount url partialDataUrl completedAt }
+      ... on BulkOperation { id status errorCode objectCount url partialDataUrl createdAt completedAt }
     }
   }
 `;

@@ -18,6 +18,7 @@ import { withShop } from "~/db/tenant.server";
 import { finalizeRun, finalizeSteps, planForBulk, rollupSteps } from "~/sync/ledger.server";
 
 import { newShop } from "../factories";
+import { stageRun } from "../staging-fixtures";
 
 const TZ = "America/New_York";
 const ORDERS = 20_000;
@@ -25,34 +26,6 @@ const ORDERS = 20_000;
 async function explain(tx: Tx, query: ReturnType<typeof sql>): Promise<string> {
   const rows = await queryRows<Record<string, string>>(tx, sql`explain ${query}`);
   return rows.map((r) => Object.values(r)[0]).join("\n");
-}
-
-/** A run of `orders` orders, each with an ORDER agreement (2 product sales, 1 shipping) and, for every 10th, a refund. */
-async function stageRun(tx: Tx, shop: string, runId: string, orders: number, firstOrder = 1) {
-  const last = firstOrder + orders - 1;
-  await tx.execute(sql`
-    insert into staged_orders (shop_id, run_id, order_id, created_at, processed_at, cancelled_at, source_updated_at, test, currency_code)
-    select ${shop}, ${runId}, n, ts, ts, null, ts + interval '1 day', false, 'USD'
-    from generate_series(${firstOrder}::bigint, ${last}::bigint) n,
-      lateral (select timestamptz '2026-01-01 12:00:00+00' + (n % 365) * interval '1 day' + (n % 600) * interval '1 minute' as ts) t`);
-  await tx.execute(sql`
-    insert into staged_agreements (shop_id, run_id, agreement_id, order_id, happened_at, reason)
-    select ${shop}, ${runId}, n * 10, n, timestamptz '2026-01-01 12:00:00+00' + (n % 365) * interval '1 day' + (n % 600) * interval '1 minute', 'ORDER'
-    from generate_series(${firstOrder}::bigint, ${last}::bigint) n
-    union all
-    select ${shop}, ${runId}, n * 10 + 1, n, timestamptz '2026-01-03 12:00:00+00' + (n % 365) * interval '1 day', 'REFUND'
-    from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
-  await tx.execute(sql`
-    insert into staged_sales (shop_id, run_id, sale_id, agreement_id, action_type, line_type, quantity, line_item_id,
-      product_id, variant_id, inventory_item_id, total_amount)
-    select ${shop}, ${runId}, n * 100 + k, n * 10, 'ORDER', case when k = 2 then 'SHIPPING' else 'PRODUCT' end,
-      case when k = 2 then 0 else 1 end, case when k = 2 then null else n * 100 + k end,
-      case when k = 2 then null else 1 + (n + k) % 50 end, case when k = 2 then null else 1 + (n + k) % 50 end,
-      case when k = 2 then null else 1 + (n + k) % 50 end, 10
-    from generate_series(${firstOrder}::bigint, ${last}::bigint) n, generate_series(0, 2) k
-    union all
-    select ${shop}, ${runId}, n * 100 + 50, n * 10 + 1, 'RETURN', 'PRODUCT', -1, n * 100, 1 + n % 50, 1 + n % 50, 1 + n % 50, -10
-    from generate_series(${firstOrder}::bigint, ${last}::bigint) n where n % 10 = 0`);
 }
 
 let shop: string;
