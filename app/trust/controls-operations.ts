@@ -50,6 +50,7 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
         "rate limits answer 429 with Retry-After > limits saving reports per shop, and says when to retry",
         "rate limits answer 429 with Retry-After > keeps Retry-After on a refused sync retry"),
       ...t("tests/integration/narrative.test.ts", "narrative route > allows 5 narratives a minute per shop: the 6th is a 429 with Retry-After"),
+      ...t("tests/integration/activity.test.ts", "Activity CSV export > allows 10 exports an hour per shop; the 11th is a 429 with Retry-After and is not recorded"),
     ],
   },
   {
@@ -179,8 +180,8 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
   {
     id: "lockfile-integrity",
     section: "supply-chain",
-    claim: "Every dependency is pinned to an exact version with a checksum, from the public npm registry only.",
-    how: "A test reads package-lock.json: every package must carry a sha512 integrity hash and none may come from git, a file, a link or another registry (app/trust/supply-chain.ts). It does not look up known vulnerabilities: the advisory service is not reachable from CI here.",
+    claim: "Every dependency is pinned to an exact version with a checksum, and none comes from git, a URL or a local path.",
+    how: "A test reads package-lock.json: every package must carry a sha512 integrity hash and an exact version, and none may be a link or resolve outside registry.npmjs.org (app/trust/supply-chain.ts). It does not look up known vulnerabilities: npm's advisory service is not reachable from CI here.",
     tests: t("app/trust/supply-chain.test.ts",
       "package-lock.json > pins every package with a sha512 integrity hash, from the npm registry only",
       "lockfile checks > flag a package without integrity, from git, from a tarball URL or linked"),
@@ -188,7 +189,7 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
   {
     id: "install-scripts",
     section: "supply-chain",
-    claim: "Only reviewed packages may run code when dependencies are installed.",
+    claim: "Every dependency that runs code when it is installed is on a reviewed list; a new one fails CI.",
     how: "The packages whose install scripts run are compared with the allow-list in package.json (allowScripts); a new one fails CI (app/trust/supply-chain.ts). npm itself does not enforce the list.",
     tests: t("app/trust/supply-chain.test.ts",
       "package-lock.json > runs install scripts only for allow-listed packages",
