@@ -7,9 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 
 import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
-import "~/sync/jobs.server";
-import "~/jobs/maintenance.server";
-import "~/reports/jobs.server";
+import "~/jobs/kinds.server";
 import { installConsoleScrubber, log } from "~/log.server";
 import { appSecurityHeaders, secureResponse } from "~/security/request-guards.server";
 
