@@ -1,26 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Page } from "@shopify/polaris";
+import { BlockStack, Page } from "@shopify/polaris";
 
 import { TrustReport } from "~/components/trust-report";
+import { TrustShopFacts } from "~/components/trust-shop-facts";
 import { authenticate } from "~/shopify.server";
-import { trustPageData } from "~/trust/trust-page.server";
+import { adminTrustPage } from "~/trust/trust-page.server";
 
 export const meta: MetaFunction = () => [{ title: "Security · Margin Notes" }];
 
-// The same report as the public /trust page, inside the admin (the layout verifies the session).
+// The public /trust report inside the admin, with this shop's own facts (the shop from the verified session).
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  await authenticate.admin(request, context);
-  return trustPageData();
+  const { session } = await authenticate.admin(request, context);
+  return adminTrustPage(session.shop);
 };
 
 export default function Security() {
-  const trust = useLoaderData<typeof loader>();
+  const { trust, shop } = useLoaderData<typeof loader>();
   return (
     <Page title="Security">
       <TitleBar title="Security" />
-      <TrustReport data={trust} />
+      <BlockStack gap="500">
+        <TrustShopFacts facts={shop} />
+        <TrustReport data={trust} />
+      </BlockStack>
     </Page>
   );
 }

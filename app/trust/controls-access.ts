@@ -8,8 +8,10 @@ export const ACCESS_CONTROLS: readonly Control[] = [
     id: "minimal-scopes",
     section: "access",
     claim: "Margin Notes asks your store for read-only access to orders and products, and nothing else.",
-    how: "The scopes are read_orders and read_products (shopify.app.toml and the SCOPES default in app/env.server.ts); the app has no write scope, so it cannot change your store.",
-    tests: t("app/env.server.test.ts", "env > parses a complete environment with defaults"),
+    how: "Every scope requested in shopify.app.toml must be one of read_orders, read_all_orders (orders older than 60 days) and read_products; a test fails on any other (app/trust/scopes.ts). With no write scope the app cannot change your store.",
+    tests: t("app/trust/scopes.test.ts",
+      "shopify.app.toml > requests only read-only scopes for orders and products",
+      "the scope rule > flags write scopes, customer scopes and anything else"),
   },
   {
     id: "token-exchange",

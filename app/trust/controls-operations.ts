@@ -137,6 +137,13 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
       "the checks catch what they must > flags statusPageUrl, shipping addresses and staff members"),
   },
   {
+    id: "your-store-facts",
+    section: "ai-data",
+    claim: "Inside the app you can see what Margin Notes holds for your store, how its token is sealed, and whether its audit trail verifies.",
+    how: "The Security page counts your store's rows per kind, shows the granted scopes, the sealing key id and time, recent lifecycle events, and verifies your audit chain when it loads, all read under your store's row level security (app/trust/shop-facts.server.ts).",
+    tests: t(TRUST, "the in-app Security page's facts about the shop > shows the shop's scopes, token key, verified audit chain, what is held and its lifecycle, and nothing of another shop"),
+  },
+  {
     id: "no-secrets-in-logs",
     section: "ai-data",
     claim: "Tokens and keys never appear in the app's logs.",

@@ -24,7 +24,8 @@ import { SECTIONS } from "./control-types";
 import { CONTROLS } from "./controls";
 import { EvidenceSchema, judgeControl, type Evidence } from "./evidence";
 import { securityTxt, SECURITY_TXT_PATH } from "./security-txt";
-import type { TestStatus, TrustPageData } from "./trust-view";
+import { shopFacts } from "./shop-facts.server";
+import type { ShopFacts, TestStatus, TrustPageData } from "./trust-view";
 
 export type { TrustPageData } from "./trust-view";
 
@@ -128,4 +129,10 @@ export async function securityTxtResponse(request: Request, context: AppLoadCont
   return new Response(body, {
     headers: securityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600" })),
   });
+}
+
+/** The in-app Security page: the same report, plus the signed-in shop's own facts. */
+export async function adminTrustPage(shop: string): Promise<{ trust: TrustPageData; shop: ShopFacts }> {
+  const [trust, facts] = await Promise.all([trustPageData(), shopFacts(shop)]);
+  return { trust, shop: facts };
 }

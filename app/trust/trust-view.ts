@@ -18,3 +18,14 @@ export interface TrustPageData {
   }[];
 }
 
+
+/** The signed-in shop's own facts (in-app Security page only). */
+export interface ShopFacts {
+  scopes: string[];
+  /** The offline token's sealing: key id and when the row was last written (sealed). */
+  token: { keyId: string; sealedAt: string; expires: string | null } | null;
+  /** This shop's audit chain, verified when the page loaded. */
+  audit: { events: number; breaks: number; checkedAt: string };
+  holdings: { label: string; rows: number }[];
+  lifecycle: { label: string; at: string }[];
+}

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+
+import { queryRows } from "~/db/client.server";
+import { auditEvents } from "~/db/schema.server";
+import { asSystem } from "~/db/tenant.server";
 
 import { SECTIONS } from "~/trust/control-types";
 import { CONTROLS } from "~/trust/controls";
@@ -150,6 +155,29 @@ describe("/trust", () => {
     expect(html).toContain('href="/app/trust"');
     for (const control of CONTROLS) expect(article(html, control.id)).toContain(control.claim);
     expect(text(html)).toContain("Evidence not available for this build");
+  });
+});
+
+describe("the in-app Security page's facts about the shop", () => {
+  it("shows the shop's scopes, token key, verified audit chain, what is held and its lifecycle, and nothing of another shop", async () => {
+    const simulator = startSimulator();
+    const shop = newShop("facts");
+    const other = newShop("other");
+    await install(simulator, shop);
+    await install(simulator, other);
+    const response = await (await appHandler())(embeddedRequest(shop, "/app/trust"));
+    expect(response.status).toBe(200);
+    const page = text(await response.text());
+    expect(page).toMatch(/Access granted: read_orders(, read_all_orders)?, read_products /);
+    expect(page).toMatch(/Access token sealed \d{4}-\d\d-\d\d \d\d:\d\d UTC with key "test-1", expires /);
+    const [own] = await asSystem("test: count a shop's audit events", (tx) =>
+      queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${auditEvents} where ${eq(auditEvents.shopId, shop)}`),
+    );
+    expect(own!.n).toBeGreaterThan(0);
+    expect(page).toContain(`Audit trail: ${own!.n} events, chain verified intact`);
+    expect(page).toMatch(new RegExp(`Audit events ${own!.n} `));
+    expect(page).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC: Installed/);
+    expect(page).not.toContain(other);
   });
 });
 
