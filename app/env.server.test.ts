@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -25,10 +25,16 @@ function errorOf(source: Record<string, string | undefined>): EnvError {
 describe("env", () => {
   it("parses a complete environment with defaults", () => {
     const env = parseEnv(withEnv({ LOG_LEVEL: undefined, SCOPES: undefined }));
-    expect(env.SCOPES).toEqual(["read_orders", "read_products"]);
+    expect(env.SCOPES).toEqual(["read_orders", "read_all_orders", "read_products"]);
     expect(env.LOG_LEVEL).toBe("info");
     expect(env.SHOPIFY_API_VERSION).toBe("2026-10");
     expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it("defaults SCOPES to exactly what shopify.app.toml requests (read_all_orders included)", () => {
+    const toml = readFileSync(new URL("../shopify.app.toml", import.meta.url), "utf8");
+    const requested = /^scopes = "([^"]*)"$/m.exec(toml)?.[1]?.split(",");
+    expect(parseEnv(withEnv({ SCOPES: undefined })).SCOPES).toEqual(requested);
   });
 
   it.each([

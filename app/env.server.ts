@@ -45,9 +45,10 @@ export const EnvSchema = z
     SHOPIFY_API_KEY: z.string().min(1),
     SHOPIFY_API_SECRET: z.string().min(1),
     SHOPIFY_APP_URL: z.url({ protocol: /^https?$/ }),
+    // read_all_orders: orders older than 60 days (history.server.ts); must match shopify.app.toml.
     SCOPES: z
       .string()
-      .default("read_orders,read_products")
+      .default("read_orders,read_all_orders,read_products")
       .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
     DATABASE_URL: z
       .string()

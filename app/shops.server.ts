@@ -9,19 +9,40 @@ import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { audit } from "~/security/audit.server";
 import { enqueue } from "~/jobs/queue.server";
+import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
 
 export type Shop = typeof shops.$inferSelect;
 
+/** What an auth changed, so the caller knows which work to start. */
+export interface InstallOutcome {
+  /** A new installation (first install, or a reinstall): start the first sync. */
+  installed: boolean;
+  /** read_all_orders appeared on an existing installation: backfill the whole history. */
+  allOrdersGranted: boolean;
+  /** The time zone or currency changed since the last auth (the rollups rebuild job is enqueued). */
+  profileChanged: boolean;
+}
+
 /**
  * Upserts the shop's row; audits only a real (re)install, not the hourly token
- * exchange. Returns whether this was one, so the caller starts the first sync.
+ * exchange. Also notices what changed since the last auth:
+ *  - the scopes (history.server.ts: without read_all_orders, history_from says from
+ *    when figures are complete);
+ *  - the time zone: every rollup is keyed by the shop's local day, so all of them are
+ *    rebuilt in the new zone (a job, in this transaction: it cannot be lost);
+ *  - the currency: Shopify keeps each order in "the shop currency when the order was
+ *    placed" (Order.currencyCode) and converts nothing, so a resync would read the
+ *    same amounts again: no resync; the change is audited and the rollups rebuilt
+ *    with the rest (orders keep their own currency_code; see reports/metrics.ts).
  */
-export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<boolean> {
+export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<InstallOutcome> {
   return withShop(shop, async (tx) => {
     // The layout and page loaders can both run afterAuth on a first load: one at a time.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`install:${shop}`}))`);
     const before = await readShop(tx, shop);
+    const installed = !before || before.uninstalledAt !== null;
+    const historyFrom = historyFromAfterAuth(scopes, before?.historyFrom ?? null, installed);
     await tx
       .insert(shops)
       .values({
@@ -30,6 +51,7 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
         currencyCode: profile.currencyCode,
         ianaTimezone: profile.ianaTimezone,
         scopes: scopes ?? null,
+        historyFrom,
       })
       .onConflictDoUpdate({
         target: shops.shopId,
@@ -38,17 +60,31 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
           currencyCode: profile.currencyCode,
           ianaTimezone: profile.ianaTimezone,
           scopes: scopes ?? null,
+          historyFrom,
           // A reinstall after an uninstall starts a new installation.
           installedAt: sql`case when ${shops.uninstalledAt} is null then ${shops.installedAt} else now() end`,
           uninstalledAt: null,
           updatedAt: new Date(),
         },
       });
-    const installed = !before || before.uninstalledAt !== null;
     if (installed) await audit(tx, shop, { action: "app.installed", actor: { type: "shopify" }, meta: { reinstall: Boolean(before) } });
-    return installed;
+    const allOrdersGranted = !installed && !hasAllOrders(before?.scopes) && hasAllOrders(scopes);
+    const profileChanged = Boolean(before) && !installed && (before!.ianaTimezone !== profile.ianaTimezone || before!.currencyCode !== profile.currencyCode);
+    if (profileChanged) {
+      await audit(tx, shop, {
+        action: "shop.profile_changed",
+        actor: { type: "shopify" },
+        meta: { timezoneFrom: before!.ianaTimezone, timezoneTo: profile.ianaTimezone, currencyFrom: before!.currencyCode, currencyTo: profile.currencyCode },
+      });
+      await enqueueRollupsRebuild(shop, tx);
+    }
+    return { installed, allOrdersGranted, profileChanged };
   });
 }
+
+/** One rebuild of every rollup, in the shop's time zone at the moment it runs (app/sync/jobs.server.ts). */
+const enqueueRollupsRebuild = (shop: string, tx: Tx) =>
+  enqueue("sync.rollups.rebuild", { shop }, { shopId: shop, key: `rollups-rebuild:${shop}`, coalesce: true, tx });
 
 export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> {
   const [row] = await tx.select().from(shops).where(eq(shops.shopId, shop));
@@ -71,11 +107,15 @@ async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
   return body.data.shop;
 }
 
-/** afterAuth: record (or refresh) the shop's row; on a (re)install, start the first sync. */
+/** afterAuth: record (or refresh) the shop's row; start the first sync, or the whole history once granted. */
 export async function syncShopProfile(shop: string, scopes: string | undefined, admin: AdminClient): Promise<void> {
-  if (await recordInstall(shop, await fetchShopProfile(admin), scopes)) {
+  const outcome = await recordInstall(shop, await fetchShopProfile(admin), scopes);
+  if (outcome.installed) {
     // Handled by app/sync/jobs.server.ts; the key makes a racing second afterAuth a no-op.
     await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `first-sync:${shop}` });
+  } else if (outcome.allOrdersGranted) {
+    // The orders older than 60 days were out of reach until now: read them all.
+    await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `full-history:${shop}` });
   }
 }
 

@@ -15,6 +15,7 @@ import { env } from "~/env.server";
 import { downloadFile } from "~/lib/download";
 import { buildReport } from "~/reports/build.server";
 import { loadDashboard } from "~/reports/dashboard.server";
+import { completeFromDay, formatDay, reachesBeforeHistory } from "~/reports/history";
 import {
   dashboardActionFromForm, dateControlOptions, rangeFromParams, rangeOrMessage, selectionOf, sortFromParams,
 } from "~/reports/params.server";
@@ -46,6 +47,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     sort,
     hasData,
     report,
+    // Without read_all_orders: the first local day whose figures are complete.
+    completeFrom: completeFromDay(shop.historyFrom, shop.ianaTimezone),
   };
 };
 
@@ -95,7 +98,7 @@ export const headers: HeadersFunction = childRouteHeaders;
 const RANGE_PARAMS = ["preset", "from", "to", "compare"];
 
 export default function Dashboard() {
-  const { shop, sync, today, presets, selection, sort, hasData, report } = useLoaderData<typeof loader>();
+  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const [searchParams, setSearchParams] = useSearchParams();
   const location = useLocation();
@@ -163,6 +166,8 @@ export default function Dashboard() {
 
   const showReports = hasData || sync.state === "completed";
   const hasSales = report.current.orders > 0 || report.series.some((p) => p.netSales !== "0.00" || p.totalSales !== "0.00");
+  const partialHistory = reachesBeforeHistory(completeFrom, report.range.period, report.range.compare);
+  const allBeforeHistory = completeFrom !== null && report.range.period.to < completeFrom;
 
   return (
     <Page
@@ -190,8 +195,27 @@ export default function Dashboard() {
                 onRangeChange={onRangeChange}
                 onCompareChange={onCompareChange}
               />
+              {partialHistory && completeFrom ? (
+                <Banner tone="info" title={`Figures are complete from ${formatDay(completeFrom)}`}>
+                  <p>
+                    Shopify lets Margin Notes read the last 60 days of orders until the app is granted access
+                    to all orders. Days before {formatDay(completeFrom)} show only what could be read: they are not
+                    complete sales figures, and changes to those older orders are not included.
+                  </p>
+                </Banner>
+              ) : null}
               {periodLoading ? (
                 <ReportSkeleton />
+              ) : allBeforeHistory && completeFrom ? (
+                <Card>
+                  <EmptyState
+                    heading={`Figures are complete from ${formatDay(completeFrom)}`}
+                    image="/images/empty-state.svg"
+                    action={{ content: `Show from ${formatDay(completeFrom)}`, onAction: () => onRangeChange({ from: completeFrom, to: today }) }}
+                  >
+                    <p>These dates are older than the orders Shopify lets Margin Notes read, so there are no figures to show for them.</p>
+                  </EmptyState>
+                </Card>
               ) : hasSales ? (
                 <>
                   <KpiCards current={report.current} previous={report.previous} changes={report.changes} currency={shop.currency} />

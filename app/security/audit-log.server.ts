@@ -49,6 +49,7 @@ const ACTION_LABELS = {
   "report.narrated": "AI summary written",
   "narrative.limit_reached": "AI summary refused: daily limit reached",
   "settings.updated": "Settings changed",
+  "shop.profile_changed": "Store time zone or currency changed (reports rebuilt)",
   "webhook.rejected": "Webhook refused (signed body re-aimed, replayed or stale)",
 } as const satisfies Record<AuditAction, string>;
 

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "app.scopes_updated",
   "webhook.stale_lifecycle_ignored",
   "shop.redacted",
+  "shop.profile_changed",
   "customers.redact_received",
   "customers.data_request_received",
   "webhook.rejected",

@@ -11,6 +11,7 @@ import { enqueue } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { syncOrder } from "./orders.server";
+import { rebuildRollups } from "./rollups-rebuild.server";
 import { failRunIfActive, failStuckRuns, hasActiveRun, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
 
 const ShopPayload = z.object({ shop: z.string() }).strict();
@@ -24,6 +25,7 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.poll": typeof RunPayload;
     "sync.bulk.ingest": typeof RunPayload;
     "sync.order": typeof OrderPayload;
+    "sync.rollups.rebuild": typeof ShopPayload;
     "sync.bulk.discard": typeof RunPayload;
     "sync.bulk.run": typeof BulkRunPayload;
     "sync.runs.sweep": typeof ShopPayload;
@@ -47,6 +49,8 @@ registerJob("sync.runs.sweep", ShopPayload, async ({ payload }) => {
 });
 registerJob("sync.bulk.discard", RunPayload, async ({ payload, signal }) => void (await discardStagedRun(payload.shop, payload.runId, { signal })));
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
+// After a time-zone or currency change (app/shops.server.ts recordInstall).
+registerJob("sync.rollups.rebuild", ShopPayload, async ({ payload }) => void (await rebuildRollups(payload.shop)));
 
 /**
  * At most one re-read of an order in flight: notices that arrive while one waits

@@ -18,18 +18,29 @@ import { and, eq, sql } from "drizzle-orm";
 
 import { orders, sales } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
+import { log } from "~/log.server";
 import { loadShop } from "~/shops.server";
 
+import { beyondReach } from "./history.server";
 import { finalizeRun, lockLedger, refreshRollups } from "./ledger.server";
 import { readOrder } from "./order-read.server";
+import { currentTimezone } from "./rollups-rebuild.server";
 import { StagedBatch } from "./stage.server";
 
-export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "missing-shop"> {
+export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "unreachable" | "missing-shop"> {
   const shopRow = await loadShop(shop);
   if (!shopRow || shopRow.uninstalledAt) return "missing-shop";
   // Whole or not at all: readOrder pages through every agreement and sale.
   const read = await readOrder(shop, `gid://shopify/Order/${orderId}`);
-  if (!read) return deleteOrder(shop, orderId, shopRow.ianaTimezone);
+  if (!read) {
+    // Without read_all_orders, "not found" may only mean "older than 60 days":
+    // keep what the ledger holds rather than delete a real order (history.server.ts).
+    if (await withShop(shop, (tx) => beyondReach(tx, shop, orderId, shopRow.scopes))) {
+      log.warn({ shop, orderId }, "order changed beyond the 60-day window without read_all_orders; ledger keeps its last read");
+      return "unreachable";
+    }
+    return deleteOrder(shop, orderId, shopRow.ianaTimezone);
+  }
   const batch = new StagedBatch();
   batch.addOrder(read.order);
   for (const { agreement, sales: agreementSales } of read.agreements) {
@@ -39,15 +50,19 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
   const runId = `order-${orderId}-${randomUUID()}`;
   await withShop(shop, async (tx) => {
     await batch.write(tx, shop, runId);
-    await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "live");
+    // The zone under the ledger lock, not the one read before the (slow) Admin calls:
+    // a time-zone change and its rollups rebuild may have happened meanwhile.
+    await lockLedger(tx, shop);
+    await finalizeRun(tx, shop, runId, (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone, "live");
   });
   return "applied";
 }
 
 /** Shopify no longer has the order: deleted orders leave every report. */
-async function deleteOrder(shop: string, orderId: string, timezone: string): Promise<"deleted"> {
+async function deleteOrder(shop: string, orderId: string, heldTimezone: string): Promise<"deleted"> {
   await withShop(shop, async (tx) => {
     await lockLedger(tx, shop);
+    const timezone = (await currentTimezone(tx, shop)) ?? heldTimezone;
     const days = await tx
       .selectDistinct({ day: sql<string>`(${sales.happenedAt} at time zone ${timezone})::date::text` })
       .from(sales)

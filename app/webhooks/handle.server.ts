@@ -15,6 +15,8 @@ import { and, eq, or, sql } from "drizzle-orm";
 import type { Tx } from "~/db/client.server";
 import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
+import { enqueue } from "~/jobs/queue.server";
+import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
@@ -150,12 +152,19 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       if (await beforeCurrentInstallation(delivery)) return ignoreStaleLifecycleEvent(delivery);
       // Idempotent, and outside the tenant transaction (sessions are not the tenant role's).
       await updateShopSessionScopes(shop, current.join(","));
-      return withShop(shop, async (tx) => {
-        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
-        await tx.update(shops).set({ scopes: current.join(","), updatedAt: new Date() }).where(eq(shops.shopId, shop));
-        await audit(tx, shop, { action: "app.scopes_updated", actor: shopify, meta: { scopes: current.join(",") }, origin });
-        return "applied";
+      const scopes = current.join(",");
+      const outcome = await withShop(shop, async (tx) => {
+        if (!(await firstDelivery(tx, shop, delivery))) return { result: "duplicate" as const, granted: false };
+        const [held] = await tx.select({ scopes: shops.scopes, historyFrom: shops.historyFrom }).from(shops).where(eq(shops.shopId, shop));
+        // read_all_orders granted or withdrawn: from when figures are complete changes (app/sync/history.server.ts).
+        const historyFrom = historyFromAfterAuth(scopes, held?.historyFrom ?? null, false);
+        await tx.update(shops).set({ scopes, historyFrom, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+        await audit(tx, shop, { action: "app.scopes_updated", actor: shopify, meta: { scopes }, origin });
+        return { result: "applied" as const, granted: Boolean(held) && !hasAllOrders(held?.scopes) && hasAllOrders(scopes) };
       });
+      // Orders older than 60 days were out of reach until now: read the whole history.
+      if (outcome.granted) await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `full-history:${shop}` });
+      return outcome.result;
     }
     case "SHOP_REDACT":
       return asSystem("shop/redact webhook", async (tx) => {

@@ -8,7 +8,7 @@ export const testEnv: Record<string, string> = {
   SHOPIFY_API_KEY: TEST_API_KEY,
   SHOPIFY_API_SECRET: TEST_API_SECRET,
   SHOPIFY_APP_URL: TEST_APP_URL,
-  SCOPES: "read_orders,read_products",
+  SCOPES: "read_orders,read_all_orders,read_products",
   TOKEN_KEYS: JSON.stringify({
     "test-1": Buffer.alloc(32, 1).toString("base64"),
     "test-2": Buffer.alloc(32, 2).toString("base64"),

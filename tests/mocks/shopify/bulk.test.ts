@@ -110,9 +110,10 @@ describe("synchronous Admin queries over the seeded store", () => {
     expect(body.extensions.cost.requestedQueryCost).toBe(requestedQueryCost);
     const got = body.data.order;
     expect(got).toMatchObject({ id: order.id, createdAt: order.createdAt, processedAt: order.processedAt, cancelledAt: order.cancelledAt, test: false, currencyCode: "USD" });
-    expect(got.agreements.nodes.map((a: Json) => a.id)).toEqual(order.agreements.map((a) => a.id));
-    expect(got.agreements.nodes[0]).toMatchObject({ reason: "ORDER", happenedAt: order.processedAt });
-    const sales = got.agreements.nodes.flatMap((a: Json) => a.sales.nodes);
+    const agreements = got.agreements.edges.map((e: Json) => e.node);
+    expect(agreements.map((a: Json) => a.id)).toEqual(order.agreements.map((a) => a.id));
+    expect(agreements[0]).toMatchObject({ reason: "ORDER", happenedAt: order.processedAt });
+    const sales = agreements.flatMap((a: Json) => a.sales.nodes);
     expect(sales).toHaveLength(order.agreements.reduce((n, a) => n + a.sales.length, 0));
     for (const sale of sales) {
       expect(sale.totalAmount.shopMoney.amount).toMatch(/^-?\d+\.\d+$/);
@@ -131,10 +132,10 @@ describe("synchronous Admin queries over the seeded store", () => {
     expect(order.agreements.length).toBeGreaterThanOrEqual(4);
     const first = await gql(store, ORDER_QUERY, { id: order.id });
     const page1 = first.data.order.agreements;
-    expect(page1.nodes).toHaveLength(3);
+    expect(page1.edges).toHaveLength(3);
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await gql(store, ORDER_QUERY, { id: order.id, after: page1.pageInfo.endCursor });
-    const ids = [...page1.nodes, ...second.data.order.agreements.nodes].map((a: Json) => a.id);
+    const ids = [...page1.edges, ...second.data.order.agreements.edges].map((e: Json) => e.node.id);
     expect(ids).toEqual(order.agreements.map((a) => a.id));
     expect(second.data.order.cancelledAt).toBe(order.cancelledAt);
 
@@ -449,7 +450,7 @@ describe("live changes and webhooks", () => {
     // The order reads back through the app's query with its whole history.
     const page1 = (await gql(store, ORDER_QUERY, { id: order.id })).data.order.agreements;
     const page2 = (await gql(store, ORDER_QUERY, { id: order.id, after: page1.pageInfo.endCursor })).data.order.agreements;
-    expect([...page1.nodes, ...page2.nodes].map((a: Json) => a.reason)).toEqual(["ORDER", "REFUND", "ORDER_EDIT", "REFUND"]);
+    expect([...page1.edges, ...page2.edges].map((e: Json) => e.node.reason)).toEqual(["ORDER", "REFUND", "ORDER_EDIT", "REFUND"]);
 
     expect(captured.every((c) => c.hmacOk)).toBe(true);
     expect(JSON.stringify(captured.map((c) => c.body))).not.toMatch(PII);

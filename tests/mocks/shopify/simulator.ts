@@ -109,7 +109,7 @@ export function createShopifySimulator({
   apiKey,
   apiSecret,
   apiVersion = "2026-10",
-  grantedScopes = "read_orders,read_products",
+  grantedScopes = "read_orders,read_all_orders,read_products",
   appUrl = "https://margin-notes.test",
   autoCompleteBulk = false,
 }: SimulatorOptions): ShopifySimulator {
@@ -148,7 +148,7 @@ export function createShopifySimulator({
       const subject = verifySessionToken(body.subject_token ?? "", apiKey, apiSecret);
       if (!subject || subject.shop !== shop) return oauthError(400, "invalid_subject_token", "Invalid subject token");
       if (body.expiring !== "1") return oauthError(400, "invalid_request", "This app must use expiring offline tokens");
-      return HttpResponse.json(issue(shop, grantedScopes));
+      return HttpResponse.json(issue(shop, store.grantedScopes?.join(",") ?? grantedScopes));
     }
     if (body.grant_type === "refresh_token") {
       calls.refreshes++;
@@ -158,7 +158,7 @@ export function createShopifySimulator({
       }
       // Shopify rotates refresh tokens: the old one stops working once replaced.
       refresh.revoked = true;
-      return HttpResponse.json(issue(shop, grantedScopes));
+      return HttpResponse.json(issue(shop, store.grantedScopes?.join(",") ?? grantedScopes));
     }
     return oauthError(400, "unsupported_grant_type", "Unsupported grant type");
   });
@@ -231,6 +231,7 @@ export function createShopifySimulator({
     webhooks: [],
     addStore(store) {
       stores.set(store.shop.myshopifyDomain, store);
+      store.grantedScopes ??= grantedScopes.split(",");
       store.listeners.bulkOperationFinished = onBulkFinished;
       store.listeners.bulkOperationCreated = onBulkCreated;
       return store;

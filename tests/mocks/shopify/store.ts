@@ -303,6 +303,12 @@ export interface SimStore {
   /** PRNG state for live changes that pick products at random (seeded by seedStore). */
   rngState: number;
   listeners: SimStoreListeners;
+  /**
+   * The scopes the merchant granted this app (the simulator sets its default on
+   * addStore). Without `read_all_orders`, orders created more than 60 days ago are
+   * out of reach (views.ts orderReachable); unset: everything is reachable.
+   */
+  grantedScopes?: string[];
   /** gid -> record, for node(id), order(id) and friends. Not enumerable (keeps JSON of the store small). */
   readonly index: Map<string, unknown>;
 }
