@@ -76,9 +76,12 @@ export interface ClaimOptions {
   filter: SQL;
 }
 
-export function claimDueJobs(tx: Tx, o: ClaimOptions): Promise<ClaimedRow[]> {
+export const claimDueJobs = (tx: Tx, o: ClaimOptions): Promise<ClaimedRow[]> => queryRows<ClaimedRow>(tx, claimStatement(o));
+
+/** The claim as one statement (exported for the plan test). */
+export function claimStatement(o: ClaimOptions): SQL {
   // `filter` names jobs' columns unqualified: each use below reads one `jobs` alone.
-  return queryRows<ClaimedRow>(tx, sql`
+  return sql`
     with due_groups as (
       select distinct ${group("jobs")} as grp from jobs
       where status = 'pending' and run_at <= now() and ${o.filter}
@@ -109,5 +112,5 @@ export function claimDueJobs(tx: Tx, o: ClaimOptions): Promise<ClaimedRow[]> {
     update jobs j set status = 'running', attempts = j.attempts + 1,
       locked_until = now() + ${interval(o.leaseMs)}, locked_by = ${o.token}
     from picked where j.id = picked.id
-    returning j.id::text as id, j.kind, j.payload::text as payload, j.shop_id, j.attempts, j.max_attempts, j.created_at`);
+    returning j.id::text as id, j.kind, j.payload::text as payload, j.shop_id, j.attempts, j.max_attempts, j.created_at`;
 }

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "~/db/client.server";
 import { jobs, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
+import { claimStatement } from "~/jobs/claim.server";
 import { registerJob } from "~/jobs/handlers.server";
 import { startWorker, type WorkerHandle } from "~/jobs/queue.server";
 
@@ -68,5 +69,17 @@ describe("fair claiming", () => {
     expect(mostRunning).toBeLessThanOrEqual(2);
     expect(mostRunning).toBeGreaterThan(0);
     await asSystem("test: clean up", (tx) => tx.delete(jobs).where(and(eq(jobs.shopId, flooder), eq(jobs.kind, "test.flood"))));
+  });
+
+  it("reads each shop's due jobs from jobs_due_idx", async () => {
+    const plan = await asSystem("test: plan", async (tx) => {
+      // Small test tables favour sequential scans; the question is whether the index can serve.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const rows = await queryRows<{ "QUERY PLAN": unknown }>(tx, sql`explain (format json) ${claimStatement({
+        free: 3, perShop: 2, leaseMs: 1000, token: "plan", filter: sql`true`,
+      })}`);
+      return JSON.stringify(rows[0]!["QUERY PLAN"]);
+    });
+    expect(plan).toContain('"Index Name":"jobs_due_idx"');
   });
 });
