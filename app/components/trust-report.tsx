@@ -4,7 +4,7 @@
  * it, and what this build's evidence says about them. Status always comes from the
  * loader (app/trust/trust-page.server.ts); nothing here decides that a claim passed.
  */
-import { Badge, Banner, BlockStack, Box, Card, InlineStack, Link, List, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Link, List, Text } from "@shopify/polaris";
 
 import type { ShownStatus, TestStatus, TrustPageData } from "~/trust/trust-view";
 
@@ -58,6 +58,36 @@ function Disclosure({ data }: { data: TrustPageData }) {
   );
 }
 
+function DataAndSubprocessors({ data }: { data: TrustPageData["data"] }) {
+  return (
+    <section id="section-data" aria-labelledby="heading-data">
+      <Card>
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingLg" id="heading-data">Your data and who processes it</Text>
+          <DataTable
+            columnContentTypes={["text", "text", "text"]}
+            headings={["What Margin Notes stores", "Why", "How long"]}
+            rows={data.stored.map((s) => [s.kind, s.why, s.kept])}
+            verticalAlign="top"
+          />
+          <Text as="h3" variant="headingMd">Never stored</Text>
+          <List type="bullet">
+            {data.neverStored.map((n) => <List.Item key={n}>{n}</List.Item>)}
+          </List>
+          <Text as="h3" variant="headingMd">Subprocessors for this deployment</Text>
+          <List type="bullet">
+            {data.subprocessors.map((p) => (
+              <List.Item key={p.name}>
+                <strong>{p.name}</strong> ({p.role}): {p.receives ?? "not used by this deployment; it receives nothing"}
+              </List.Item>
+            ))}
+          </List>
+        </BlockStack>
+      </Card>
+    </section>
+  );
+}
+
 export function TrustReport({ data }: { data: TrustPageData }) {
   return (
     <BlockStack gap="500">
@@ -73,6 +103,9 @@ export function TrustReport({ data }: { data: TrustPageData }) {
               <Link url={`#section-${s.id}`}>{s.title}</Link>
             </List.Item>
           ))}
+          <List.Item>
+            <Link url="#section-data">Your data and who processes it</Link>
+          </List.Item>
         </List>
       </nav>
       {data.sections.map((section) => (
@@ -104,6 +137,7 @@ export function TrustReport({ data }: { data: TrustPageData }) {
           </Card>
         </section>
       ))}
+      <DataAndSubprocessors data={data.data} />
     </BlockStack>
   );
 }

@@ -137,6 +137,17 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
       "the checks catch what they must > flags statusPageUrl, shipping addresses and staff members"),
   },
   {
+    id: "ai-off-without-key",
+    section: "ai-data",
+    claim: "Unless the operator configures an Anthropic API key, nothing is sent to an AI provider: Margin Notes writes the summaries itself and labels them.",
+    how: "Without ANTHROPIC_API_KEY the narrative is the deterministic local one (app/reports/local-narrative.ts); the trust page's subprocessor list shows whether this deployment uses Anthropic (app/trust/data-inventory.ts).",
+    tests: [
+      ...t("app/env.ai.test.ts", "env: Anthropic and SMTP > works offline by default: no key, a current Sonnet model, a 30 s timeout, no SMTP"),
+      ...t("tests/e2e/narrative.test.ts", "the report narrative in the demo (no Anthropic key: written by Margin Notes) > saves a report, writes its narrative, and shows exactly the data behind it"),
+      ...t(TRUST, "/trust > says evidence is not available, and verifies nothing, when this build has none"),
+    ],
+  },
+  {
     id: "your-store-facts",
     section: "ai-data",
     claim: "Inside the app you can see what Margin Notes holds for your store, how its token is sealed, and whether its audit trail verifies.",
@@ -226,6 +237,7 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
         "buildEvidence > verifies a control only when every named test ran and passed",
         "checkEvidence > fails for a renamed, failing, skipped or missing test, and for a control without tests"),
       ...t(TRUST, "/trust > says evidence is not available, and verifies nothing, when this build has none"),
+      ...t("tests/e2e/trust.test.ts", "the trust pages in Chromium > renders the public /trust page with every section and claim, unframeable and accessible"),
     ],
   },
 ];

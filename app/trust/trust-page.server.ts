@@ -22,6 +22,7 @@ import { clientAddress, refuse } from "~/security/request-guards.server";
 
 import { SECTIONS } from "./control-types";
 import { CONTROLS } from "./controls";
+import { NEVER_STORED, STORED, subprocessors } from "./data-inventory";
 import { EvidenceSchema, judgeControl, type Evidence } from "./evidence";
 import { securityTxt, SECURITY_TXT_PATH } from "./security-txt";
 import { shopFacts } from "./shop-facts.server";
@@ -84,6 +85,12 @@ export async function trustPageData(): Promise<TrustPageData> {
       ? { available: true, commit: evidence.commit, generatedAt: evidence.generatedAt, totals: evidence.totals }
       : { available: false, reason: "reason" in loaded ? loaded.reason : "" },
     securityContact: env.SECURITY_CONTACT ?? null,
+    data: {
+      stored: STORED,
+      neverStored: NEVER_STORED,
+      // This deployment's configuration decides who else receives data (never the secrets themselves).
+      subprocessors: subprocessors({ anthropic: Boolean(env.ANTHROPIC_API_KEY), smtp: Boolean(env.SMTP_URL && env.SMTP_FROM) }),
+    },
     securityTxtPath: env.SECURITY_CONTACT ? SECURITY_TXT_PATH : null,
     sections: SECTIONS.map((section) => ({
       id: section.id,

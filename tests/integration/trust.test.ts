@@ -114,6 +114,12 @@ describe("/trust", () => {
       for (const test of control.tests) expect(shown).toContain(`${test.file}: ${test.name} — no evidence`);
     }
     expect(page).toContain("security@margin-notes.test");
+    // What is stored, what never is, and who else receives data in this deployment
+    // (the tests configure neither an Anthropic key nor SMTP).
+    expect(page).toMatch(/Audit events: action, time, staff user id, IP address, user agent the audit trail 12 months \(daily pruning\)/);
+    expect(page).toContain("Customers' names, emails, addresses or phone numbers");
+    expect(page).toContain("Anthropic (Claude) (writes report narratives): not used by this deployment; it receives nothing");
+    expect(page).toContain("Email (SMTP) provider (delivers weekly report emails): not used by this deployment");
   });
 
   it("shows each control's result from this build's evidence: verified only when all its tests passed", async () => {

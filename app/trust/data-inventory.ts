@@ -1,0 +1,50 @@
+/**
+ * What the trust page says about data: what is stored and for how long, what never
+ * is, and who else processes it. Kept beside the controls so that the page states it
+ * once; each retention line names the mechanism that enforces it, and the
+ * subprocessors follow this deployment's configuration (see trust-page.server.ts).
+ */
+export interface StoredKind {
+  kind: string;
+  why: string;
+  kept: string;
+}
+
+export const STORED: readonly StoredKind[] = [
+  { kind: "Store profile: domain, name, currency, time zone, granted scopes", why: "reports in your currency and days", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Orders and sales lines: ids, dates, money amounts, quantities, unit cost snapshots", why: "the profit and sales reports", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Products and variants: titles, SKUs, unit cost history", why: "product names in reports, cost of goods", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Daily totals, saved reports and their narratives (with the exact AI input)", why: "fast reports, report history", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Settings (weekly report schedule and recipient address, AI daily limit)", why: "your choices", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Access token and refresh token, encrypted", why: "reading your store through Shopify's API", kept: "deleted when you uninstall" },
+  { kind: "Audit events: action, time, staff user id, IP address, user agent", why: "the audit trail", kept: "12 months (daily pruning); erased on shop/redact" },
+  { kind: "Webhook delivery ids and sync runs", why: "exactly-once processing, sync progress", kept: "while the app is installed; erased on shop/redact" },
+];
+
+export const NEVER_STORED: readonly string[] = [
+  "Customers' names, emails, addresses or phone numbers (the app never requests them from Shopify)",
+  "Payment card data",
+  "Staff names or emails (only Shopify's numeric staff user id, in the audit trail)",
+];
+
+export interface Subprocessor {
+  name: string;
+  role: string;
+  /** What it receives in this deployment; null when this deployment does not use it. */
+  receives: string | null;
+}
+
+export function subprocessors(config: { anthropic: boolean; smtp: boolean }): Subprocessor[] {
+  return [
+    { name: "Shopify", role: "the platform your store runs on", receives: "API requests for orders and products (read-only); Shopify is the source of the data above" },
+    { name: "The hosting provider of this deployment", role: "runs the app and its PostgreSQL database", receives: "all data stored above, encrypted in transit" },
+    {
+      name: "Anthropic (Claude)",
+      role: "writes report narratives",
+      receives: config.anthropic
+        ? "a saved report's aggregates only (totals, percentages, dates, product titles; small groups merged), when a narrative is written; the report page shows exactly what was sent"
+        : null,
+    },
+    { name: "Email (SMTP) provider", role: "delivers weekly report emails", receives: config.smtp ? "the weekly report and the recipient address you set" : null },
+  ];
+}
