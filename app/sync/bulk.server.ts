@@ -17,6 +17,7 @@ import type { Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { env } from "~/env.server";
 import { asSystem, withShop } from "~/db/tenant.server";
+import { RetryLaterError } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
@@ -292,7 +293,16 @@ export async function syncStatus(shop: string): Promise<SyncStatus> {
 /** The merchant's "Retry sync": rate-limited per shop, audited with who asked. */
 export async function retrySync(shop: string, actor: Actor, origin: RequestOrigin): Promise<SyncRun> {
   await rateLimit(`shop:${shop}:resync`, policies.resync);
-  const run = await startBulkSync(shop, actor);
+  let run: SyncRun;
+  try {
+    run = await startBulkSync(shop, actor);
+  } catch (error) {
+    // Shopify asked us to wait (429 Retry-After, an empty bucket): the start is queued
+    // for then, and the merchant gets a 429 with when, never a 500.
+    if (!(error instanceof RetryLaterError)) throw error;
+    await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `retry-sync:${shop}`, runAt: new Date(Date.now() + error.delayMs) });
+    throw new Response(null, { status: 429, headers: { "Retry-After": String(Math.max(1, Math.ceil(error.delayMs / 1000))) } });
+  }
   await withShop(shop, (tx) => audit(tx, shop, { action: "sync.retried", actor, target: run.runId, origin }));
   return run;
 }

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { jobs, orders, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { drainJobs } from "~/jobs/queue.server";
-import { startBulkSync, syncStatus } from "~/sync/bulk.server";
+import { retrySync, startBulkSync, syncStatus } from "~/sync/bulk.server";
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
@@ -184,6 +184,23 @@ describe("Shopify's Retry-After", () => {
     const delayMs = start!.runAt.getTime() - Date.now();
     expect(delayMs).toBeGreaterThan(14 * 60_000);
     expect(delayMs).toBeLessThanOrEqual(15 * 60_000);
+    expect(await runsOf(shop)).toEqual([]);
+  });
+
+  it("the merchant's Retry sync during a 429 storm answers 429 with when, and queues the start for then", async () => {
+    const { shop } = setUpStore(20);
+    simulator.autoCompleteBulk = false;
+    await install(simulator, shop);
+    await asSystem("test", (tx) => tx.delete(jobs).where(eq(jobs.shopId, shop)));
+    interceptGraphql(shop, (b) => b.query.includes("MarginNotesBulkRun"), () =>
+      HttpResponse.json({ errors: "Exceeded the rate limit." }, { status: 429, headers: { "Retry-After": "120" } }));
+    const thrown = await retrySync(shop, { type: "staff", id: "1" }, { ip: null, userAgent: null }).then(() => null, (e: unknown) => e);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(429);
+    expect((thrown as Response).headers.get("Retry-After")).toBe("120");
+    const [start] = await jobsOf(shop, "sync.bulk.start");
+    expect(start).toMatchObject({ status: "pending", idempotencyKey: `retry-sync:${shop}` });
+    expect(start!.runAt.getTime() - Date.now()).toBeGreaterThan(100_000);
     expect(await runsOf(shop)).toEqual([]);
   });
 });
