@@ -5,7 +5,7 @@ import { z } from "zod";
 import { queryRows } from "~/db/client.server";
 import { jobs } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
-import { PermanentJobError, registerJob } from "~/jobs/handlers.server";
+import { PermanentJobError, registerJob, RetryLaterError } from "~/jobs/handlers.server";
 import { backoffMs, drainJobs, enqueue, JobPayloadError, startWorker, UnknownJobKindError } from "~/jobs/queue.server";
 
 import { expectDbError } from "../expect-db-error";
@@ -15,6 +15,8 @@ const Echo = z.object({ n: z.number().int(), sleepMs: z.number().int().min(0).op
 const Flaky = z.object({ failTimes: z.number().int(), permanent: z.boolean().optional() }).strict();
 const Hang = z.object({ tag: z.string() }).strict();
 const ShopProbe = z.object({}).strict();
+const Hooked = z.object({ failTimes: z.number().int(), permanent: z.boolean().optional(), hang: z.string().optional() }).strict();
+const Later = z.object({ laterTimes: z.number().int(), delayMs: z.number().int() }).strict();
 
 declare module "~/jobs/handlers.server" {
   interface JobSchemas {
@@ -22,6 +24,8 @@ declare module "~/jobs/handlers.server" {
     "test.flaky": typeof Flaky;
     "test.hang": typeof Hang;
     "test.shop-probe": typeof ShopProbe;
+    "test.hooked": typeof Hooked;
+    "test.later": typeof Later;
   }
 }
 
@@ -66,8 +70,19 @@ registerJob("test.shop-probe", ShopProbe, async (ctx) => {
   shopSeen.set(ctx.jobId, { shopId: ctx.shopId, setting });
 });
 
+const finalFailures: Array<{ jobId: number; error: string; failTimes: number }> = [];
+registerJob("test.hooked", Hooked, async (ctx) => {
+  record("test.hooked", ctx);
+  if (ctx.payload.hang && ctx.attempt === 1) await new Promise<void>((resolve) => hung.set(ctx.payload.hang!, resolve));
+  if (ctx.attempt <= ctx.payload.failTimes) throw ctx.payload.permanent ? new PermanentJobError("no way") : new Error(`attempt ${ctx.attempt} failed`);
+}, { onFinalFailure: async ({ jobId, error, payload }) => void finalFailures.push({ jobId, error, failTimes: payload.failTimes }) });
+registerJob("test.later", Later, async (ctx) => {
+  record("test.later", ctx);
+  if (callsOf(ctx.jobId).length <= ctx.payload.laterTimes) throw new RetryLaterError(ctx.payload.delayMs, "Shopify said later");
+});
+
 // Other test files share the Postgres database: claim only this file's kinds.
-const KINDS = ["test.echo", "test.flaky", "test.hang", "test.shop-probe", "test.gone"];
+const KINDS = ["test.echo", "test.flaky", "test.hang", "test.shop-probe", "test.gone", "test.hooked", "test.later"];
 const drain = (opts: Parameters<typeof drainJobs>[0] = {}) => drainJobs({ kinds: KINDS, timeoutMs: 20_000, pollMs: 10, ...opts });
 
 const jobRow = async (id: number) => {
@@ -235,6 +250,38 @@ describe("job queue", () => {
     expect(callsOf(id)).toHaveLength(1);
     expect(await jobRow(id)).toMatchObject({ status: "failed", attempts: 1, lastError: expect.stringMatching(/lease expired on attempt 1 of 1/) });
     hung.get(tag)!();
+  });
+
+  it("tells the kind once when a job fails for good (last attempt, permanent, lease expired on the last attempt), never on a retry or success", async () => {
+    const exhausted = await enqueue("test.hooked", { failTimes: 9 }, { maxAttempts: 3 });
+    const permanent = await enqueue("test.hooked", { failTimes: 9, permanent: true });
+    const recovered = await enqueue("test.hooked", { failTimes: 2 }, { maxAttempts: 3 });
+    await drain({ backoff: { baseMs: 5, maxMs: 10 } });
+    expect(finalFailures.filter((f) => f.jobId === exhausted)).toEqual([{ jobId: exhausted, error: "attempt 3 failed", failTimes: 9 }]);
+    expect(finalFailures.filter((f) => f.jobId === permanent)).toEqual([{ jobId: permanent, error: "PermanentJobError: no way", failTimes: 9 }]);
+    expect(finalFailures.filter((f) => f.jobId === recovered)).toEqual([]);
+    expect(await jobRow(recovered)).toMatchObject({ status: "succeeded", attempts: 3 });
+
+    const tag = `hooked-${Math.random()}`;
+    const abandoned = await enqueue("test.hooked", { failTimes: 0, hang: tag }, { maxAttempts: 1 });
+    const worker = startWorker({ kinds: ["test.hooked"], leaseMs: 200, pollMs: 10 });
+    while (!hung.has(tag)) await sleep(10);
+    await worker.stop({ timeoutMs: 0 });
+    await drain({ kinds: ["test.hooked"] });
+    expect(finalFailures.filter((f) => f.jobId === abandoned)).toEqual([
+      { jobId: abandoned, error: expect.stringMatching(/lease expired on attempt 1 of 1/) as unknown as string, failTimes: 0 },
+    ]);
+    hung.get(tag)!();
+  });
+
+  it("reschedules a RetryLaterError after its delay without using up attempts", async () => {
+    const id = await enqueue("test.later", { laterTimes: 3, delayMs: 150 }, { maxAttempts: 1 });
+    await drain();
+    const runs = callsOf(id);
+    expect(runs).toHaveLength(4);
+    // Each run waited for the delay Shopify asked for, not a backoff of our own.
+    for (let i = 1; i < runs.length; i++) expect(runs[i]!.at - runs[i - 1]!.at).toBeGreaterThanOrEqual(140);
+    expect(await jobRow(id)).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
   it("runs each of 50 jobs exactly once with two workers draining at the same time", async () => {
