@@ -30,7 +30,7 @@ export interface InstallOutcome {
  *  - the scopes (history.server.ts: without read_all_orders, history_from says from
  *    when figures are complete);
  *  - the time zone: every rollup is keyed by the shop's local day, so all of them are
- *    rebuilt in the new zone (a job, in this transaction: it cannot be lost);
+ *    rebuilt in the new zone (a job, enqueued by syncShopProfile once this commits);
  *  - the currency: Shopify keeps each order in "the shop currency when the order was
  *    placed" (Order.currencyCode) and converts nothing, so a resync would read the
  *    same amounts again: no resync; the change is audited and the rollups rebuilt
@@ -76,15 +76,19 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
         actor: { type: "shopify" },
         meta: { timezoneFrom: before!.ianaTimezone, timezoneTo: profile.ianaTimezone, currencyFrom: before!.currencyCode, currencyTo: profile.currencyCode },
       });
-      await enqueueRollupsRebuild(shop, tx);
     }
     return { installed, allOrdersGranted, profileChanged };
   });
 }
 
-/** One rebuild of every rollup, in the shop's time zone at the moment it runs (app/sync/jobs.server.ts). */
-const enqueueRollupsRebuild = (shop: string, tx: Tx) =>
-  enqueue("sync.rollups.rebuild", { shop }, { shopId: shop, key: `rollups-rebuild:${shop}`, coalesce: true, tx });
+/**
+ * One rebuild of every rollup, in the shop's time zone at the moment it runs
+ * (app/sync/jobs.server.ts). Enqueued after the shop's row commits: the tenant role
+ * may not write jobs, and a rebuild that ran before the new zone was stored would
+ * rebuild in the old one (coalesced: a rebuild running then runs once more).
+ */
+const enqueueRollupsRebuild = (shop: string) =>
+  enqueue("sync.rollups.rebuild", { shop }, { shopId: shop, key: `rollups-rebuild:${shop}`, coalesce: true });
 
 export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> {
   const [row] = await tx.select().from(shops).where(eq(shops.shopId, shop));
@@ -117,6 +121,7 @@ export async function syncShopProfile(shop: string, scopes: string | undefined, 
     // The orders older than 60 days were out of reach until now: read them all.
     await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `full-history:${shop}` });
   }
+  if (outcome.profileChanged && !outcome.installed) await enqueueRollupsRebuild(shop);
 }
 
 /**
