@@ -149,6 +149,8 @@ export interface IngestOptions {
   batchLines?: number;
   /** Aborted when the worker stops: the ingest stops after the batch in hand and resumes later. */
   signal?: AbortSignal;
+  /** A download that sends nothing for this long is dropped and resumed (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 /** Streams a finished run's file into the ledger. Safe to call again after a crash. */
@@ -203,6 +205,7 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
       ? await streamJsonl(op.url, {
           skip,
           signal: options.signal,
+          idleTimeoutMs: options.idleTimeoutMs,
           batchSize: options.batchLines ?? BATCH_LINES,
           expectedLines: expected,
           onBatch: stage,

@@ -12,11 +12,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { jobs, orders, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { drainJobs } from "~/jobs/queue.server";
-import { retrySync, startBulkSync, syncStatus } from "~/sync/bulk.server";
+import { ingestBulkResult, retrySync, startBulkSync, syncStatus } from "~/sync/bulk.server";
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
 import { mswServer } from "../mocks/msw-server";
+import { BULK_STORAGE_ORIGIN } from "../mocks/shopify/bulk";
 import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 
@@ -91,6 +92,41 @@ describe("the poll fallback", () => {
     }));
     expect(runs.map((r) => [r.kind, r.status])).toEqual([["products", "completed"], ["orders", "completed"]]);
     expect(dropped).toBe(2);
+    expect(await orderCount(shop)).toBe(store.orders.length);
+  });
+});
+
+describe("a stalled download", () => {
+  it("is dropped after the idle timeout and resumed from the last committed line; the backfill equals Shopify", async () => {
+    const { shop, store } = setUpStore(200);
+    let downloads = 0;
+    mswServer.use(http.get(`${BULK_STORAGE_ORIGIN}/bulk/:file`, () => void downloads++));
+    // The products file's connection goes silent after 3 kB: no reset, no end.
+    store.faults.stallNextBulkDownloadAfterBytes = 3_000;
+    const deliver = simulator.deliver!;
+    let heldFinish: Request | null = null;
+    simulator.deliver = async (request) => {
+      if (!heldFinish && request.headers.get("X-Shopify-Topic") === "bulk_operations/finish") {
+        heldFinish = request; // the test runs this ingest itself, with a short idle timeout
+        return new Response(null, { status: 200 });
+      }
+      return deliver(request);
+    };
+    await install(simulator, shop);
+    await drain(shop); // starts the products bulk operation
+    await simulator.settled();
+    expect(heldFinish).not.toBeNull();
+    const [run] = await runsOf(shop);
+    const started = Date.now();
+    const { lines } = await ingestBulkResult(shop, run!.runId, { idleTimeoutMs: 300, batchLines: 5 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(downloads).toBe(2);
+    const [done] = await runsOf(shop);
+    expect(done).toMatchObject({ kind: "products", status: "completed", linesProcessed: lines });
+    expect(lines).toBeGreaterThan(20);
+    // The rest of the backfill (orders) runs through the jobs as usual.
+    const runs = await settle(shop);
+    expect(runs.map((r) => [r.kind, r.status])).toEqual([["products", "completed"], ["orders", "completed"]]);
     expect(await orderCount(shop)).toBe(store.orders.length);
   });
 });

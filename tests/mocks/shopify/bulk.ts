@@ -557,11 +557,12 @@ export function runBulkQuery(store: SimStore, args: { query: string; groupObject
     partialFilePath: null,
     url: null,
     partialDataUrl: null,
-    faults: { truncate: store.faults.truncateNextBulkFile, fail: store.faults.failNextBulkOperation, dropAfterBytes: store.faults.dropNextBulkDownloadAfterBytes },
+    faults: { truncate: store.faults.truncateNextBulkFile, fail: store.faults.failNextBulkOperation, dropAfterBytes: store.faults.dropNextBulkDownloadAfterBytes, stallAfterBytes: store.faults.stallNextBulkDownloadAfterBytes },
   };
   store.faults.truncateNextBulkFile = false;
   store.faults.failNextBulkOperation = false;
   store.faults.dropNextBulkDownloadAfterBytes = null;
+  store.faults.stallNextBulkDownloadAfterBytes = null;
   store.bulkOperations.push(op);
   plans.set(op, plan);
   served.set(op.id, { store, op });
@@ -766,14 +767,33 @@ export function bulkDownloadHandler(): HttpHandler {
     const size = statSync(filePath).size;
     const dropAfter = match![2] ? null : op.faults.dropAfterBytes;
     op.faults.dropAfterBytes = null; // one download breaks; a retry succeeds
+    const stallAfter = match![2] ? null : op.faults.stallAfterBytes;
+    op.faults.stallAfterBytes = null;
     const body =
-      dropAfter === null
-        ? (Readable.toWeb(createReadStream(filePath)) as ReadableStream<Uint8Array>)
-        : brokenStream(filePath, dropAfter);
+      stallAfter !== null
+        ? stalledStream(filePath, stallAfter)
+        : dropAfter === null
+          ? (Readable.toWeb(createReadStream(filePath)) as ReadableStream<Uint8Array>)
+          : brokenStream(filePath, dropAfter);
     return new HttpResponse(body, {
       status: 200,
       headers: { "Content-Type": "application/jsonl", "Content-Length": String(size) },
     });
+  });
+}
+
+/** A body that delivers `limit` bytes of the file and then goes silent, open, until the reader gives up. */
+function stalledStream(filePath: string, limit: number): ReadableStream<Uint8Array> {
+  const source = createReadStream(filePath, { end: Math.max(0, limit - 1) });
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      source.on("data", (chunk: string | Buffer) => controller.enqueue(new Uint8Array(typeof chunk === "string" ? Buffer.from(chunk) : chunk)));
+      source.on("error", (error) => controller.error(error));
+      // No end, no error: the connection just stops sending.
+    },
+    cancel() {
+      source.destroy();
+    },
   });
 }
 

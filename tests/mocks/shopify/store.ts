@@ -51,6 +51,8 @@ export interface SimFaults {
   truncateNextBulkFile: boolean;
   /** One-shot: the next bulk file download breaks off (connection reset) after this many bytes. */
   dropNextBulkDownloadAfterBytes: number | null;
+  /** One-shot: the next bulk file download sends this many bytes, then nothing, never closing (a stalled connection). */
+  stallNextBulkDownloadAfterBytes: number | null;
   /** One-shot: the next bulk operation ends FAILED with errorCode INTERNAL_SERVER_ERROR. */
   failNextBulkOperation: boolean;
 }
@@ -260,7 +262,7 @@ export interface SimBulkOperation {
   url: string | null;
   partialDataUrl: string | null;
   /** Faults captured when the operation was created (the store's one-shot knobs). */
-  faults: { truncate: boolean; fail: boolean; dropAfterBytes: number | null };
+  faults: { truncate: boolean; fail: boolean; dropAfterBytes: number | null; stallAfterBytes: number | null };
 }
 
 /** Events the simulator (not the GraphQL layer) reacts to, e.g. delivering webhooks. */
@@ -369,7 +371,7 @@ export function createSimStore(options: CreateSimStoreOptions): SimStore {
       currentlyAvailable: DEFAULT_BUCKET.maximumAvailable,
       updatedAtMs: now(),
     },
-    faults: { nextGraphql: [], truncateNextBulkFile: false, dropNextBulkDownloadAfterBytes: null, failNextBulkOperation: false },
+    faults: { nextGraphql: [], truncateNextBulkFile: false, dropNextBulkDownloadAfterBytes: null, stallNextBulkDownloadAfterBytes: null, failNextBulkOperation: false },
     now,
     products: [],
     orders: [],
