@@ -9,6 +9,21 @@
  *   gross profit= net sales of lines with a recorded cost − COGS
  *   margin      = gross profit / net sales with a recorded cost
  *   coverage    = net sales with a recorded cost / net sales
+ *
+ * Orders and AOV when an order is edited on a later day. Shopify's Help Center
+ * (Editing orders → Considerations, Analytics): "If you edit an order after the day
+ * the order was placed, then the edit displays as a separate order in your reports.
+ * Reports display an edited order as a new order, even though a new order hasn't
+ * been created." So Shopify's orders count for the edit's day is one higher than
+ * the orders placed that day, and its AOV divides by that higher count: the edit
+ * "order" brings only the products it added ((gross − discounts) of the edit's
+ * ORDER product sales, zero for an edit that only removes or discounts), so AOV
+ * falls on such days and over any range that contains them. Money metrics do not
+ * move: the edit's sales are counted on its day either way. Rule as modelled
+ * (tests/mocks/shopify/truth.ts `laterDayEdits`, truth.test.ts): once per order and
+ * later local day with an ORDER_EDIT agreement; a same-day edit adds nothing.
+ * PENDING: daily_orders is built by rollupSteps (app/sync/ledger.server.ts), which
+ * does not count these yet, so `orders` and AOV here are orders placed only.
  */
 import Big from "big.js";
 
@@ -27,7 +42,10 @@ export interface Components {
   costedFromBackfill: string;
   units: number;
   orders: number;
-  /** Σ over orders placed of (gross − discounts) at creation: AOV's numerator. */
+  /**
+   * Σ over orders placed of (gross − discounts) at creation: AOV's numerator
+   * (Shopify's later-day edit "orders" would add their added products; see above).
+   */
   originalNetProduct: string;
 }
 

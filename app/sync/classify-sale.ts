@@ -19,6 +19,13 @@
  * reports" (gross sales, discounts, returns, net sales, shipping, duties,
  * additional fees, taxes, total sales; tips and gift cards excluded), and the
  * Admin GraphQL SalesAgreement/Sale objects (actionType, lineType, amounts).
+ *
+ * An order edit is an agreement like any other: its sales land on the edit's day,
+ * an added item as an ORDER sale (gross), a removed one as a RETURN. A sale's
+ * classification never depends on when its order was placed; only the orders
+ * count does ("If you edit an order after the day the order was placed, then the
+ * edit displays as a separate order in your reports", Help Center, Editing orders
+ * → Considerations): see app/reports/metrics.ts for that rule and its effect on AOV.
  */
 import { sql, type SQL } from "drizzle-orm";
 

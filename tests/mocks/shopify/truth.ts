@@ -37,8 +37,18 @@
  * - Gift cards are not sales (a liability): GIFT_CARD sales are ignored everywhere.
  * - Test orders are excluded everywhere (Shopify excludes test and deleted orders).
  * - Orders = non-test orders whose processedAt (the OrderAgreement's happenedAt,
- *   Shopify's order date) falls on the day. Edits, refunds, cancellations do not
- *   add orders.
+ *   Shopify's order date) falls on the day. Refunds and cancellations do not add
+ *   orders. Edits: "If you edit an order after the day the order was placed, then
+ *   the edit displays as a separate order in your reports. Reports display an
+ *   edited order as a new order, even though a new order hasn't been created."
+ *   (help.shopify.com/en/manual/fulfillment/managing-orders/editing-orders/
+ *   considerations, Analytics). With `laterDayEdits: "separate-order"` an order
+ *   with an ORDER_EDIT agreement on a later local day than its placed day counts
+ *   once more on that day (ASSUMPTION: once per order and day, however many edits
+ *   that day; the Help Center does not say), and the edit's ORDER product sales
+ *   join AOV's numerator on that day, as that "order"'s value at creation. A
+ *   same-day edit adds no order. Default "not-counted": the ledger's rollups
+ *   (app/sync/ledger.server.ts) do not count them yet.
  * - Units = net product quantity: Σ PRODUCT quantity (ORDER +, RETURN −, UPDATE 0).
  * - AOV (totals only) = (gross + discounts) of the orders' OrderAgreement product
  *   sales / orders: "(gross sales − discounts) / orders at order creation".
@@ -62,6 +72,8 @@ export interface TruthOptions {
   to: string | Date;
   /** Which unit cost prices a sale: the one recorded when the line sold (default) or today's. */
   costs?: "atSale" | "current";
+  /** Shopify's later-day edit rule for the orders count (see the header). */
+  laterDayEdits?: "separate-order" | "not-counted";
 }
 
 export interface Money {
@@ -165,6 +177,7 @@ function walk(store: SimStore, options: TruthOptions, accFor: (day: string, orde
   for (const order of allOrders(store)) {
     if (order.test) continue;
     const placedDay = localDayKey(order.processedAt, tz);
+    if (options.laterDayEdits === "separate-order") countLaterDayEdits(order, placedDay, tz, from, to, accFor);
     if (placedDay >= from && placedDay <= to) {
       const acc = accFor(placedDay, order, null);
       if (acc) {
@@ -221,6 +234,25 @@ function walk(store: SimStore, options: TruthOptions, accFor: (day: string, orde
     }
   }
   return { from, to };
+}
+
+/** Each later local day with an edit of the order counts as one more order, valued at the edit's ORDER product sales. */
+function countLaterDayEdits(order: SimOrder, placedDay: string, tz: string, from: string, to: string, accFor: (day: string, order: SimOrder, sale: SimSale | null) => Acc | null) {
+  const byDay = new Map<string, number>();
+  for (const agreement of order.agreements) {
+    if (agreement.reason !== "ORDER_EDIT") continue;
+    const day = localDayKey(agreement.happenedAt, tz);
+    if (day <= placedDay || day < from || day > to) continue;
+    let value = byDay.get(day) ?? 0;
+    for (const s of agreement.sales) if (s.lineType === "PRODUCT" && s.actionType === "ORDER") value += s.total - s.tax;
+    byDay.set(day, value);
+  }
+  for (const [day, value] of byDay) {
+    const acc = accFor(day, order, null);
+    if (!acc) continue;
+    acc.orders++;
+    acc.atCreation += value;
+  }
 }
 
 function money(acc: Acc, currency: string): Money {
