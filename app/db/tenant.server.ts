@@ -38,8 +38,9 @@ export async function withShop<T>(shop: string, fn: (tx: Tx) => Promise<T>): Pro
   assertShopDomain(shop);
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role app_tenant`);
-    await tx.execute(sql`select set_config('app.shop_id', ${shop}, true)`);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE (the same
+    // membership check), and every transaction of the app pays this preamble.
+    await tx.execute(sql`select set_config('role', 'app_tenant', true), set_config('app.shop_id', ${shop}, true)`);
     return fn(tx);
   });
 }
@@ -48,8 +49,7 @@ export async function asSystem<T>(reason: string, fn: (tx: Tx) => Promise<T>): P
   if (!reason.trim()) throw new Error("asSystem needs a reason");
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role app_system`);
-    await tx.execute(sql`select set_config('app.system_reason', ${reason}, true)`);
+    await tx.execute(sql`select set_config('role', 'app_system', true), set_config('app.system_reason', ${reason}, true)`);
     return fn(tx);
   });
 }

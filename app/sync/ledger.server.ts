@@ -225,12 +225,13 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
     where so.shop_id = ${shop} and so.run_id = ${runId}`);
 
   let salesWritten = 0;
+  let ordersApplied = 0;
   for (const step of apply) {
     const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
-    if (step.name === "sales") salesWritten = Number(result.count ?? result.affectedRows ?? 0);
+    const rows = Number(result.count ?? result.affectedRows ?? 0);
+    if (step.name === "sales") salesWritten = rows;
+    if (step.name === "orders") ordersApplied = rows;
   }
-  const [{ count: ordersApplied } = { count: 0 }] = await queryRows<{ count: number }>(tx, sql`
-    select count(*)::int as count from staged_orders where shop_id = ${shop} and run_id = ${runId}`);
 
   let days: string[] | null = null;
   if (mode === "live") {
@@ -254,9 +255,9 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
 const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_orders"] as const;
 
 async function discardStaged(tx: Tx, shop: string, runId: string): Promise<void> {
-  for (const table of STAGED_TABLES) {
-    await tx.execute(sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
-  }
+  // One statement (data-modifying CTEs): the live path counts round trips.
+  const [first, ...rest] = STAGED_TABLES.map((table) => sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
+  await tx.execute(sql`with ${sql.join(rest.map((q, i) => sql`${sql.raw(`discarded_${i}`)} as (${q})`), sql`, `)} ${first}`);
 }
 
 /** Whether any staged row of the run exists (in any of the three tables). */
@@ -333,12 +334,24 @@ export function rollupSteps(shop: string, timezone: string, days: string[] | nul
         select o.* from orders o where o.shop_id = ${shop} and o.placed_at >= r.lo and o.placed_at < r.hi offset 0) o`;
   const saleDay = days === null ? sql`s.day` : sql`r.day`;
   const orderDay = days === null ? sql`o.day` : sql`r.day`;
+  // Two statements: the days' rows go (both tables, one statement), then come back
+  // (both tables, one statement). A delete and an insert of the same keys cannot
+  // share a statement: its parts see one snapshot and would collide on the key.
   return [
-    { name: "clear day rollups", query: sql`delete from daily_rollups where shop_id = ${shop} ${only}` },
-    { name: "clear day orders", query: sql`delete from daily_orders where shop_id = ${shop} ${only}` },
     {
-      name: "day rollups",
+      name: "clear days",
+      query: sql`with cleared as (delete from daily_orders where shop_id = ${shop} ${only})
+        delete from daily_rollups where shop_id = ${shop} ${only}`,
+    },
+    {
+      name: "rebuild days",
       query: sql`
+        with day_orders as (
+          insert into daily_orders (shop_id, day, orders, original_net_product)
+          select o.shop_id, ${orderDay}, count(*), sum(o.original_net_product)
+          from ${ordersOf}
+          where not o.test
+          group by 1, 2)
         insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
                                    units, cogs, net_sales_with_cost, costed_from_backfill)
         select s.shop_id, ${saleDay}, coalesce(s.product_id, 0),
@@ -350,15 +363,6 @@ export function rollupSteps(shop: string, timezone: string, days: string[] | nul
         join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
         where not o.test
         group by 1, 2, 3`,
-    },
-    {
-      name: "day orders",
-      query: sql`
-        insert into daily_orders (shop_id, day, orders, original_net_product)
-        select o.shop_id, ${orderDay}, count(*), sum(o.original_net_product)
-        from ${ordersOf}
-        where not o.test
-        group by 1, 2`,
     },
   ];
 }

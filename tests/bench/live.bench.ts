@@ -13,9 +13,9 @@
  * its webhook id). Each goes through the app's webhook door (handleWebhook: bind,
  * record, enqueue the coalesced re-read) and the app's worker (drainJobs: the
  * sync.order job re-reads the order through adminGraphql and finalizes it live).
- * The one thing answered here is Shopify: ORDER_QUERY is served from the same
- * generated orders (changed as the deliveries say), in Admin GraphQL's shape,
- * paginated as the query asks (agreements 3 at a time).
+ * The one thing answered here is Shopify: the app's own documents are executed
+ * by the simulator (tests/mocks/shopify, Shopify's 2026-10 schema) over a store
+ * holding the same generated orders, changed as the deliveries say.
  *
  * The time per change is the delivery's, end to end: handleWebhook returns, the
  * job is claimed, Shopify is asked, the ledger and the changed days' rollups
@@ -31,12 +31,13 @@ import { performance } from "node:perf_hooks";
 
 import type { WebhookDelivery } from "~/webhooks/handle.server";
 
+import { executeAdminGraphql, type AdminGraphqlRequest } from "../mocks/shopify/admin-graphql";
 import { inventoryItemLookup, orderBulkLines } from "../mocks/shopify/bulk";
 import { catalogFor, createRng, DEFAULT_RATES, editOrder, generateOrders, refundOrder, seedState, type BuildContext } from "../mocks/shopify/seed";
-import type { SimOrder, SimProduct } from "../mocks/shopify/store";
+import { addOrder, addProducts, createSimStore, type SimOrder, type SimProduct, type SimStore } from "../mocks/shopify/store";
 
-import { BENCH_CURRENCY, datasetOptions, ingestFile, installShop } from "./ingest-path";
-import { benchEnv, cliArgs, fmt, freshPostgres, machine, percentile, secs } from "./support";
+import { BENCH_CURRENCY, BENCH_TZ, datasetOptions, ingestFile, installShop } from "./ingest-path";
+import { benchEnv, cliArgs, fmt, freshPostgres, instrument, machine, percentile, secs, type TxRecord } from "./support";
 
 benchEnv();
 const args = cliArgs();
@@ -55,9 +56,8 @@ interface LiveShop {
   orders: number;
   catalog: SimProduct[];
   sample: SimOrder[];
-  byId: Map<string, SimOrder>;
+  store: SimStore;
   ctx: BuildContext;
-  itemOf: (variantId: string) => string;
   sent: Array<{ delivery: WebhookDelivery }>;
   times: Record<Kind, number[]>;
 }
@@ -92,29 +92,11 @@ async function writeHistory(orders: number, file: string): Promise<{ lines: numb
   return { lines, sample };
 }
 
-/** ORDER_QUERY's answer for one order, from the lines the bulk export would have for it. */
-function orderQueryAnswer(live: LiveShop, order: SimOrder, after: string | null) {
-  const nodes = [...orderBulkLines(order, BENCH_CURRENCY, live.itemOf)].map((l) => JSON.parse(l) as Record<string, unknown> & { __parentId?: string; id: string });
-  const [head, ...children] = nodes;
-  const agreements = children.filter((c) => c.__parentId === head!.id);
-  const start = after === null ? 0 : Number(after);
-  const page = agreements.slice(start, start + 3);
-  const strip = ({ __parentId: _, ...rest }: Record<string, unknown>) => rest;
-  return {
-    order: {
-      ...strip(head!),
-      agreements: {
-        pageInfo: { hasNextPage: start + 3 < agreements.length, endCursor: String(start + page.length) },
-        nodes: page.map((a) => {
-          const sales = children.filter((c) => c.__parentId === a.id);
-          return { ...strip(a), sales: { pageInfo: { hasNextPage: sales.length > 25, endCursor: null }, nodes: sales.slice(0, 25).map(strip) } };
-        }),
-      },
-    },
-  };
-}
-
-/** Answers the app's Admin GraphQL calls for the bench shops (ORDER_QUERY only); every other fetch passes. */
+/**
+ * Answers the app's Admin GraphQL calls for the bench shops with the simulator's
+ * executor (Shopify's schema, its cost limits and pagination) over a store that
+ * holds the catalog and the orders that will change; every other fetch passes.
+ */
 function answerShopify(shops: LiveShop[]): () => void {
   const realFetch = globalThis.fetch;
   const byPrefix = new Map(shops.map((s) => [`https://${s.shop}/admin/api/`, s]));
@@ -122,15 +104,18 @@ function answerShopify(shops: LiveShop[]): () => void {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const live = [...byPrefix].find(([prefix]) => url.startsWith(prefix))?.[1];
     if (!live) return realFetch(input, init);
-    const body = JSON.parse(String(init?.body ?? "{}")) as { query?: string; variables?: { id?: string; after?: string | null } };
-    if (!body.query?.includes("MarginNotesOrder(")) throw new Error(`bench: unexpected Admin API call: ${body.query?.slice(0, 80)}`);
-    const order = live.byId.get(body.variables?.id ?? "");
-    return Response.json({
-      data: order ? orderQueryAnswer(live, order, body.variables?.after ?? null) : { order: null },
-      extensions: { cost: { requestedQueryCost: 30, actualQueryCost: 12, throttleStatus: { maximumAvailable: 20000, currentlyAvailable: 19000, restoreRate: 1000 } } },
-    });
+    const answer = await executeAdminGraphql(live.store, JSON.parse(String(init?.body ?? "{}")) as AdminGraphqlRequest);
+    return Response.json(answer.json, { status: answer.status, headers: answer.headers });
   }) as typeof fetch;
   return () => void (globalThis.fetch = realFetch);
+}
+
+function printTrace(shop: string, kind: Kind, t0: number, transactions: TxRecord[]) {
+  console.log(`\ntrace of the last ${kind} on ${shop}: ${transactions.length} transactions, ${transactions.reduce((n, t) => n + t.statements.length, 0)} timed statements`);
+  for (const t of transactions) {
+    console.log(`  +${fmt(t.start - t0, 1).padStart(6)} ms  ${fmt(t.end - t.start, 1).padStart(5)} ms  transaction`);
+    for (const s of t.statements) console.log(`        ${fmt(s.ms, 2).padStart(6)} ms  ${s.label.slice(0, 100)}`);
+  }
 }
 
 async function main() {
@@ -139,6 +124,8 @@ async function main() {
   const pg = await freshPostgres();
   const { openDatabase, setDatabase } = await import("~/db/client.server");
   const database = await openDatabase({ url: pg.appUrl, migrate: false, maxConnections: 4 });
+  // --trace: every transaction of the last edit (the next-to-last change) on each shop, statement by statement.
+  const traced = args.get("trace") === "true" ? instrument(database) : null;
   setDatabase(database);
   const { sql } = await import("drizzle-orm");
   const { handleWebhook } = await import("~/webhooks/handle.server");
@@ -163,15 +150,18 @@ async function main() {
       started = performance.now();
       await database.db.execute(sql`analyze orders, sales, daily_rollups, daily_orders, staged_orders, staged_agreements, staged_sales`);
       console.log(`  ANALYZE (as autovacuum would after the backfill): ${secs(performance.now() - started)}`);
+      // Shopify's side: the catalog and the orders that will change, ids allocated far above the history's.
+      const store = createSimStore({ domain: shop, currencyCode: BENCH_CURRENCY, ianaTimezone: BENCH_TZ });
+      store.nextId = 9_000_000_000_000;
+      Object.assign(store.bucket, { maximumAvailable: 20_000, currentlyAvailable: 20_000, restoreRate: 1000 });
+      addProducts(store, catalog);
+      for (const order of sample) addOrder(store, order);
       shops.push({
-        shop, orders, catalog, sample,
-        byId: new Map(sample.map((o) => [o.id, o])),
+        shop, orders, catalog, sample, store,
         ctx: {
-          ids: { nextId: 9_000_000_000_000 + orders, nextOrderNumber: 9_000_000 },
-          rng: createRng(seedState(`live-${orders}`)),
+          ids: store, rng: createRng(seedState(`live-${orders}`)),
           currencyCode: BENCH_CURRENCY, taxesIncluded: false, products: catalog, rates: DEFAULT_RATES,
         },
-        itemOf: inventoryItemLookup(catalog),
         sent: [],
         times: { update: [], refund: [], edit: [], duplicate: [] },
       });
@@ -203,10 +193,15 @@ async function main() {
           delivery = { topic, shop: live.shop, webhookId: randomUUID(), eventId: randomUUID(), triggeredAt: new Date(), payload };
           live.sent.push({ delivery });
         }
+        if (traced) traced.transactions.length = 0;
         const t0 = performance.now();
         await handleWebhook(delivery);
-        await drainJobs({ shops: [live.shop], pollMs: 5, timeoutMs: 60_000 });
+        // The worker wakes on the enqueue and on the job's end (no polling in between).
+        const stats = await drainJobs({ shops: [live.shop], pollMs: 1000, timeoutMs: 60_000 });
+        // A figure for a change that failed would be a figure for nothing.
+        if (stats.failed || stats.retried) throw new Error(`bench: a job failed or retried on ${live.shop} (${kind}); run with BENCH_LOG_LEVEL=info`);
         live.times[kind].push(performance.now() - t0);
+        if (traced && i === CHANGES - 2) printTrace(live.shop, kind, t0, traced.transactions);
       }
     }
 
