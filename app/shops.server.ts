@@ -69,16 +69,39 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
       });
     if (installed) await audit(tx, shop, { action: "app.installed", actor: { type: "shopify" }, meta: { reinstall: Boolean(before) } });
     const allOrdersGranted = !installed && !hasAllOrders(before?.scopes) && hasAllOrders(scopes);
-    const profileChanged = Boolean(before) && !installed && (before!.ianaTimezone !== profile.ianaTimezone || before!.currencyCode !== profile.currencyCode);
-    if (profileChanged) {
-      await audit(tx, shop, {
-        action: "shop.profile_changed",
-        actor: { type: "shopify" },
-        meta: { timezoneFrom: before!.ianaTimezone, timezoneTo: profile.ianaTimezone, currencyFrom: before!.currencyCode, currencyTo: profile.currencyCode },
-      });
-    }
+    const profileChanged = !installed && (await auditProfileChange(tx, shop, before, profile));
     return { installed, allOrdersGranted, profileChanged };
   });
+}
+
+/** Audits a time-zone or currency change; true when there was one. */
+async function auditProfileChange(tx: Tx, shop: string, before: Shop | undefined, profile: ShopProfile): Promise<boolean> {
+  if (!before || (before.ianaTimezone === profile.ianaTimezone && before.currencyCode === profile.currencyCode)) return false;
+  await audit(tx, shop, {
+    action: "shop.profile_changed",
+    actor: { type: "shopify" },
+    meta: { timezoneFrom: before.ianaTimezone, timezoneTo: profile.ianaTimezone, currencyFrom: before.currencyCode, currencyTo: profile.currencyCode },
+  });
+  return true;
+}
+
+/**
+ * shop/update: the profile as Shopify reads it now (the job re-reads it; the
+ * webhook only says the shop changed). A time-zone or currency change is handled
+ * as on auth, without waiting for the merchant to open the app.
+ */
+export async function refreshShopProfile(shop: string, profile: ShopProfile): Promise<"changed" | "unchanged" | "not-installed"> {
+  const outcome = await withShop(shop, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`install:${shop}`}))`);
+    const before = await readShop(tx, shop);
+    if (!before || before.uninstalledAt) return "not-installed" as const;
+    await tx.update(shops)
+      .set({ name: profile.name, currencyCode: profile.currencyCode, ianaTimezone: profile.ianaTimezone, updatedAt: new Date() })
+      .where(eq(shops.shopId, shop));
+    return (await auditProfileChange(tx, shop, before, profile)) ? "changed" as const : "unchanged" as const;
+  });
+  if (outcome === "changed") await enqueueRollupsRebuild(shop);
+  return outcome;
 }
 
 /**

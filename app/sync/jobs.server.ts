@@ -11,6 +11,10 @@ import { enqueue } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { syncOrder } from "./orders.server";
+import { refreshShopProfile } from "~/shops.server";
+
+import { adminGraphql } from "./admin-api.server";
+import { SHOP_PROFILE_QUERY, type ShopProfile } from "./queries.server";
 import { rebuildRollups } from "./rollups-rebuild.server";
 import { failRunIfActive, failStuckRuns, hasActiveRun, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
 
@@ -26,6 +30,7 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.ingest": typeof RunPayload;
     "sync.order": typeof OrderPayload;
     "sync.rollups.rebuild": typeof ShopPayload;
+    "sync.shop.profile": typeof ShopPayload;
     "sync.bulk.discard": typeof RunPayload;
     "sync.bulk.run": typeof BulkRunPayload;
     "sync.runs.sweep": typeof ShopPayload;
@@ -51,6 +56,11 @@ registerJob("sync.bulk.discard", RunPayload, async ({ payload, signal }) => void
 registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncOrder(payload.shop, payload.orderId)));
 // After a time-zone or currency change (app/shops.server.ts recordInstall).
 registerJob("sync.rollups.rebuild", ShopPayload, async ({ payload }) => void (await rebuildRollups(payload.shop)));
+// shop/update: re-read the profile (time zone, currency) and react to a change.
+registerJob("sync.shop.profile", ShopPayload, async ({ payload }) => {
+  const { shop: profile } = await adminGraphql<{ shop: ShopProfile }>(payload.shop, SHOP_PROFILE_QUERY);
+  await refreshShopProfile(payload.shop, profile);
+});
 
 /**
  * At most one re-read of an order in flight: notices that arrive while one waits

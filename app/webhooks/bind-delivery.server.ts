@@ -118,6 +118,8 @@ const BulkFinishPayload = without(
 /** Every topic we act on, by the library's normalised name. */
 export const topicSchemas = {
   APP_UNINSTALLED: ShopPayload,
+  // shop/update sends the Shop resource too; only "which shop" is read (the job re-reads the profile).
+  SHOP_UPDATE: ShopPayload,
   APP_SCOPES_UPDATE: ScopesUpdatePayload,
   SHOP_REDACT: ShopRedactPayload,
   CUSTOMERS_REDACT: CustomersRedactPayload,

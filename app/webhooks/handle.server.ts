@@ -215,6 +215,16 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
         return "applied";
       });
     }
+    case "SHOP_UPDATE": {
+      parse("SHOP_UPDATE", payload);
+      // A time-zone or currency change must rebuild the rollups: the job re-reads the
+      // profile (coalesced: a burst of shop updates costs one or two reads).
+      return asSystem("webhook: shop updated", async (tx) => {
+        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
+        await enqueue("sync.shop.profile", { shop }, { shopId: shop, key: `shop-profile:${shop}`, coalesce: true, tx });
+        return "applied";
+      });
+    }
     case "PRODUCTS_UPDATE": {
       const body = parse("PRODUCTS_UPDATE", payload);
       return withShop(shop, async (tx) => {

@@ -73,6 +73,27 @@ describe("a change of the shop's time zone or currency", () => {
     expect(events.map((e) => e.meta)).toEqual([expect.objectContaining({ timezoneFrom: "America/New_York", timezoneTo: "Asia/Tokyo" })]);
   });
 
+  it("reacts to shop/update without waiting for a sign-in", async () => {
+    const shop = newShop("shopupdate");
+    const store = addStore(simulator, shop, { ianaTimezone: "Europe/Berlin", currencyCode: "EUR" });
+    seedStore(store, { seed: 73, orders: 200, days: 20, end: END });
+    await install(simulator, shop);
+    await settle(simulator, shop);
+
+    // A shop/update that changes nothing that matters (the name) rebuilds nothing.
+    const [renamed] = (await simulator.updateShop(shop, { name: "Renamed Store" })).responses;
+    expect(renamed!.status).toBe(200);
+    await settle(simulator, shop);
+    expect(await rebuildJobs(shop)).toEqual([]);
+
+    await simulator.updateShop(shop, { ianaTimezone: "America/Los_Angeles" });
+    await settle(simulator, shop);
+    const [row] = await withShop(shop, (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    expect(row!.ianaTimezone).toBe("America/Los_Angeles");
+    expect((await rebuildJobs(shop)).map((j) => j.status)).toEqual(["succeeded"]);
+    await expectLedgerEqualsTruth(shop, store, 15);
+  });
+
   it("records a currency change without resyncing (Shopify converts no history)", async () => {
     const shop = newShop("curchange");
     const store = addStore(simulator, shop, { ianaTimezone: "Europe/Berlin", currencyCode: "USD" });

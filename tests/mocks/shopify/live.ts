@@ -260,6 +260,27 @@ export function deleteOrder(store: SimStore, orderId: string): { order: SimOrder
   return { order, events: [{ topic: "orders/delete", payload: { id: legacyId(order.id) } }] };
 }
 
+export interface ShopChanges {
+  name?: string;
+  ianaTimezone?: string;
+  currencyCode?: string;
+}
+
+/** A change in the store's settings, with the shop/update webhook (the REST Shop resource, no contact fields). */
+export function updateShop(store: SimStore, changes: ShopChanges): { events: WebhookEvent[] } {
+  Object.assign(store.shop, changes);
+  const { shop } = store;
+  return {
+    events: [{
+      topic: "shop/update",
+      payload: {
+        id: legacyId(shop.id), name: shop.name, myshopify_domain: shop.myshopifyDomain, domain: shop.myshopifyDomain,
+        iana_timezone: shop.ianaTimezone, currency: shop.currencyCode, taxes_included: shop.taxesIncluded,
+      },
+    }],
+  };
+}
+
 export interface ProductChanges {
   title?: string;
   variants?: { id: string; title?: string; sku?: string; price?: string }[];

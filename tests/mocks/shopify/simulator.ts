@@ -98,6 +98,8 @@ export interface ShopifySimulator {
   refundOrder(shop: string, orderId: string, spec?: RefundSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   cancelOrder(shop: string, orderId: string, options?: LiveOptions & { reason?: CancelReason }): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   editOrder(shop: string, orderId: string, spec?: EditSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
+  /** Changes the store's settings (time zone, currency, name) and sends shop/update. */
+  updateShop(shop: string, changes: live.ShopChanges, options?: LiveOptions): Promise<LiveResult>;
   /** Deletes the order from the store (every API answer, the truth) and sends orders/delete. */
   deleteOrder(shop: string, orderId: string, options?: LiveOptions): Promise<LiveResult & { order: SimOrder }>;
   updateProduct(shop: string, productId: string, changes?: Omit<live.ProductChanges, "at">, options?: LiveOptions): Promise<LiveResult & { product: SimProduct }>;
@@ -277,6 +279,9 @@ export function createShopifySimulator({
     async editOrder(shop, orderId, spec, options = {}) {
       const result = live.edit(storeOf(shop), orderId, { ...spec, at: options.at });
       return { order: result.order, agreement: result.agreement, responses: await send(result.events, shop, options) };
+    },
+    async updateShop(shop, changes, options = {}) {
+      return { responses: await send(live.updateShop(storeOf(shop), changes).events, shop, options) };
     },
     async deleteOrder(shop, orderId, options = {}) {
       const result = live.deleteOrder(storeOf(shop), orderId);
