@@ -43,11 +43,15 @@ export interface FinalizeStep {
  * The staged orders of the run double as the set of orders being applied, once
  * `discard stale` has removed those older than the ledger's version.
  */
-export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
+export function finalizeSteps(shop: string, runId: string, options: { fresh?: boolean } = {}): FinalizeStep[] {
   const run = (alias: string) => sql`${sql.raw(alias)}.shop_id = ${shop} and ${sql.raw(alias)}.run_id = ${runId}`;
   // Every staged sale is classified here, once, by the one rule (classify-sale.ts).
   const component = saleComponentsSql("ss");
-  return [
+  // Into an empty ledger (a shop's first backfill) nothing can be stale, removed or
+  // in conflict: the same rows, written by plain INSERTs.
+  const fresh = options.fresh === true;
+  const upsert = (clause: SQL) => (fresh ? sql`` : clause);
+  const steps: FinalizeStep[] = [
     {
       name: "discard stale",
       // Guard against an older read overwriting a newer one (updatedAt).
@@ -80,10 +84,10 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           group by sa.order_id
         ) net on net.order_id = so.order_id
         where ${run("so")}
-        on conflict (shop_id, order_id) do update set
+        ${upsert(sql`on conflict (shop_id, order_id) do update set
           created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
           test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
-          original_net_product = excluded.original_net_product`,
+          original_net_product = excluded.original_net_product`)}`,
     },
     {
       name: "sales removed",
@@ -126,7 +130,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           and p.inventory_item_id = ss.inventory_item_id
           and (sa.happened_at >= p.from_at or p.earliest) and (p.to_at is null or sa.happened_at < p.to_at)
         where ${run("ss")}
-        on conflict (shop_id, sale_id) do update set
+        ${upsert(sql`on conflict (shop_id, sale_id) do update set
           order_id = excluded.order_id, agreement_id = excluded.agreement_id, agreement_reason = excluded.agreement_reason,
           happened_at = excluded.happened_at, action_type = excluded.action_type, line_type = excluded.line_type,
           quantity = excluded.quantity, line_item_id = excluded.line_item_id, product_id = excluded.product_id,
@@ -138,7 +142,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           -- The snapshot stands: a cost recorded once is never re-read from today's cost.
           unit_cost = coalesce(s.unit_cost, excluded.unit_cost),
           cost_source = coalesce(s.cost_source, excluded.cost_source),
-          cogs = excluded.quantity * coalesce(s.unit_cost, excluded.unit_cost)`,
+          cogs = excluded.quantity * coalesce(s.unit_cost, excluded.unit_cost)`)}`,
     },
     {
       name: "returns cost",
@@ -153,6 +157,7 @@ export function finalizeSteps(shop: string, runId: string): FinalizeStep[] {
           and r.unit_cost is distinct from o.unit_cost`,
     },
   ];
+  return fresh ? steps.filter((s) => s.name !== "discard stale" && s.name !== "sales removed") : steps;
 }
 
 /**
@@ -208,25 +213,30 @@ export function reconcileSteps(shop: string, runId: string, window: ExportWindow
 export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
   if (mode === "bulk") await planForBulk(tx);
-  if (mode === "bulk" && window) {
+  // A shop's first backfill writes into an empty ledger (checked under the ledger lock).
+  const fresh = mode === "bulk" && !(await queryRows<{ held: boolean }>(tx, sql`
+    select exists (select 1 from orders where shop_id = ${shop}) as held`))[0]?.held;
+  if (mode === "bulk" && window && !fresh) {
     for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
   }
-  const [discard, ...apply] = finalizeSteps(shop, runId);
-  await tx.execute(discard!.query);
 
-  // Days to refresh (live): where the applied orders' sales were and will be.
-  const before = mode === "bulk" ? [] : await queryRows<{ day: string }>(tx, sql`
-    select ${localDaysOf(timezone, sql`s.happened_at`)} as day
-    from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
-    where so.shop_id = ${shop} and so.run_id = ${runId}
-    union
-    select ${localDaysOf(timezone, sql`o.placed_at`)}
-    from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
-    where so.shop_id = ${shop} and so.run_id = ${runId}`);
-
+  // The local days the run's orders touch in the ledger: their sales and placed days.
+  const touchedDays = () => queryRows<{ day: string }>(tx, sql`
+      select ${localDaysOf(timezone, sql`s.happened_at`)} as day
+      from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
+      where so.shop_id = ${shop} and so.run_id = ${runId}
+      union
+      select ${localDaysOf(timezone, sql`o.placed_at`)}
+      from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
+      where so.shop_id = ${shop} and so.run_id = ${runId}`);
+  let before: Array<{ day: string }> = [];
   let salesWritten = 0;
   let ordersApplied = 0;
-  for (const step of apply) {
+  for (const step of finalizeSteps(shop, runId, { fresh })) {
+    if (step.name === "orders" && mode === "live") {
+      // Days to refresh (live): where the applied orders' sales were (and, below, will be).
+      before = await touchedDays();
+    }
     const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
     const rows = Number(result.count ?? result.affectedRows ?? 0);
     if (step.name === "sales") salesWritten = rows;
@@ -235,14 +245,7 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
 
   let days: string[] | null = null;
   if (mode === "live") {
-    const after = await queryRows<{ day: string }>(tx, sql`
-      select ${localDaysOf(timezone, sql`s.happened_at`)} as day
-      from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
-      where so.shop_id = ${shop} and so.run_id = ${runId}
-      union
-      select ${localDaysOf(timezone, sql`o.placed_at`)}
-      from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
-      where so.shop_id = ${shop} and so.run_id = ${runId}`);
+    const after = await touchedDays();
     days = [...new Set([...before, ...after].map((d) => d.day))];
   }
   await refreshRollups(tx, shop, timezone, days);

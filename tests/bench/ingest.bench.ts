@@ -8,9 +8,10 @@
  *                        [--engines postgres,pglite] [--heap-mb 128]
  *                        [--cpu-prof] [--dir /tmp] [--keep]
  *
- * --heap-mb caps the engine process's V8 old space (--max-old-space-size): the
- * ingest's live set is small, and most of its RSS is heap the GC has not had to
- * give back; the cap shows what the ingest needs rather than what V8 takes.
+ * The engine process runs with the V8 heap cap the app's worker process ships
+ * with (`--max-old-space-size` in package.json's `worker` script, where
+ * production runs the ingest); --heap-mb overrides it. The ingest's live set is
+ * small: without a cap most of its RSS is heap the GC has not had to give back.
  *
  * The parent process writes the file(s) and measures the JS-only costs; each
  * engine then runs in a child process of its own, so that its peak RSS and maxRSS
@@ -30,7 +31,7 @@
  * queries on the main thread and would otherwise hide its peaks.
  */
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -50,6 +51,10 @@ const args = cliArgs();
 const SHOP = "bench-ingest.myshopify.com";
 const TARGET_ORDERS_PER_S = 10_000;
 const TARGET_RSS = 300 * 1024 * 1024;
+/** The worker process's heap cap (package.json scripts.worker), unless --heap-mb says otherwise. */
+const HEAP_MB = args.has("heap-mb")
+  ? Number(args.get("heap-mb"))
+  : Number(/--max-old-space-size=(\d+)/.exec((JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker ?? "")?.[1] ?? 0);
 
 const engine = args.get("engine");
 if (engine === "postgres" || engine === "pglite") {
@@ -68,7 +73,7 @@ async function main() {
   const engines = (args.get("engines") ?? "postgres,pglite").split(",").map((e) => e.trim()).filter(Boolean);
   const dir = mkdtempSync(path.join(args.get("dir") ?? tmpdir(), "margin-notes-bench-ingest-"));
   console.log(machine());
-  if (args.has("heap-mb")) console.log(`engine processes run with --max-old-space-size=${Number(args.get("heap-mb"))}`);
+  console.log(HEAP_MB ? `engine processes run with --max-old-space-size=${HEAP_MB} (${args.has("heap-mb") ? "--heap-mb" : "the worker process's cap, package.json scripts.worker"})` : "engine processes run with V8's default heap limit");
   console.log(`data set: ${fmt(orders)} orders over 730 days, 200 products (+ gift card), America/New_York, USD`);
 
   try {
@@ -136,7 +141,7 @@ async function jsOnlyCosts(file: string) {
 async function child(e: string, file: string, lines: number, orders: number) {
   const self = fileURLToPath(import.meta.url);
   const nodeFlags = [...process.execArgv];
-  if (args.has("heap-mb")) nodeFlags.push(`--max-old-space-size=${Number(args.get("heap-mb"))}`);
+  if (HEAP_MB) nodeFlags.push(`--max-old-space-size=${HEAP_MB}`);
   if (args.get("cpu-prof") === "true") {
     const profDir = path.resolve("tests/artifacts/cpu-prof");
     nodeFlags.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
