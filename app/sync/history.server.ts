@@ -14,7 +14,8 @@
  *    and the dashboard says "figures complete from <date>" instead of zeros;
  *  - later days stay complete for orders created since (webhooks + re-reads), but
  *    a change to an order older than the window cannot be read: the re-read keeps
- *    what the ledger holds instead of taking "not found" for a deletion;
+ *    what the ledger holds instead of taking "not found" for a deletion (so the
+ *    refund, edit or deletion of such an order is missed: the README says so);
  *  - when the scope is granted later, a full backfill runs and history_from clears.
  */
 import { sql } from "drizzle-orm";
