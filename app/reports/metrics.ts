@@ -22,8 +22,7 @@
  * move: the edit's sales are counted on its day either way. Rule as modelled
  * (tests/mocks/shopify/truth.ts `laterDayEdits`, truth.test.ts): once per order and
  * later local day with an ORDER_EDIT agreement; a same-day edit adds nothing.
- * PENDING: daily_orders is built by rollupSteps (app/sync/ledger.server.ts), which
- * does not count these yet, so `orders` and AOV here are orders placed only.
+ * daily_orders is built that way by rollupSteps (app/sync/ledger.server.ts).
  */
 import Big from "big.js";
 

@@ -27,7 +27,9 @@ import { loadShop } from "~/shops.server";
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
-import { discardStagedBatch, finalizeRun, hasStagedRows } from "./ledger.server";
+import { exportWindow } from "./history.server";
+import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
+import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
 import { StagedBatch } from "./stage.server";
@@ -228,8 +230,14 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const complete = async (tx: Tx) => {
     // A complete export reconciles: orders the ledger holds from before the
     // operation started, that the file does not have, were deleted in Shopify.
-    const window = op.createdAt ? { from: null, to: new Date(op.createdAt) } : undefined;
-    const result = run.kind === "orders" ? await finalizeRun(tx, shop, runId, shopRow.ianaTimezone, "bulk", window) : null;
+    const window = exportWindow(op.createdAt ?? null, shopRow.scopes);
+    let result: Awaited<ReturnType<typeof finalizeRun>> | null = null;
+    if (run.kind === "orders") {
+      // The zone of this moment, read under the ledger lock (a shop/update may have changed it).
+      await lockLedger(tx, shop);
+      const timezone = (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone;
+      result = await finalizeRun(tx, shop, runId, timezone, "bulk", window);
+    }
     await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
       .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     await audit(tx, shop, { action: "sync.completed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, lines, orders: result?.orders ?? 0 } });

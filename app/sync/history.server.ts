@@ -54,3 +54,16 @@ export async function beyondReach(tx: Tx, shop: string, orderId: string, scopes:
     from orders where shop_id = ${shop} and order_id = ${orderId}`);
   return row?.beyond === true;
 }
+
+/**
+ * The window a complete orders export covers (ledger.server.ts reconciles inside
+ * it): orders created before the bulk operation began, and, without
+ * read_all_orders, no older than Shopify's 60 days (a day of margin at the edge:
+ * older orders the ledger holds are out of reach, not deleted). Undefined when
+ * Shopify did not say when the operation began: then nothing is reconciled.
+ */
+export function exportWindow(operationCreatedAt: string | null, scopes: string | null | undefined): { from: Date | null; to: Date } | undefined {
+  if (!operationCreatedAt || Number.isNaN(Date.parse(operationCreatedAt))) return undefined;
+  const to = new Date(operationCreatedAt);
+  return { from: hasAllOrders(scopes) ? null : new Date(to.getTime() - (ORDER_WINDOW_DAYS - 1) * DAY_MS), to };
+}

@@ -350,10 +350,24 @@ export function rollupSteps(shop: string, timezone: string, days: string[] | nul
       name: "rebuild days",
       query: sql`
         with day_orders as (
+          -- Orders by the day they were placed, plus, per Shopify's Help Center
+          -- (Editing orders → Considerations: "If you edit an order after the day
+          -- the order was placed, then the edit displays as a separate order in
+          -- your reports"), one more order on each later day that has edit sales,
+          -- whose product sales (gross − discounts) join that day's AOV base.
           insert into daily_orders (shop_id, day, orders, original_net_product)
-          select o.shop_id, ${orderDay}, count(*), sum(o.original_net_product)
-          from ${ordersOf}
-          where not o.test
+          select shop_id, day, sum(n)::int, sum(net) from (
+            select o.shop_id, ${orderDay} as day, 1 as n, o.original_net_product as net
+            from ${ordersOf}
+            where not o.test
+            union all
+            select s.shop_id, ${saleDay}, 1,
+              coalesce(sum(s.gross_sales + s.discounts) filter (where s.line_type = 'PRODUCT' and s.action_type = 'ORDER'), 0)
+            from ${salesOf}
+            join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
+            where not o.test and s.agreement_reason = 'ORDER_EDIT'
+              and ${saleDay} > (o.placed_at at time zone ${timezone})::date
+            group by s.shop_id, ${saleDay}, s.order_id) placed_and_edited
           group by 1, 2)
         insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
                                    units, cogs, net_sales_with_cost, costed_from_backfill)

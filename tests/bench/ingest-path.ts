@@ -93,9 +93,9 @@ export async function installShop(shop: string, catalog: readonly SimProduct[]):
   const { sessionStorage } = await import("~/shopify.server");
   const { Session } = await import("@shopify/shopify-app-remix/server");
 
-  await recordInstall(shop, { name: "Bench Store", myshopifyDomain: shop, currencyCode: BENCH_CURRENCY, ianaTimezone: BENCH_TZ }, "read_orders,read_products");
+  await recordInstall(shop, { name: "Bench Store", myshopifyDomain: shop, currencyCode: BENCH_CURRENCY, ianaTimezone: BENCH_TZ }, "read_all_orders,read_orders,read_products");
   await sessionStorage.storeSession(new Session({
-    id: `offline_${shop}`, shop, state: "bench", isOnline: false, scope: "read_orders,read_products",
+    id: `offline_${shop}`, shop, state: "bench", isOnline: false, scope: "read_all_orders,read_orders,read_products",
     accessToken: "bench-offline-access", expires: new Date(Date.now() + 86_400_000),
     refreshToken: "bench-offline-refresh", refreshTokenExpires: new Date(Date.now() + 30 * 86_400_000),
   }));

@@ -207,7 +207,7 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     const peakMax = maxRss();
     const records = [...transactions];
 
-    const finalizeTx = records.find((r) => r.statements.some((s) => s.label.includes("delete from staged_orders so using orders")));
+    const finalizeTx = records.find((r) => r.statements.some((s) => s.label.startsWith("insert into orders as o")));
     const batchTxs = records.filter((r) => r.statements.some((s) => s.label.includes('insert into "staged_')));
     if (!finalizeTx) throw new Error("no finalize transaction was recorded");
     const stagingMs = finalizeTx.start - t0;

@@ -39,7 +39,7 @@ describe("orders edited on a later day", () => {
     const days = truthByDay(store, { ...period, laterDayEdits: "separate-order" });
     expect(days.map((d) => [d.day, d.orders])).toEqual([["2026-11-10", 1], ["2026-11-11", 1], ["2026-11-12", 1]]);
     // Without the rule: only the day the order was placed.
-    expect(truthByDay(store, period).map((d) => d.orders)).toEqual([1, 0, 0]);
+    expect(truthByDay(store, { ...period, laterDayEdits: "not-counted" }).map((d) => d.orders)).toEqual([1, 0, 0]);
   });
 
   it("lower AOV: the edit 'order' is valued at the products it added", () => {
@@ -53,7 +53,7 @@ describe("orders edited on a later day", () => {
     expect(totals.orders).toBe(3);
     expect(totals.averageOrderValue).toBe(formatFixed(Math.round((original + added) / 3), "USD"));
     // Money is unchanged by the rule: only the count and AOV move.
-    const plain = truthTotals(store, period);
+    const plain = truthTotals(store, { ...period, laterDayEdits: "not-counted" });
     expect(plain.orders).toBe(1);
     expect(plain.averageOrderValue).toBe(formatFixed(original, "USD"));
     expect({ ...totals, orders: 0, averageOrderValue: null }).toEqual({ ...plain, orders: 0, averageOrderValue: null });

@@ -47,8 +47,9 @@
  *   once more on that day (ASSUMPTION: once per order and day, however many edits
  *   that day; the Help Center does not say), and the edit's ORDER product sales
  *   join AOV's numerator on that day, as that "order"'s value at creation. A
- *   same-day edit adds no order. Default "not-counted": the ledger's rollups
- *   (app/sync/ledger.server.ts) do not count them yet.
+ *   same-day edit adds no order. This is the default, as the ledger's rollups
+ *   count them (app/sync/ledger.server.ts, rollupSteps); "not-counted" is the
+ *   plain placed-day count, for comparison.
  * - Units = net product quantity: Σ PRODUCT quantity (ORDER +, RETURN −, UPDATE 0).
  * - AOV (totals only) = (gross + discounts) of the orders' OrderAgreement product
  *   sales / orders: "(gross sales − discounts) / orders at order creation".
@@ -72,7 +73,7 @@ export interface TruthOptions {
   to: string | Date;
   /** Which unit cost prices a sale: the one recorded when the line sold (default) or today's. */
   costs?: "atSale" | "current";
-  /** Shopify's later-day edit rule for the orders count (see the header). */
+  /** Shopify's later-day edit rule for the orders count (see the header); default "separate-order". */
   laterDayEdits?: "separate-order" | "not-counted";
 }
 
@@ -177,7 +178,7 @@ function walk(store: SimStore, options: TruthOptions, accFor: (day: string, orde
   for (const order of allOrders(store)) {
     if (order.test) continue;
     const placedDay = localDayKey(order.processedAt, tz);
-    if (options.laterDayEdits === "separate-order") countLaterDayEdits(order, placedDay, tz, from, to, accFor);
+    if ((options.laterDayEdits ?? "separate-order") === "separate-order") countLaterDayEdits(order, placedDay, tz, from, to, accFor);
     if (placedDay >= from && placedDay <= to) {
       const acc = accFor(placedDay, order, null);
       if (acc) {
