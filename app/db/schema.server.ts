@@ -274,6 +274,62 @@ export const dailyOrders = pgTable(
   (t) => [primaryKey({ columns: [t.shopId, t.day] })],
 ).enableRLS();
 
+/**
+ * Per shop × local day, every product summed: what the KPI cards and the chart read
+ * (at most 366 rows a year, whatever the catalogue). Derived from daily_rollups by
+ * the same statement that writes them (rollupSteps, app/sync/ledger.server.ts).
+ */
+export const dailyTotals = pgTable(
+  "daily_totals",
+  {
+    shopId: text("shop_id").notNull(),
+    day: date("day").notNull(),
+    grossSales: moneyZero("gross_sales"),
+    discounts: moneyZero("discounts"),
+    returns: moneyZero("returns"),
+    shipping: moneyZero("shipping"),
+    duties: moneyZero("duties"),
+    fees: moneyZero("fees"),
+    taxes: moneyZero("taxes"),
+    tips: moneyZero("tips"),
+    units: integer("units").notNull().default(0),
+    cogs: moneyZero("cogs"),
+    netSalesWithCost: moneyZero("net_sales_with_cost"),
+    costedFromBackfill: moneyZero("costed_from_backfill"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day] })],
+).enableRLS();
+
+/**
+ * Per shop × local calendar month (its first day) × product: daily_rollups summed by
+ * month, so ranking products over a long range reads whole months plus the partial
+ * days at each edge. Kept by rollupSteps from the daily rows of the touched months.
+ */
+export const monthlyRollups = pgTable(
+  "monthly_rollups",
+  {
+    shopId: text("shop_id").notNull(),
+    month: date("month").notNull(),
+    productId: id("product_id").notNull(),
+    grossSales: moneyZero("gross_sales"),
+    discounts: moneyZero("discounts"),
+    returns: moneyZero("returns"),
+    shipping: moneyZero("shipping"),
+    duties: moneyZero("duties"),
+    fees: moneyZero("fees"),
+    taxes: moneyZero("taxes"),
+    tips: moneyZero("tips"),
+    units: integer("units").notNull().default(0),
+    cogs: moneyZero("cogs"),
+    netSalesWithCost: moneyZero("net_sales_with_cost"),
+    costedFromBackfill: moneyZero("costed_from_backfill"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.month, t.productId] }),
+    check("monthly_rollups_month_check", sql`extract(day from ${t.month}) = 1`),
+  ],
+).enableRLS();
+
 /** One bulk backfill (orders or products) and how far its ingest got. */
 export const syncRuns = pgTable(
   "sync_runs",
@@ -434,7 +490,7 @@ export const shopSettings = pgTable(
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
-  products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, syncRuns,
+  products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
   stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, shopSettings,
 } as const;
 

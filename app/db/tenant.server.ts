@@ -34,13 +34,42 @@ export function assertShopDomain(shop: string): string {
   return shop;
 }
 
-export async function withShop<T>(shop: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * How long one statement may run, and wait for a lock, inside a transaction.
+ * Set per transaction here, not with `ALTER ROLE app_tenant SET …`: a role's
+ * defaults apply only to a session that logs in as it, never after SET ROLE or
+ * set_config('role', …) (checked on PostgreSQL 15), and the app logs in as the
+ * tables' owner. PGlite accepts the settings but has no timer to enforce them.
+ */
+export interface QueryLimits {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+/**
+ * A merchant's page: its queries take milliseconds (`npm run bench:reports`), so
+ * one that runs for seconds is pathological and must fail fast (a 503 with a
+ * message, app/db/query-limits.server.ts) rather than hold a pooled connection.
+ */
+export const REQUEST_LIMITS: QueryLimits = { statementTimeoutMs: 3000, lockTimeoutMs: 1000 };
+
+export interface ShopTransactionOptions {
+  /** Unset: no limit (jobs: a bulk finalize of a million orders runs for minutes). */
+  limits?: QueryLimits;
+}
+
+export async function withShop<T>(shop: string, fn: (tx: Tx) => Promise<T>, options: ShopTransactionOptions = {}): Promise<T> {
   assertShopDomain(shop);
   const db = await getDb();
+  const { limits } = options;
   return db.transaction(async (tx) => {
     // One round trip: set_config('role', …, true) is SET LOCAL ROLE (the same
-    // membership check), and every transaction of the app pays this preamble.
-    await tx.execute(sql`select set_config('role', 'app_tenant', true), set_config('app.shop_id', ${shop}, true)`);
+    // membership check), and every transaction of the app pays this preamble;
+    // the limits ride in the same statement, transaction-local too.
+    await tx.execute(sql`select set_config('role', 'app_tenant', true), set_config('app.shop_id', ${shop}, true)${limits
+      ? sql`, set_config('statement_timeout', ${`${Math.round(limits.statementTimeoutMs)}ms`}, true),
+          set_config('lock_timeout', ${`${Math.round(limits.lockTimeoutMs)}ms`}, true)`
+      : sql``}`);
     return fn(tx);
   });
 }

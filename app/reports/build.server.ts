@@ -1,6 +1,11 @@
 /**
- * Reports read the daily rollups, never the orders: a year of figures is ~365 rows
- * per query however large the store. Every money figure is computed by metrics.ts.
+ * Reports read rollups the sync maintains (rollupSteps, app/sync/ledger.server.ts),
+ * never the orders. The KPI cards and the chart read daily_totals and daily_orders:
+ * one row per local day each, so a year is at most 366 + 366 rows (732 with the
+ * comparison), whatever the catalogue. Products are ranked from monthly_rollups for
+ * the whole months of the period plus daily_rollups for the partial months at its
+ * edges (month-split.ts): a 5-year ranking reads 60 months + up to 60 days per
+ * product sold, not 1,826 days. Every money figure is computed by metrics.ts.
  */
 import { randomUUID } from "node:crypto";
 
@@ -8,10 +13,11 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
 import { reports } from "~/db/schema.server";
-import { withShop } from "~/db/tenant.server";
+import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 import { audit, type Actor } from "~/security/audit.server";
 
 import { computeMetrics, percentChange, sumComponents, type Components, type Metrics } from "./metrics";
+import { splitByMonths } from "./month-split";
 import type { Period, ReportRange } from "./period";
 import { DEFAULT_PRODUCT_SORT, type ProductRow, type ProductSort, type ProductSortColumn } from "./product-sort";
 
@@ -34,43 +40,51 @@ export interface ReportData {
   changes: Partial<Record<keyof Metrics, string | null>>;
   series: SeriesPoint[];
   topProducts: ProductRow[];
+  /**
+   * Set when the period asked for started before the history the app holds: the
+   * day it asked for (range.period then starts where the history does).
+   */
+  requestedFrom?: string;
 }
 
-type DayRow = Omit<Components, "orders" | "originalNetProduct"> & { day: string };
+type DayRow = Omit<Components, "originalNetProduct" | "orders"> & { day: string; orders: number; originalNetProduct: string };
 
-const ROLLUP_SUMS = sql`
-  coalesce(sum(gross_sales), 0)::text as "grossSales", coalesce(sum(discounts), 0)::text as "discounts",
-  coalesce(sum(returns), 0)::text as "returns", coalesce(sum(shipping), 0)::text as "shipping",
-  coalesce(sum(duties), 0)::text as "duties", coalesce(sum(fees), 0)::text as "fees",
-  coalesce(sum(taxes), 0)::text as "taxes", coalesce(sum(tips), 0)::text as "tips",
-  coalesce(sum(cogs), 0)::text as "cogs", coalesce(sum(net_sales_with_cost), 0)::text as "netSalesWithCost",
-  coalesce(sum(costed_from_backfill), 0)::text as "costedFromBackfill", coalesce(sum(units), 0)::int as "units"`;
-
-async function dailyComponents(tx: Tx, shop: string, p: Period): Promise<Map<string, Components>> {
-  const rollups = await queryRows<DayRow>(tx, sql`
-    select day::text as day, ${ROLLUP_SUMS} from daily_rollups
-    where shop_id = ${shop} and day between ${p.from}::date and ${p.to}::date group by day`);
-  const orderRows = await queryRows<{ day: string; orders: number; originalNetProduct: string }>(tx, sql`
-    select day::text as day, orders, original_net_product::text as "originalNetProduct" from daily_orders
-    where shop_id = ${shop} and day between ${p.from}::date and ${p.to}::date`);
+/**
+ * Every day of the period and of the comparison, in one statement: each day's
+ * totals beside its orders (a day can have one without the other).
+ */
+async function dailyComponents(tx: Tx, shop: string, periods: Period[]): Promise<Map<string, Components>> {
+  const inPeriods = (column: string) =>
+    sql.join(periods.map((p) => sql`${sql.identifier(column)} between ${p.from}::date and ${p.to}::date`), sql` or `);
+  const rows = await queryRows<DayRow>(tx, sql`
+    select coalesce(t.day, o.day)::text as day,
+      coalesce(t.gross_sales, 0)::text as "grossSales", coalesce(t.discounts, 0)::text as "discounts",
+      coalesce(t.returns, 0)::text as "returns", coalesce(t.shipping, 0)::text as "shipping",
+      coalesce(t.duties, 0)::text as "duties", coalesce(t.fees, 0)::text as "fees",
+      coalesce(t.taxes, 0)::text as "taxes", coalesce(t.tips, 0)::text as "tips",
+      coalesce(t.cogs, 0)::text as "cogs", coalesce(t.net_sales_with_cost, 0)::text as "netSalesWithCost",
+      coalesce(t.costed_from_backfill, 0)::text as "costedFromBackfill", coalesce(t.units, 0)::int as "units",
+      coalesce(o.orders, 0)::int as orders, coalesce(o.original_net_product, 0)::text as "originalNetProduct"
+    from (select * from daily_totals where shop_id = ${shop} and (${inPeriods("day")})) t
+    full join (select * from daily_orders where shop_id = ${shop} and (${inPeriods("day")})) o on o.day = t.day`);
   const days = new Map<string, Components>();
-  for (const r of rollups) days.set(r.day, sumComponents([r]));
-  for (const o of orderRows) days.set(o.day, sumComponents([days.get(o.day) ?? {}, { orders: o.orders, originalNetProduct: o.originalNetProduct }]));
+  for (const r of rows) days.set(r.day, sumComponents([r]));
   return days;
 }
+
+const within = (days: Map<string, Components>, p: Period) => [...days].filter(([day]) => day >= p.from && day <= p.to).map(([, c]) => c);
 
 /*
  * Products are ranked in SQL over the whole period, not re-sorted from a fixed top
  * list: "top 10 by gross profit" must rank every product, not ten of them.
  */
-const netSalesWithCost = sql`sum(r.net_sales_with_cost)`;
-const profit = sql`(sum(r.net_sales_with_cost) - sum(r.cogs))`;
+const profit = sql`(r.net_sales_with_cost - r.cogs)`;
 const ORDER_BY: Record<ProductSortColumn, SQL> = {
-  title: sql`lower(coalesce(max(pr.title), r.product_id::text))`,
-  netSales: sql`sum(r.gross_sales + r.discounts + r.returns)`,
+  title: sql`lower(coalesce(pr.title, r.product_id::text))`,
+  netSales: sql`(r.gross_sales + r.discounts + r.returns)`,
   grossProfit: profit,
-  margin: sql`${profit} / nullif(${netSalesWithCost}, 0)`,
-  units: sql`sum(r.units)`,
+  margin: sql`${profit} / nullif(r.net_sales_with_cost, 0)`,
+  units: sql`r.units`,
 };
 
 type RankedRow = Pick<Components, "grossSales" | "discounts" | "returns" | "cogs" | "netSalesWithCost" | "units"> & {
@@ -78,18 +92,30 @@ type RankedRow = Pick<Components, "grossSales" | "discounts" | "returns" | "cogs
   title: string | null;
 };
 
+const PRODUCT_COLUMNS = sql.raw("product_id, gross_sales, discounts, returns, cogs, net_sales_with_cost, units");
+
 /** The top `limit` products of the period by `sort`, with exact figures. */
 export async function rankProducts(tx: Tx, shop: string, period: Period, sort: ProductSort, limit: number): Promise<ProductRow[]> {
   // The direction is one of two literals from a validated enum, never user text.
   const direction = sql.raw(sort.direction === "asc" ? "asc" : "desc");
+  const { months, days } = splitByMonths(period);
+  // Each part is a range on its table's primary key (shop, month|day, product).
+  const parts = [
+    ...(months ? [sql`select ${PRODUCT_COLUMNS} from monthly_rollups
+      where shop_id = ${shop} and month between ${months.from}::date and ${months.to}::date and product_id <> 0`] : []),
+    ...days.map((d) => sql`select ${PRODUCT_COLUMNS} from daily_rollups
+      where shop_id = ${shop} and day between ${d.from}::date and ${d.to}::date and product_id <> 0`),
+  ];
   const rows = await queryRows<RankedRow>(tx, sql`
-    select r.product_id::text as "productId", max(pr.title) as title,
-      coalesce(sum(r.gross_sales), 0)::text as "grossSales", coalesce(sum(r.discounts), 0)::text as "discounts",
-      coalesce(sum(r.returns), 0)::text as "returns", coalesce(sum(r.cogs), 0)::text as "cogs",
-      coalesce(sum(r.net_sales_with_cost), 0)::text as "netSalesWithCost", coalesce(sum(r.units), 0)::int as "units"
-    from daily_rollups r left join products pr on pr.shop_id = r.shop_id and pr.product_id = r.product_id
-    where r.shop_id = ${shop} and r.product_id <> 0 and r.day between ${period.from}::date and ${period.to}::date
-    group by r.product_id
+    select r.product_id::text as "productId", pr.title,
+      r.gross_sales::text as "grossSales", r.discounts::text as "discounts", r.returns::text as "returns",
+      r.cogs::text as "cogs", r.net_sales_with_cost::text as "netSalesWithCost", r.units::int as "units"
+    from (
+      select product_id, sum(gross_sales) as gross_sales, sum(discounts) as discounts, sum(returns) as returns,
+        sum(cogs) as cogs, sum(net_sales_with_cost) as net_sales_with_cost, sum(units) as units
+      from (${sql.join(parts, sql` union all `)}) parts
+      group by product_id) r
+    left join products pr on pr.shop_id = ${shop} and pr.product_id = r.product_id
     order by ${ORDER_BY[sort.column]} ${direction} nulls last, r.product_id
     limit ${limit}`);
   return rows.map((r) => {
@@ -119,27 +145,46 @@ export interface ReadOptions {
   topProducts?: number;
   /** Their order (default: net sales, highest first). */
   sort?: ProductSort;
+  /**
+   * The first local day of the history the app holds: a period starting earlier
+   * is shown from that day (ReportData.requestedFrom says so). Unset: as asked.
+   */
+  heldFrom?: string | null;
+}
+
+/** The period as shown: from the first held day when it asked for days before it. */
+function clampToHeld(period: Period, heldFrom: string | null | undefined): Period {
+  return heldFrom && period.from < heldFrom && heldFrom <= period.to ? { from: heldFrom, to: period.to } : period;
 }
 
 export async function readReport(tx: Tx, shop: string, range: ReportRange, currencyCode: string, options: ReadOptions = {}): Promise<ReportData> {
-  const days = await dailyComponents(tx, shop, range.period);
-  const current = computeMetrics(sumComponents(days.values()));
-  const previous = range.compare ? computeMetrics(sumComponents((await dailyComponents(tx, shop, range.compare)).values())) : null;
+  const period = clampToHeld(range.period, options.heldFrom);
+  // Before the held history there is nothing to read: the comparison's query is
+  // clamped too (its figures are the same), its dates as asked.
+  const compare = range.compare ? clampToHeld(range.compare, options.heldFrom) : null;
+  const days = await dailyComponents(tx, shop, compare ? [period, compare] : [period]);
+  const current = computeMetrics(sumComponents(within(days, period)));
+  const previous = compare ? computeMetrics(sumComponents(within(days, compare))) : null;
   const changes: ReportData["changes"] = {};
   if (previous) {
     for (const key of ["grossSales", "netSales", "totalSales", "grossProfit", "averageOrderValue", "cogs", "returns", "discounts", "units", "orders"] as const) {
       changes[key] = percentChange(current[key], previous[key]);
     }
   }
-  const series = eachDay(range.period).map((day) => {
+  const series = eachDay(period).map((day) => {
     const m = computeMetrics(days.get(day) ?? sumComponents([]));
     return { day, netSales: m.netSales, totalSales: m.totalSales, grossProfit: m.grossProfit, orders: m.orders };
   });
-  return { range, currencyCode, current, previous, changes, series, topProducts: await rankProducts(tx, shop, range.period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10) };
+  const topProducts = await rankProducts(tx, shop, period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10);
+  return {
+    range: period === range.period ? range : { ...range, period },
+    currencyCode, current, previous, changes, series, topProducts,
+    ...(period === range.period ? {} : { requestedFrom: range.period.from }),
+  };
 }
 
 export async function loadReport(shop: string, range: ReportRange, currencyCode: string, options: ReadOptions = {}): Promise<ReportData> {
-  return withShop(shop, (tx) => readReport(tx, shop, range, currencyCode, options));
+  return withShop(shop, (tx) => readReport(tx, shop, range, currencyCode, options), { limits: REQUEST_LIMITS });
 }
 
 /** Saves a snapshot of a report; the narrative and scheduled reports work from these. */

@@ -16,6 +16,11 @@ export function completeFromDay(historyFrom: Date | string | null, timeZone: str
   return addDays(todayIn(timeZone, new Date(historyFrom)), 1);
 }
 
+/** The shop-local day of history_from: the app holds (some of) that day's orders and every later day's. */
+export function historyFromDay(historyFrom: Date | string | null, timeZone: string): string | null {
+  return historyFrom ? todayIn(timeZone, new Date(historyFrom)) : null;
+}
+
 /** Whether a period (or its comparison) reaches before the complete history. */
 export function reachesBeforeHistory(completeFrom: string | null, ...periods: Array<Period | null | undefined>): boolean {
   return completeFrom !== null && periods.some((p) => p !== null && p !== undefined && p.from < completeFrom);

@@ -15,7 +15,8 @@ import { env } from "~/env.server";
 import { downloadFile } from "~/lib/download";
 import { buildReport } from "~/reports/build.server";
 import { loadDashboard } from "~/reports/dashboard.server";
-import { completeFromDay, formatDay, reachesBeforeHistory } from "~/reports/history";
+import { failFast } from "~/db/query-limits.server";
+import { completeFromDay, formatDay, historyFromDay, reachesBeforeHistory } from "~/reports/history";
 import {
   dashboardActionFromForm, dateControlOptions, rangeFromParams, rangeOrMessage, selectionOf, sortFromParams,
 } from "~/reports/params.server";
@@ -30,7 +31,8 @@ import { retrySync, syncStatus } from "~/sync/bulk.server";
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
 // ?preset= or ?from=&to=, plus ?compare= and the table's ?sort=&dir=. Bad values
-// are a 400 with a message (rendered by the ErrorBoundary below), never a 500.
+// are a 400 with a message (rendered by the ErrorBoundary below), never a 500; a
+// report query that overruns its time limit is a 503 with a message.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request, context);
   const shop = await requireShop(session.shop, session.scope, admin);
@@ -38,7 +40,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const range = rangeFromParams(params, shop.ianaTimezone);
   const sort = sortFromParams(params);
   const sync = await syncStatus(session.shop);
-  const { hasData, report } = await loadDashboard(session.shop, range, shop.currencyCode, sort);
+  // A query stopped by its time limit is a 503 with a message (ErrorBoundary), not a 500.
+  const { hasData, report } = await failFast(() =>
+    loadDashboard(session.shop, range, shop.currencyCode, sort, { historyFromDay: historyFromDay(shop.historyFrom, shop.ianaTimezone) }));
   return {
     shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone },
     sync: { ...sync, lastCompletedAt: sync.lastCompletedAt?.toISOString() ?? null },
@@ -204,6 +208,14 @@ export default function Dashboard() {
                   </p>
                 </Banner>
               ) : null}
+              {report.requestedFrom && !periodLoading ? (
+                <Banner tone="info" title={`Showing ${formatDay(report.range.period.from)} – ${formatDay(report.range.period.to)}`}>
+                  <p>
+                    Margin Notes holds this store&apos;s orders from {formatDay(report.range.period.from)}, so the
+                    days from {formatDay(report.requestedFrom)} before it are not shown: there are no figures for them.
+                  </p>
+                </Banner>
+              ) : null}
               {periodLoading ? (
                 <ReportSkeleton />
               ) : allBeforeHistory && completeFrom ? (
@@ -278,6 +290,15 @@ export function ErrorBoundary() {
       <Page title="Dashboard">
         <Banner tone="warning" title="These report settings are not valid" action={{ content: "Show the last 30 days", url: "/app" }}>
           <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
+        </Banner>
+      </Page>
+    );
+  }
+  if (isRouteErrorResponse(error) && error.status === 503) {
+    return (
+      <Page title="Dashboard">
+        <Banner tone="warning" title="The report is not available right now" action={{ content: "Try again", url: "/app" }}>
+          <p>{typeof error.data === "string" ? error.data : "Try again in a moment."}</p>
         </Banner>
       </Page>
     );

@@ -301,22 +301,35 @@ export async function lockLedger(tx: Tx, shop: string): Promise<void> {
 }
 
 /**
- * Recomputes daily rollups for the given local days (null: every day). Test
- * orders are excluded here, once, for every report.
+ * Recomputes daily rollups for the given local days (null: every day), with the
+ * report rollups derived from them (daily_totals: the days' products summed;
+ * monthly_rollups: the touched months' products). Test orders are excluded here,
+ * once, for every report.
  *
  * A day is a range of instants, [local midnight, next local midnight) in the
  * shop's zone (23 or 25 hours across DST, computed by PostgreSQL's tz database):
  * the sales_happened and orders_placed indexes serve each range, so refreshing a
- * day costs that day's rows, however long the shop's history.
+ * day costs that day's rows, however long the shop's history. A touched month is
+ * re-summed from its daily rollup rows (a range on their primary key), never from
+ * sales: at most 31 days × the products sold that month.
  */
 export async function refreshRollups(tx: Tx, shop: string, timezone: string, days: string[] | null): Promise<void> {
   if (days && days.length === 0) return;
   for (const step of rollupSteps(shop, timezone, days)) await tx.execute(step.query);
 }
 
+/** The sums every rollup table carries, in its column order. */
+const ROLLUP_COLUMNS = sql.raw(`gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, cogs,
+  net_sales_with_cost, costed_from_backfill`);
+const ROLLUP_SUMS = (alias: string) => sql.raw(["gross_sales", "discounts", "returns", "shipping", "duties", "fees", "taxes", "tips",
+  "units", "cogs", "net_sales_with_cost", "costed_from_backfill"].map((c) => `sum(${alias}.${c})`).join(", "));
+
 /** refreshRollups' statements, exported so a test can EXPLAIN them. */
 export function rollupSteps(shop: string, timezone: string, days: string[] | null): FinalizeStep[] {
   const only = days === null ? sql`` : sql`and day = any(${pgArray(days)}::date[])`;
+  // A calendar month is keyed by its first day; the touched days' months.
+  const months = days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))];
+  const onlyMonths = months === null ? sql`` : sql`and month = any(${pgArray(months)}::date[])`;
   // Live: each day's [lo, hi) range drives a LATERAL index range scan; OFFSET 0
   // keeps the planner from flattening it into a join it could turn around (walk
   // every order of the shop, then its sales), whatever the statistics say.
@@ -337,13 +350,26 @@ export function rollupSteps(shop: string, timezone: string, days: string[] | nul
         select o.* from orders o where o.shop_id = ${shop} and o.placed_at >= r.lo and o.placed_at < r.hi offset 0) o`;
   const saleDay = days === null ? sql`s.day` : sql`r.day`;
   const orderDay = days === null ? sql`o.day` : sql`r.day`;
-  // Two statements: the days' rows go (both tables, one statement), then come back
-  // (both tables, one statement). A delete and an insert of the same keys cannot
+  // A touched month's other days: their daily rows as they stand (this statement
+  // cannot see the rows it writes, and the first one cleared the touched days), by
+  // a [first day, next month's first day) range on daily_rollups' primary key.
+  const untouchedDaysOfMonths = months === null ? sql`` : sql`
+            union all
+            select d.shop_id, m.month, d.product_id, ${ROLLUP_COLUMNS}
+            from (with month_bounds as materialized (
+                    select m as month, (m + interval '1 month')::date as next from unnest(${pgArray(months)}::date[]) m)
+                  select * from month_bounds) m
+            cross join lateral (
+              select * from daily_rollups d where d.shop_id = ${shop} and d.day >= m.month and d.day < m.next offset 0) d`;
+  // Two statements: the days' rows go (every table, one statement), then come back
+  // (every table, one statement). A delete and an insert of the same keys cannot
   // share a statement: its parts see one snapshot and would collide on the key.
   return [
     {
       name: "clear days",
-      query: sql`with cleared as (delete from daily_orders where shop_id = ${shop} ${only})
+      query: sql`with cleared as (delete from daily_orders where shop_id = ${shop} ${only}),
+          cleared_totals as (delete from daily_totals where shop_id = ${shop} ${only}),
+          cleared_months as (delete from monthly_rollups where shop_id = ${shop} ${onlyMonths})
         delete from daily_rollups where shop_id = ${shop} ${only}`,
     },
     {
@@ -368,17 +394,27 @@ export function rollupSteps(shop: string, timezone: string, days: string[] | nul
             where not o.test and s.agreement_reason = 'ORDER_EDIT'
               and ${saleDay} > (o.placed_at at time zone ${timezone})::date
             group by s.shop_id, ${saleDay}, s.order_id) placed_and_edited
-          group by 1, 2)
-        insert into daily_rollups (shop_id, day, product_id, gross_sales, discounts, returns, shipping, duties, fees, taxes, tips,
-                                   units, cogs, net_sales_with_cost, costed_from_backfill)
-        select s.shop_id, ${saleDay}, coalesce(s.product_id, 0),
-          sum(s.gross_sales), sum(s.discounts), sum(s.returns), sum(s.shipping), sum(s.duties), sum(s.fees), sum(s.taxes),
-          sum(s.tips), sum(s.units), coalesce(sum(s.cogs), 0),
-          coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cogs is not null), 0),
-          coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cost_source = 'backfill_current'), 0)
-        from ${salesOf}
-        join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
-        where not o.test
+          group by 1, 2),
+        product_days as (
+          insert into daily_rollups (shop_id, day, product_id, ${ROLLUP_COLUMNS})
+          select s.shop_id, ${saleDay}, coalesce(s.product_id, 0),
+            sum(s.gross_sales), sum(s.discounts), sum(s.returns), sum(s.shipping), sum(s.duties), sum(s.fees), sum(s.taxes),
+            sum(s.tips), sum(s.units), coalesce(sum(s.cogs), 0),
+            coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cogs is not null), 0),
+            coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cost_source = 'backfill_current'), 0)
+          from ${salesOf}
+          join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
+          where not o.test
+          group by 1, 2, 3
+          returning *),
+        day_totals as (
+          -- The KPI cards' and the chart's rows: each day's products summed.
+          insert into daily_totals (shop_id, day, ${ROLLUP_COLUMNS})
+          select p.shop_id, p.day, ${ROLLUP_SUMS("p")} from product_days p group by 1, 2)
+        insert into monthly_rollups (shop_id, month, product_id, ${ROLLUP_COLUMNS})
+        select x.shop_id, x.month, x.product_id, ${ROLLUP_SUMS("x")}
+        from (select p.shop_id, date_trunc('month', p.day::timestamp)::date as month, p.product_id, ${ROLLUP_COLUMNS}
+              from product_days p ${untouchedDaysOfMonths}) x
         group by 1, 2, 3`,
     },
   ];

@@ -25,6 +25,7 @@ import { addStore, appHandler, bearerRequest, BROWSER_UA, hostParam, idToken, st
 import { newShop } from "../factories";
 import { mockAnthropic, sentInput, TEST_ANTHROPIC_KEY, type CapturedRequest } from "../mocks/anthropic";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
+import { deriveReportRollups } from "../report-fixtures";
 import { TEST_APP_URL } from "../setup/test-env";
 
 // The app build reads its environment when the first request imports it (below, in
@@ -61,6 +62,7 @@ async function savedReport(shop: string): Promise<string> {
       { shopId: shop, day, productId: 0, shipping: "12", taxes: "18" },
     ]));
     await tx.insert(dailyOrders).values(days.map((day, i) => ({ shopId: shop, day, orders: [6, 2, 1, 3, 7, 0, 5][i]!, originalNetProduct: "230" })));
+    await deriveReportRollups(tx, shop);
   });
   const range = { period: { from: "2026-03-01", to: "2026-03-07" }, compare: { from: "2026-02-22", to: "2026-02-28" }, compareMode: "previous_period" as const };
   return (await buildReport(shop, range, "USD", STAFF)).reportId;

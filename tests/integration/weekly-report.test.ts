@@ -20,6 +20,7 @@ import { updateSettings, type SettingsInput } from "~/settings.server";
 import { addStore, appHandler, BROWSER_UA, hostParam, idToken, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
+import { deriveReportRollups } from "../report-fixtures";
 import { TEST_APP_URL } from "../setup/test-env";
 
 let simulator: ShopifySimulator;
@@ -43,6 +44,7 @@ async function setUpShop(settings: SettingsInput = WEEKLY) {
     const days = ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08"];
     await tx.insert(dailyRollups).values(days.map((day) => ({ shopId: shop, day, productId: 7, grossSales: "100", units: 6, cogs: "40", netSalesWithCost: "100" })));
     await tx.insert(dailyOrders).values(days.map((day) => ({ shopId: shop, day, orders: 5, originalNetProduct: "100" })));
+    await deriveReportRollups(tx, shop);
   });
   await updateSettings(shop, settings, OWNER, null);
   return shop;
