@@ -61,35 +61,6 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
           and o.source_updated_at > so.source_updated_at`,
     },
     {
-      name: "orders",
-      // placed_at: the ORDER agreement's happenedAt (Shopify's sales model books an
-      // order on the day its ORDER agreement happened). original_net_product: the
-      // product sales at creation (gross − discounts), AOV's numerator. Both come
-      // from one grouped pass over the run, joined by hash, not a subquery per order.
-      query: sql`
-        insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code,
-                                 source_updated_at, original_net_product)
-        select so.shop_id, so.order_id, so.created_at, coalesce(placed.at, so.processed_at, so.created_at),
-          so.cancelled_at, so.test, so.currency_code, so.source_updated_at, coalesce(net.product, 0)
-        from staged_orders so
-        left join (
-          select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
-          where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
-        ) placed on placed.order_id = so.order_id
-        left join (
-          select sa.order_id, sum(${component.gross_sales} + ${component.discounts}) as product
-          from staged_sales ss
-          join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
-          where ${run("ss")} and sa.reason = 'ORDER' and ss.line_type = 'PRODUCT'
-          group by sa.order_id
-        ) net on net.order_id = so.order_id
-        where ${run("so")}
-        ${upsert(sql`on conflict (shop_id, order_id) do update set
-          created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
-          test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
-          original_net_product = excluded.original_net_product`)}`,
-    },
-    {
       name: "sales removed",
       // Sales Shopify no longer reports for an applied order (an edit can remove some).
       query: sql`
@@ -125,7 +96,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
           ss.quantity * p.unit_cost
         from staged_sales ss
         join staged_agreements sa on sa.shop_id = ss.shop_id and sa.run_id = ss.run_id and sa.agreement_id = ss.agreement_id
-        join staged_orders so on so.shop_id = sa.shop_id and so.run_id = sa.run_id and so.order_id = sa.order_id
+        ${fresh ? sql`` : sql`join staged_orders so on so.shop_id = sa.shop_id and so.run_id = sa.run_id and so.order_id = sa.order_id`}
         left join periods p on ss.line_type = 'PRODUCT' and ss.action_type <> 'RETURN'
           and p.inventory_item_id = ss.inventory_item_id
           and (sa.happened_at >= p.from_at or p.earliest) and (p.to_at is null or sa.happened_at < p.to_at)
@@ -155,6 +126,35 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
           and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
           and o.action_type <> 'RETURN' and o.unit_cost is not null
           and r.unit_cost is distinct from o.unit_cost`,
+    },
+    {
+      name: "orders",
+      // placed_at: the ORDER agreement's happenedAt (Shopify's sales model books an
+      // order on the day its ORDER agreement happened), from one grouped pass over
+      // the run's agreements. original_net_product: the product sales at creation
+      // (gross − discounts), AOV's numerator, summed from the sales just written
+      // (one scan of the ledger, no second join of the staged sales).
+      query: sql`
+        insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code,
+                                 source_updated_at, original_net_product)
+        select so.shop_id, so.order_id, so.created_at, coalesce(placed.at, so.processed_at, so.created_at),
+          so.cancelled_at, so.test, so.currency_code, so.source_updated_at, coalesce(net.product, 0)
+        from staged_orders so
+        left join (
+          select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
+          where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
+        ) placed on placed.order_id = so.order_id
+        left join (
+          select s.order_id, sum(s.gross_sales + s.discounts) as product from sales s
+          where s.shop_id = ${shop} and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'
+            ${fresh ? sql`` : sql`and s.order_id in (select a.order_id from staged_orders a where ${run("a")})`}
+          group by s.order_id
+        ) net on net.order_id = so.order_id
+        where ${run("so")}
+        ${upsert(sql`on conflict (shop_id, order_id) do update set
+          created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
+          test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
+          original_net_product = excluded.original_net_product`)}`,
     },
   ];
   return fresh ? steps.filter((s) => s.name !== "discard stale" && s.name !== "sales removed") : steps;
@@ -233,8 +233,9 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
   let salesWritten = 0;
   let ordersApplied = 0;
   for (const step of finalizeSteps(shop, runId, { fresh })) {
-    if (step.name === "orders" && mode === "live") {
-      // Days to refresh (live): where the applied orders' sales were (and, below, will be).
+    if (step.name === "sales removed" && mode === "live") {
+      // Days to refresh (live): where the applied orders' sales were, before the
+      // ledger changes (and, below, where they are now).
       before = await touchedDays();
     }
     const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
