@@ -41,6 +41,7 @@ describe("env", () => {
     ["SHOPIFY_API_SECRET", { SHOPIFY_API_SECRET: undefined }],
     ["SHOPIFY_APP_URL", { SHOPIFY_APP_URL: "not a url" }],
     ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/db" }],
+    ["DATABASE_POOL_MODE", { DATABASE_POOL_MODE: "statement" }],
     ["TOKEN_KEYS", { TOKEN_KEYS: "{not json" }],
     ["TOKEN_KEYS", { TOKEN_KEYS: JSON.stringify({ k1: Buffer.alloc(16).toString("base64") }) }],
     ["TOKEN_PRIMARY_KID", { TOKEN_PRIMARY_KID: "missing-kid" }],

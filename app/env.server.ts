@@ -54,6 +54,10 @@ export const EnvSchema = z
       .string()
       .regex(/^(postgres(ql)?|pglite):\/\//, "must start with postgres:// or pglite://")
       .optional(),
+    // "transaction" behind a transaction pooler (PgBouncer pool_mode=transaction): postgres.js
+    // then sends no named prepared statements, which a pooler cannot keep on one server
+    // connection (app/db/client.server.ts). Everything else the app does is per transaction.
+    DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
     PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
     TOKEN_KEYS: TokenKeysSchema,
     TOKEN_PRIMARY_KID: z.string().min(1),

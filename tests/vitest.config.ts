@@ -10,23 +10,49 @@ const alias = { "~": path.join(root, "app") };
 function postgresAnswers(): Promise<boolean> {
   if (process.env.TEST_POSTGRES === "off") return Promise.resolve(false);
   const url = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+  return answers(url.hostname, Number(url.port || 5432));
+}
+
+/** PgBouncer in transaction mode (.ci/run starts it from .ci/pgbouncer.ini) joins when it answers too. */
+function pgbouncerAnswers(): Promise<boolean> {
+  if (process.env.TEST_PGBOUNCER === "off") return Promise.resolve(false);
+  return answers("127.0.0.1", Number(process.env.TEST_PGBOUNCER_PORT ?? 6432));
+}
+
+function answers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 5432), timeout: 1000 });
+    const socket = connect({ host, port, timeout: 1000 });
     socket.once("connect", () => { socket.destroy(); resolve(true); });
     socket.once("error", () => resolve(false));
     socket.once("timeout", () => { socket.destroy(); resolve(false); });
   });
 }
 
+/**
+ * What runs through PgBouncer (transaction mode): every file that opens transactions
+ * with tenant settings, locks or roles under concurrency, or the pool itself — tenancy,
+ * sessions and tokens, the job queue and workers, the sync, webhooks, migrations,
+ * maintenance — plus pgbouncer.test.ts, which only runs there. The rest (report
+ * maths, fuzzing, plans, pages) issues the same kinds of statements through the same
+ * withShop/asSystem and would only add minutes on a 2-core machine.
+ */
+const THROUGH_PGBOUNCER = [
+  "pgbouncer", "tenant-isolation", "sessions-rls", "token-refresh", "migrations",
+  "job-queue", "fair-queue", "worker-process", "maintenance",
+  "sync", "sync-runs", "sync-interleaving", "webhooks", "webhook-hardening", "rate-limit",
+].map((name) => `tests/integration/${name}.test.ts`);
+
 export default defineConfig(async () => {
   const withPostgres = await postgresAnswers();
   if (!withPostgres) console.warn("[tests] PostgreSQL on 127.0.0.1:5432 did not answer: integration runs on PGlite only");
-  const integration = (name: string, globalSetup: string) => ({
+  const withPgbouncer = withPostgres && (await pgbouncerAnswers());
+  if (withPostgres && !withPgbouncer) console.warn("[tests] PgBouncer on 127.0.0.1:6432 did not answer: the pooled project is skipped (.ci/run starts it)");
+  const integration = (name: string, globalSetup: string, include = ["tests/integration/**/*.test.ts"]) => ({
     resolve: { alias },
     test: {
       name,
       root,
-      include: ["tests/integration/**/*.test.ts"],
+      include,
       setupFiles: ["tests/setup/env.ts", "tests/setup/msw.ts", "tests/setup/database.ts"],
       globalSetup: [globalSetup],
       testTimeout: 60_000,
@@ -49,6 +75,7 @@ export default defineConfig(async () => {
         },
         integration("integration-pglite", "tests/setup/global-pglite.ts"),
         ...(withPostgres ? [integration("integration-postgres", "tests/setup/global-postgres.ts")] : []),
+        ...(withPgbouncer ? [integration("integration-pgbouncer", "tests/setup/global-pgbouncer.ts", THROUGH_PGBOUNCER)] : []),
         {
           resolve: { alias },
           test: {

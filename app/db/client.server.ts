@@ -7,6 +7,13 @@
  * Invariant: application code never queries through this handle directly; it goes
  * through withShop/asSystem (tenant.server.ts) or the session storage.
  * PGlite is a single connection: never use the outer handle inside a transaction.
+ *
+ * Behind a transaction pooler (PgBouncer pool_mode=transaction, `poolMode:
+ * "transaction"`), consecutive transactions of one client connection run on
+ * different server connections. The app keeps no state outside a transaction
+ * (tenant settings and roles are set_config(…, true), locks are
+ * pg_advisory_xact_lock, no LISTEN, no temporary tables); the one thing postgres.js
+ * would keep is its named prepared statements, so that mode turns them off.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -14,10 +21,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
 import * as schema from "./schema.server";
@@ -42,6 +49,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** "transaction" behind a transaction pooler: no named prepared statements. */
+  poolMode?: "session" | "transaction";
 }
 
 // The app, its CLI and its tests all run from the repository root (remix-serve,
@@ -51,10 +60,14 @@ const resolveMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { url, migrate = true } = options;
   if (url?.startsWith("postgres")) {
-    const client = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    // A named statement is prepared on one server connection; behind a transaction
+    // pooler the next Bind may reach another one, where it does not exist (PgBouncer
+    // 1.18 leaves the query hanging). Unnamed statements cost one more parse per query.
+    const prepare = options.poolMode !== "transaction";
+    const client = postgres(url, { max: options.maxConnections ?? 10, prepare, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     try {
-      if (migrate) await migrateUnderLock(url, client);
+      if (migrate) await migrateUnderLock(url, prepare);
     } catch (error) {
       await client.end({ timeout: 1 }).catch(() => {});
       throw error;
@@ -85,18 +98,30 @@ export const MIGRATION_LOCK_KEY = 7_301_885_226;
 
 /**
  * Every app and worker process migrates at start-up: one at a time, so two
- * processes starting together never apply the same migration twice. The lock is
- * transaction-scoped, held by a transaction on a connection of its own for as long
- * as the migrations run (on the pool's connections): it ends with that transaction
- * even if the process dies, and it never outlives it on a pooled server connection
- * (PgBouncer in transaction mode), as a session-level lock could.
+ * processes starting together never apply the same migration twice. The lock and
+ * every migration run in ONE transaction on a connection of its own: the lock is
+ * transaction-scoped, so it ends with that transaction even if the process dies and
+ * never outlives it on a pooled server connection (PgBouncer in transaction mode),
+ * as a session-level lock could; and a process waiting for the lock holds no server
+ * connection the migrating one needs (with migrations on the pool instead, N
+ * processes waiting behind a pooler with N server connections would starve it).
  */
-async function migrateUnderLock(url: string, client: postgres.Sql): Promise<void> {
-  const locker = postgres(url, { max: 1, onnotice: () => {} });
+async function migrateUnderLock(url: string, prepare: boolean): Promise<void> {
+  const locker = postgres(url, { max: 1, prepare, onnotice: () => {} });
   try {
-    await locker.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
-      await migratePostgres(drizzlePostgres(client), { migrationsFolder: resolveMigrationsFolder() });
+    const db = drizzlePostgres(locker, { schema }) as unknown as Db;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      const config = { migrationsFolder: resolveMigrationsFolder() };
+      // drizzle's own migrator (same journal table, same checks), handed this
+      // transaction as its session: its inner transaction becomes a savepoint. A
+      // process that waited sees the migrations the first one committed.
+      const session = {
+        execute: (query: SQL) => tx.execute(query),
+        all: (query: SQL) => queryRows(tx, query),
+        transaction: <T>(fn: (inner: Tx) => Promise<T>) => tx.transaction(fn),
+      };
+      await (db as unknown as { dialect: { migrate(m: unknown, s: unknown, c: unknown): Promise<void> } }).dialect.migrate(readMigrationFiles(config), session, config);
     });
   } finally {
     await locker.end({ timeout: 5 });
@@ -107,6 +132,12 @@ async function migrateUnderLock(url: string, client: postgres.Sql): Promise<void
 export async function queryRows<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as unknown as { rows?: T[] } | T[];
   return Array.isArray(result) ? [...result] : (result.rows ?? []);
+}
+
+/** Rows a write statement touched, whichever driver ran it (no RETURNING needed). */
+export function affectedRows(result: unknown): number {
+  const r = result as { count?: number; affectedRows?: number; rowCount?: number } | null;
+  return Number(r?.count ?? r?.affectedRows ?? r?.rowCount ?? 0);
 }
 
 const holder = globalThis as unknown as { __marginNotesDb?: Promise<Database> };
@@ -121,7 +152,7 @@ export async function getDatabase(): Promise<Database> {
     const opening = (async () => {
       // Imported lazily so that tests which inject a database never need a full env.
       const { env } = await import("~/env.server");
-      return openDatabase({ url: env.DATABASE_URL, pgliteDataDir: env.PGLITE_DATA_DIR });
+      return openDatabase({ url: env.DATABASE_URL, pgliteDataDir: env.PGLITE_DATA_DIR, poolMode: env.DATABASE_POOL_MODE });
     })();
     holder.__marginNotesDb = opening;
     // A database that was down at start-up (or a failed migration) must not fail

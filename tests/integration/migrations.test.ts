@@ -31,7 +31,7 @@ describe.runIf(provided.driver === "postgres")("migrations on PostgreSQL", () =>
       await owner.end();
       appUrl.pathname = `/${name}`;
 
-      const opened = await Promise.allSettled(Array.from({ length: 4 }, () => openDatabase({ url: appUrl.toString(), maxConnections: 2 })));
+      const opened = await Promise.allSettled(Array.from({ length: 4 }, () => openDatabase({ url: appUrl.toString(), maxConnections: 2, poolMode: provided.poolMode })));
       const failures = opened.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason));
       expect(failures).toEqual([]);
       const databases = opened.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof openDatabase>>>).value);

@@ -85,7 +85,7 @@ describe("tenant isolation (row level security, as the app role)", () => {
       const provided = inject("database");
       if (provided.driver !== "postgres") return;
       // One connection, so the second transaction certainly reuses the first one's.
-      const single = await openDatabase({ url: provided.appUrl, migrate: false, maxConnections: 1 });
+      const single = await openDatabase({ url: provided.appUrl, migrate: false, maxConnections: 1, poolMode: provided.poolMode });
       try {
         const shop = newShop();
         await single.db.transaction(async (tx) => {

@@ -11,7 +11,7 @@ let database: Database;
 if (provided.driver === "pglite") {
   database = await openDatabase({ pgliteSnapshot: new Blob([await readFile(provided.snapshot)]), migrate: false });
 } else {
-  database = await openDatabase({ url: provided.appUrl, migrate: false, maxConnections: 4 });
+  database = await openDatabase({ url: provided.appUrl, migrate: false, maxConnections: 4, poolMode: provided.poolMode });
 }
 setDatabase(database);
 

@@ -22,6 +22,13 @@ export default async function setup(project: TestProject) {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    database: { driver: "pglite"; snapshot: string } | { driver: "postgres"; appUrl: string; superuserUrl: string };
+    database: { driver: "pglite"; snapshot: string } | {
+      driver: "postgres";
+      /** The app's login; through PgBouncer (127.0.0.1:6432) when poolMode is "transaction". */
+      appUrl: string;
+      /** Directly on the server, always. */
+      superuserUrl: string;
+      poolMode: "session" | "transaction";
+    };
   }
 }

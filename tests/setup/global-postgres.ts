@@ -10,7 +10,8 @@ import type { TestProject } from "vitest/node";
 
 const APP_LOGIN = "margin_notes_app";
 
-export default async function setup(project: TestProject) {
+/** Creates and migrates the run's database directly on the server; returns its URLs and the drop. */
+export async function createTestDatabase() {
   const adminUrl = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test");
   const database = `margin_notes_test_${randomBytes(4).toString("hex")}`;
   const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
@@ -37,10 +38,18 @@ export default async function setup(project: TestProject) {
   await migrate(drizzle(owner), { migrationsFolder: path.resolve("drizzle") });
   await owner.end();
 
-  project.provide("database", { driver: "postgres", appUrl: appUrl.toString(), superuserUrl: superuserUrl.toString() });
-
-  return async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+  return {
+    appUrl,
+    superuserUrl,
+    drop: async () => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    },
   };
+}
+
+export default async function setup(project: TestProject) {
+  const { appUrl, superuserUrl, drop } = await createTestDatabase();
+  project.provide("database", { driver: "postgres", appUrl: appUrl.toString(), superuserUrl: superuserUrl.toString(), poolMode: "session" });
+  return drop;
 }
