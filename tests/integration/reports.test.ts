@@ -1,8 +1,10 @@
-import { and, asc, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { beforeEach, describe, expect, inject, it } from "vitest";
 
+import { getDb, queryRows } from "~/db/client.server";
+import { failFast, isQueryLimitError, REPORT_UNAVAILABLE_MESSAGE } from "~/db/query-limits.server";
 import { auditEvents, dailyRollups, reports } from "~/db/schema.server";
-import { asSystem, withShop } from "~/db/tenant.server";
+import { asSystem, REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 import type { ReportData } from "~/reports/build.server";
 
 import { addStore, appHandler, bearerRequest, BROWSER_UA, hostParam, idToken, startSimulator } from "../app-harness";
@@ -362,5 +364,79 @@ describe("saved reports", () => {
     expect(String(malformed.routes["routes/app.reports.$reportId"]!.error?.data)).toMatch(/Invalid report id/);
     const html = await (await request(documentRequest(shop, "/app/reports/00000000-0000-4000-8000-000000000000"))).text();
     expect(html).toContain("This report was not found");
+  });
+});
+
+describe("long ranges and slow queries", () => {
+  it("shows a range that starts before the held history from its first day, and says so", async () => {
+    const shop = newShop("clamp");
+    await installShop(shop);
+    await seedSales(shop);
+    // The shop's first held day is 2026-02-21 (report-fixtures.ts).
+    const { status, data } = await dashboard(shop, "from=2025-01-01&to=2026-03-07&compare=previous_year");
+    expect(status).toBe(200);
+    const { report } = data!;
+    expect(report.range.period).toEqual({ from: "2026-02-21", to: "2026-03-07" });
+    expect(report.requestedFrom).toBe("2025-01-01");
+    expect(report.series).toHaveLength(15);
+    expect(report.current).toMatchObject({ netSales: "940.00", orders: 6 }); // 700 + 80 + 90 + 30 + 40
+    // The picker keeps what the merchant chose; the comparison keeps its dates.
+    expect(data!.selection).toMatchObject({ from: "2025-01-01", to: "2026-03-07" });
+    expect(report.range.compare).toEqual({ from: "2024-01-01", to: "2025-03-07" });
+    // React separates text parts with <!-- --> in server HTML.
+    const html = (await (await request(documentRequest(shop, "/app", { from: "2025-01-01", to: "2026-03-07" }))).text()).replaceAll("<!-- -->", "");
+    expect(html).toContain("Showing Feb 21, 2026 – Mar 7, 2026");
+    expect(html).toMatch(/Margin Notes holds this store(&#x27;|')s orders from Feb 21, 2026, so the days from Jan 1, 2025 before it are not shown/);
+
+    // A range inside the history is shown as asked, with no such message.
+    const inside = await dashboard(shop, WEEK);
+    expect(inside.data!.report.requestedFrom).toBeUndefined();
+    const plain = await (await request(documentRequest(shop, "/app", { from: "2026-03-01", to: "2026-03-07" }))).text();
+    expect(plain).not.toContain("Margin Notes holds this store");
+  });
+
+  it("runs the dashboard's transaction under statement and lock time limits that end with it", async () => {
+    const shop = newShop("limits");
+    const settings = sql`select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock`;
+    const limited = await withShop(shop, (tx) => queryRows<{ statement: string; lock: string }>(tx, settings), { limits: REQUEST_LIMITS });
+    expect(limited).toEqual([{ statement: "3s", lock: "1s" }]);
+    // Transaction-local: the next transaction on the (pooled) connection has none.
+    const after = await withShop(shop, (tx) => queryRows<{ statement: string; lock: string }>(tx, settings));
+    expect(after).toEqual([{ statement: "0", lock: "0" }]);
+  });
+
+  // PGlite accepts the settings but has no timer to enforce them (single-threaded WASM).
+  it.runIf(inject("database").driver === "postgres")("stops a pathological statement fast and answers 503 with a message, never a 500", async () => {
+    const shop = newShop("slow");
+    await installShop(shop);
+    await seedSales(shop);
+
+    const started = Date.now();
+    const slow = withShop(shop, (tx) => tx.execute(sql`select pg_sleep(5)`), { limits: { statementTimeoutMs: 100, lockTimeoutMs: 100 } });
+    const error = await slow.then(() => null, (e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(isQueryLimitError(error)).toBe(true);
+    const answer = await failFast(() => slow).then(() => null, (e: unknown) => e);
+    expect(answer).toBeInstanceOf(Response);
+    expect((answer as Response).status).toBe(503);
+    expect(await (answer as Response).text()).toBe(REPORT_UNAVAILABLE_MESSAGE);
+    // Anything else passes through untouched.
+    await expect(failFast(() => Promise.reject(new Error("other")))).rejects.toThrow("other");
+
+    // Through the route: a migration-like lock on the table the KPIs read makes the
+    // dashboard's query wait past its lock timeout.
+    await (await getDb()).transaction(async (owner) => {
+      await owner.execute(sql`lock table daily_totals in access exclusive mode`);
+      const waited = Date.now();
+      const { status, error: routeError } = await dashboard(shop, WEEK);
+      expect(Date.now() - waited).toBeLessThan(REQUEST_LIMITS.lockTimeoutMs + 2000);
+      expect(status).toBe(503);
+      expect(routeError).toMatchObject({ status: 503, data: REPORT_UNAVAILABLE_MESSAGE });
+      const html = await request(documentRequest(shop, "/app", { from: "2026-03-01", to: "2026-03-07" }));
+      expect(html.status).toBe(503);
+      const text = await html.text();
+      expect(text).toContain("The report is not available right now");
+      expect(text).toContain("The report took too long to prepare");
+    });
   });
 });
