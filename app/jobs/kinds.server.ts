@@ -6,3 +6,4 @@
 import "~/sync/jobs.server";
 import "~/jobs/maintenance.server";
 import "~/reports/jobs.server";
+import "~/webhooks/erase-shop.server";

@@ -173,7 +173,7 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     id: "shop-redact",
     section: "retention",
     claim: "When Shopify asks us to erase your store's data, every row about your store is deleted.",
-    how: "The shop/redact webhook deletes the shop's rows from every table, its jobs, sessions and rate-limit counters; the test finds every shop reference in the database catalog (app/webhooks).",
+    how: "The shop/redact webhook is recorded and queues an erase job in one transaction; the job deletes the shop's rows from every table, its jobs, sessions and rate-limit counters, in short batches (app/webhooks/erase-shop.server.ts); the test finds every shop reference in the database catalog.",
     tests: t(WEBHOOKS, "compliance webhooks > shop/redact deletes every row of the shop from every table, and only that shop's"),
   },
   {

@@ -6,10 +6,9 @@
  *    recognised and does nothing, and a failed effect leaves no record and is retried.
  *  - Fast: every effect here is a few indexed writes; anything slow is enqueued.
  *  - app/uninstalled deletes the shop's tokens in the request itself.
- *  - shop/redact deletes every row of the shop in every table.
+ *  - shop/redact records the delivery and queues the erase in one transaction; the
+ *    job deletes every row of the shop in every table, in batches (erase-shop.server.ts).
  */
-import { createHash } from "node:crypto";
-
 import { and, eq, or, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
@@ -26,7 +25,7 @@ import { onBulkOperationFinished } from "~/sync/bulk.server";
 import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
 import { topicSchemas, type BoundTopic, type TopicPayload } from "./bind-delivery.server";
-import { eraseShop } from "./erase-shop.server";
+import { enqueueShopErase, pseudonymFor } from "./erase-shop.server";
 
 export interface WebhookDelivery {
   topic: string;
@@ -124,8 +123,7 @@ function ignoreStaleLifecycleEvent(delivery: WebhookDelivery): Promise<WebhookOu
   });
 }
 
-/** A stable pseudonym: lets the system chain say "a shop was redacted" without naming it. */
-export const pseudonymFor = (shop: string) => `shop:${createHash("sha256").update(shop).digest("hex").slice(0, 16)}`;
+export { pseudonymFor };
 
 export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const { topic, shop, payload, origin } = delivery;
@@ -170,8 +168,8 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       return asSystem("shop/redact webhook", async (tx) => {
         // The delivery record lives in the system chain: the shop's own rows are about to go.
         if (!(await firstDelivery(tx, SYSTEM_CHAIN, delivery))) return "duplicate";
-        const erased = await eraseShop(tx, shop);
-        await audit(tx, SYSTEM_CHAIN, { action: "shop.redacted", actor: shopify, target: pseudonymFor(shop), meta: { rows: erased } });
+        // Erased by a job, in batches; the job writes "shop.redacted" when it is done.
+        await enqueueShopErase(tx, shop);
         return "applied";
       });
     case "CUSTOMERS_REDACT": {

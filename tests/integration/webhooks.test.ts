@@ -2,10 +2,12 @@ import { eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { queryRows } from "~/db/client.server";
-import { auditEvents, sessions, shops } from "~/db/schema.server";
-import { asSystem } from "~/db/tenant.server";
+import { auditEvents, jobs, products, sessions, shops } from "~/db/schema.server";
+import { asSystem, withShop } from "~/db/tenant.server";
+import { drainJobs } from "~/jobs/queue.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
+import { eraseShopInBatches } from "~/webhooks/erase-shop.server";
 import { pseudonymFor } from "~/webhooks/handle.server";
 
 import { appHandler, install, startSimulator } from "../app-harness";
@@ -161,6 +163,12 @@ describe("compliance webhooks", () => {
       const response = await deliver({ topic: "shop/redact", shop, payload: compliancePayloads.shopRedact(shop), webhookId: "redact-1" });
       expect(response.status).toBe(200);
     }
+    // The request only recorded the delivery and queued one erase job (not one per
+    // delivery); nothing of the shop was deleted inside it.
+    expect(await rowsOfShopEverywhere(shop)).toEqual(before);
+    const queued = await asSystem("test", (tx) => tx.select().from(jobs).where(eq(jobs.kind, "shop.erase")));
+    expect(queued.filter((j) => (j.payload as { shop: string }).shop === shop).map((j) => [j.status, j.shopId])).toEqual([["pending", null]]);
+    await drainJobs({ kinds: ["shop.erase"], timeoutMs: 30_000 });
     const after = await rowsOfShopEverywhere(shop);
     expect(Object.keys(after)).toEqual(expect.arrayContaining(["shops", "sessions", "audit_events", "webhook_deliveries", "jobs", "rate_limits.key"]));
     for (const [table, count] of Object.entries(after)) expect(count, table).toBe(0);
@@ -174,6 +182,25 @@ describe("compliance webhooks", () => {
     const redactions = system.filter((e) => e.action === "shop.redacted" && e.target === pseudonymFor(shop));
     expect(redactions).toHaveLength(1);
     expect(JSON.stringify(system)).not.toContain(shop);
+  });
+
+  it("the erase deletes in batches of its size, leaves another shop untouched, and a second run deletes nothing", async () => {
+    const [shop, twin, other] = [newShop(), newShop("twin"), newShop("other")];
+    for (const s of [shop, twin, other]) {
+      await install(simulator, s);
+      await withShop(s, (tx) => tx.insert(products).values(Array.from({ length: 7 }, (_, i) => ({ shopId: s, productId: i + 1, title: `P${i}` }))));
+    }
+    const before = await rowsOfShopEverywhere(shop);
+    const untouchedBefore = await rowsOfShopEverywhere(other);
+    const small = await eraseShopInBatches(shop, 3);
+    const large = await eraseShopInBatches(twin, 50_000);
+    const total = Object.values(before).reduce((a, b) => a + b, 0);
+    expect([small.rows, large.rows]).toEqual([total, total]);
+    // The same rows in batches of 3 took more transactions: 7 products alone are 3 (3, 3, 1).
+    expect(small.batches - large.batches).toBeGreaterThanOrEqual(2);
+    for (const s of [shop, twin]) for (const [table, count] of Object.entries(await rowsOfShopEverywhere(s))) expect(count, `${s} ${table}`).toBe(0);
+    expect(await rowsOfShopEverywhere(other)).toEqual(untouchedBefore);
+    expect((await eraseShopInBatches(shop, 3)).rows).toBe(0);
   });
 
   it("customers/redact and customers/data_request are acknowledged and audited without keeping customer data", async () => {
