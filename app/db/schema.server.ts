@@ -78,7 +78,12 @@ export const auditEvents = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.seq] }), index("audit_events_shop_action_idx").on(t.shopId, t.action, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.seq] }),
+    index("audit_events_shop_action_idx").on(t.shopId, t.action, t.seq),
+    // audit_prune (retention) finds the events past the cutoff across every chain.
+    index("audit_events_created_idx").on(t.createdAt),
+  ],
 ).enableRLS();
 
 /** Where retention pruned a chain: the verifier resumes from the last pruned hash. */
@@ -108,6 +113,8 @@ export const webhookDeliveries = pgTable(
     primaryKey({ columns: [t.shopId, t.webhookId] }),
     // NULLs are distinct: deliveries without an event id dedupe on the webhook id alone.
     uniqueIndex("webhook_deliveries_event_idx").on(t.shopId, t.topic, t.eventId),
+    // Retention (app/jobs/retention.server.ts) deletes by age across every shop.
+    index("webhook_deliveries_received_idx").on(t.receivedAt),
   ],
 ).enableRLS();
 
@@ -534,6 +541,8 @@ export const jobs = pgTable(
     index("jobs_lease_idx").on(t.lockedUntil).where(sql`status = 'running'`),
     uniqueIndex("jobs_idempotency_idx").on(t.kind, t.idempotencyKey).where(sql`status in ('pending', 'running')`),
     index("jobs_shop_idx").on(t.shopId),
+    // Retention of finished jobs (pruneFinishedJobs) walks them by age, in batches.
+    index("jobs_finished_idx").on(t.status, t.finishedAt).where(sql`status in ('succeeded', 'failed')`),
     check("jobs_status_check", sql`${t.status} in ('pending', 'running', 'succeeded', 'failed')`),
     check("jobs_attempts_check", sql`${t.maxAttempts} >= 1 and ${t.attempts} >= 0`),
   ],
