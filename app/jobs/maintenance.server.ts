@@ -1,7 +1,9 @@
 /**
  * Housekeeping that runs by itself, through the job queue:
  *  - `maintenance.daily`: audit-log retention (12 months, chains stay verifiable),
- *    then schedules the next day's run (one per date: the idempotency key).
+ *    then the batched retention of webhook deliveries, finished jobs and abandoned
+ *    staging (retention.server.ts), then schedules the next day's run (one per
+ *    date: the idempotency key).
  *  - `keys.rewrap`: the key-rotation rewrap as a background job, for stores with
  *    too many sessions to wait on the CLI (`npm run keys:rotate -- rewrap --background`).
  * Both write to the audit log's system chain with actor "system".
@@ -14,7 +16,8 @@ import { audit, pruneAudit, SYSTEM_CHAIN } from "~/security/audit.server";
 import { rewrapSessions } from "~/security/key-rotation.server";
 
 import { registerJob } from "./handlers.server";
-import { enqueue } from "./queue.server";
+import { enqueue, pruneFinishedJobs } from "./queue.server";
+import { discardAbandonedStaging, pruneWebhookDeliveries } from "./retention.server";
 
 export const AUDIT_RETENTION_MONTHS = 12;
 
@@ -52,7 +55,12 @@ registerJob("maintenance.daily", DailyPayload, async ({ payload }) => {
     if (count > 0) await audit(tx, SYSTEM_CHAIN, { action: "audit.pruned", actor: system, meta: { before: cutoff.toISOString(), events: count } });
     return count;
   });
-  log.info({ pruned }, "daily maintenance done");
+  // Relative to the same day; each step runs in short batches of its own.
+  const day = new Date(`${payload.date}T03:00:00Z`);
+  const deliveries = await pruneWebhookDeliveries(day);
+  const finishedJobs = await pruneFinishedJobs(day);
+  const staging = await discardAbandonedStaging();
+  log.info({ pruned, deliveries: deliveries.rows, finishedJobs, stagedRows: staging.rows, stagedRuns: staging.runs }, "daily maintenance done");
   await scheduleDailyMaintenance();
 });
 

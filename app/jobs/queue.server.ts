@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto";
 
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 
-import { queryRows, type Tx } from "~/db/client.server";
+import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 import { jobs } from "~/db/schema.server";
 import { asSystem, assertShopDomain } from "~/db/tenant.server";
 import { log, scrubSecrets } from "~/log.server";
@@ -429,13 +429,27 @@ class Runner {
   }
 }
 
-async function pruneFinishedJobs(): Promise<void> {
-  await asSystem(WORKER_REASON, (tx) =>
-    tx.execute(sql`
-      delete from jobs
-      where (status = 'succeeded' and finished_at < now() - ${SUCCEEDED_RETENTION}::interval)
-         or (status = 'failed' and finished_at < now() - ${FAILED_RETENTION}::interval)`),
-  );
+/**
+ * Finished jobs past their retention (succeeded 7 days, failed 30), in transactions
+ * of at most `batchSize` rows through jobs_finished_idx: a backlog (the first run
+ * after a flood of webhooks) never holds the table or a connection for long.
+ * Called hourly by each worker and by the daily maintenance job.
+ */
+export async function pruneFinishedJobs(now = new Date(), batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (const [status, retention] of [["succeeded", SUCCEEDED_RETENTION], ["failed", FAILED_RETENTION]] as const) {
+    for (;;) {
+      const deleted = affectedRows(await asSystem(WORKER_REASON, (tx) =>
+        tx.execute(sql`
+          delete from jobs where id = any(array(
+            select id from jobs
+            where status = ${status} and finished_at < ${now.toISOString()}::timestamptz - ${retention}::interval
+            limit ${batchSize}))`)));
+      total += deleted;
+      if (deleted < batchSize) break;
+    }
+  }
+  return total;
 }
 
 /** Starts a polling worker in this process. Its timers never keep the process alive. */

@@ -18,7 +18,8 @@ export const STORED: readonly StoredKind[] = [
   { kind: "Settings (weekly report schedule and recipient address, AI daily limit)", why: "your choices", kept: "while the app is installed; erased on shop/redact" },
   { kind: "Access token and refresh token, encrypted", why: "reading your store through Shopify's API", kept: "deleted when you uninstall" },
   { kind: "Audit events: action, time, staff user id, IP address, user agent", why: "the audit trail", kept: "12 months (daily pruning); erased on shop/redact" },
-  { kind: "Webhook delivery ids and sync runs", why: "exactly-once processing, sync progress", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Webhook delivery ids", why: "exactly-once processing", kept: "7 days (daily pruning, past Shopify's retry window); erased on shop/redact" },
+  { kind: "Sync runs", why: "sync progress", kept: "while the app is installed; erased on shop/redact" },
 ];
 
 export const NEVER_STORED: readonly string[] = [
