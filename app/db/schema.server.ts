@@ -375,7 +375,7 @@ export const stagedOrders = pgTable(
     test: boolean("test").notNull(),
     currencyCode: text("currency_code").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.orderId] })],
+  (t) => [primaryKey({ columns: [t.runId, t.orderId] })],
 ).enableRLS();
 
 export const stagedAgreements = pgTable(
@@ -388,7 +388,7 @@ export const stagedAgreements = pgTable(
     happenedAt: timestamp("happened_at", { withTimezone: true }).notNull(),
     reason: text("reason").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.agreementId] })],
+  (t) => [primaryKey({ columns: [t.runId, t.agreementId] })],
 ).enableRLS();
 
 export const stagedSales = pgTable(
@@ -409,7 +409,7 @@ export const stagedSales = pgTable(
     discountAmount: moneyZero("discount_amount"),
     taxAmount: moneyZero("tax_amount"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.runId, t.saleId] })],
+  (t) => [primaryKey({ columns: [t.runId, t.saleId] })],
 ).enableRLS();
 
 
