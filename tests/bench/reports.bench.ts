@@ -58,6 +58,8 @@ const LOADS = Number(args.get("loads") ?? 5);
 const NAIVE_RUNS = Number(args.get("naive-runs") ?? 10);
 const NAIVE_WARMUP = Number(args.get("naive-warmup") ?? 1);
 const TARGET_P95_MS = 50;
+/** The ranges the date picker offers, up to its 5-year limit. */
+const RANGES = [7, 30, 90, 365, 1825];
 /** A normal Chrome's user agent: HeadlessChrome is answered 410 by Shopify's bot filter. */
 const MERCHANT_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
@@ -157,9 +159,6 @@ async function databaseSection() {
     else if (drop) console.log(`  database kept: --db-url ${appUrl}`);
   }
 }
-
-/** The ranges the date picker offers, up to its 5-year limit. */
-const RANGES = [7, 30, 90, 365, 1825];
 
 async function timeDashboard(lastDay: string, label: string) {
   const { loadDashboard } = await import("~/reports/dashboard.server");
