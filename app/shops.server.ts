@@ -52,6 +52,7 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
         ianaTimezone: profile.ianaTimezone,
         scopes: scopes ?? null,
         historyFrom,
+        shopifyId: shopifyIdOf(profile),
       })
       .onConflictDoUpdate({
         target: shops.shopId,
@@ -61,6 +62,7 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
           ianaTimezone: profile.ianaTimezone,
           scopes: scopes ?? null,
           historyFrom,
+          shopifyId: sql`coalesce(${shopifyIdOf(profile)}::bigint, ${shops.shopifyId})`,
           // A reinstall after an uninstall starts a new installation.
           installedAt: sql`case when ${shops.uninstalledAt} is null then ${shops.installedAt} else now() end`,
           uninstalledAt: null,
@@ -112,6 +114,18 @@ export async function refreshShopProfile(shop: string, profile: ShopProfile): Pr
  */
 const enqueueRollupsRebuild = (shop: string) =>
   enqueue("sync.rollups.rebuild", { shop }, { shopId: shop, key: `rollups-rebuild:${shop}`, coalesce: true });
+
+/** Shop.id's number, from the profile's gid (null when the profile did not carry it). */
+export function shopifyIdOf(profile: Pick<ShopProfile, "id">): number | null {
+  const match = /^gid:\/\/shopify\/Shop\/(\d{1,16})$/.exec(profile.id ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+/** The shop's Shopify id as recorded at sign-in, or null (not recorded yet, or no such shop). */
+export async function storedShopifyId(shop: string): Promise<number | null> {
+  const row = await loadShop(shop);
+  return row?.shopifyId ?? null;
+}
 
 export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> {
   const [row] = await tx.select().from(shops).where(eq(shops.shopId, shop));

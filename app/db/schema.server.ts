@@ -26,6 +26,10 @@ export const shops = pgTable("shops", {
    * first backfill cannot see older ones (app/sync/history.server.ts).
    */
   historyFrom: timestamp("history_from", { withTimezone: true }),
+  // Shopify's numeric shop id (Shop.id): a signed webhook body naming a shop by id
+  // must name this one (app/webhooks/verify.server.ts). Null until the next sign-in
+  // for shops installed before it was recorded.
+  shopifyId: bigint("shopify_id", { mode: "number" }),
   ...timestamps,
 }).enableRLS();
 

@@ -7,6 +7,7 @@
 export const SHOP_PROFILE_QUERY = `#graphql
   query MarginNotesShopProfile {
     shop {
+      id
       name
       myshopifyDomain
       currencyCode
@@ -16,6 +17,8 @@ export const SHOP_PROFILE_QUERY = `#graphql
 `;
 
 export interface ShopProfile {
+  /** gid://shopify/Shop/<n> */
+  id?: string;
   name: string;
   myshopifyDomain: string;
   currencyCode: string;

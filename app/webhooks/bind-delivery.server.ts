@@ -10,9 +10,8 @@
  *    of `admin_graphql_api_id`, and none of the fields that identify another compliance
  *    topic (`customer`, `orders_requested`, `orders_to_redact`, `data_request`).
  *
- * `shop_id` (Shopify's numeric id) cannot be checked against a stored value: the shops
- * table does not hold it (the install's profile query does not read it). Bodies that
- * carry a shop_id also carry the domain, which is checked, except app/scopes_update.
+ * `shop_id` (Shopify's numeric id; app/uninstalled's `id`) is checked against the id
+ * recorded at sign-in by verify.server.ts (shopIdInBody below says where it is).
  *
  * The schemas here are the only payload schemas: handle.server.ts reads bound payloads.
  */
@@ -144,6 +143,14 @@ const SHOP_FIELDS = ["shop_domain", "myshopify_domain", "domain"] as const;
 export type Binding =
   | { ok: true; payload: unknown }
   | { ok: false; reason: "shop_mismatch" | "topic_mismatch"; detail: string; claimedShop?: string };
+
+/** Where a bound body names its shop by Shopify id: `shop_id`, or the Shop resource's own `id` (app/uninstalled). */
+export function shopIdInBody(topic: string, payload: unknown): number | null {
+  if (!payload || typeof payload !== "object") return null;
+  const body = payload as Record<string, unknown>;
+  const value = topic === "APP_UNINSTALLED" ? body.id : body.shop_id;
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : null;
+}
 
 /** Checks a parsed, signed body against the (unsigned) shop and topic headers. */
 export function bindDelivery(topic: string, shop: string, payload: unknown): Binding {

@@ -29,8 +29,9 @@ import { audit, requestOrigin, SYSTEM_CHAIN, type RequestOrigin } from "~/securi
 import { securityHeaders } from "~/security/headers.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { authenticate } from "~/shopify.server";
+import { storedShopifyId } from "~/shops.server";
 
-import { bindDelivery } from "./bind-delivery.server";
+import { bindDelivery, shopIdInBody } from "./bind-delivery.server";
 import { pseudonymFor } from "./handle.server";
 import { BodyTooLargeError, payloadTooLarge, readCappedBody } from "./read-body.server";
 
@@ -156,6 +157,14 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
   }
   const binding = bindDelivery(topic, shop, payload);
   if (!binding.ok) throw await reject(binding.reason, binding.detail, { ...fields, claimedShop: binding.claimedShop });
+  // A body that names its shop by Shopify id (shop_id; app/uninstalled's Shop
+  // resource by id) must name the one recorded at sign-in: app/scopes_update's
+  // body has no domain to check, only this.
+  const claimedId = shopIdInBody(topic, binding.payload);
+  if (claimedId !== null) {
+    const stored = await storedShopifyId(shop);
+    if (stored !== null && stored !== claimedId) throw await reject("shop_mismatch", "the body's shop id is not this shop's", fields);
+  }
 
   // The library reads the bytes we already hold, never the (uncapped) original stream.
   const forLibrary = new Request(request.url, { method: "POST", headers: request.headers, body });

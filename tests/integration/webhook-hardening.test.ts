@@ -96,6 +96,21 @@ async function expectUntouched(shop: string) {
 }
 
 describe("a validly signed body cannot be re-aimed", () => {
+  it("refuses shop A's app/scopes_update body (it names its shop by id only) sent with shop B's header: B's scopes untouched", async () => {
+    const { a, b } = await twoShops();
+    // Recorded at sign-in from the profile query's Shop.id.
+    expect((await shopRow(a))?.shopifyId).toBeGreaterThan(0);
+    expect((await shopRow(b))?.shopifyId).not.toBe((await shopRow(a))?.shopifyId);
+    const scopesBefore = (await shopRow(b))?.scopes;
+    const reaimed = await deliver({ topic: "app/scopes_update", shop: b, payload: compliancePayloads.scopesUpdate(a, ["read_products"], ["read_orders", "read_products"]) });
+    expect(reaimed.status).toBe(401);
+    expect((await shopRow(b))?.scopes).toBe(scopesBefore);
+    expect((await rejections(b)).map((e) => e.meta)).toEqual([expect.objectContaining({ reason: "shop_mismatch" })]);
+    // The same body for its own shop applies.
+    const own = await deliver({ topic: "app/scopes_update", shop: a, payload: compliancePayloads.scopesUpdate(a, ["read_orders", "read_products"], ["read_orders"]) });
+    expect(own.status).toBe(200);
+  });
+
   for (const topic of ["app/uninstalled", "shop/redact"]) {
     it(`refuses shop A's customers/data_request body sent with shop B's header as ${topic}: 401, audited, B untouched`, async () => {
       const { a, b } = await twoShops();

@@ -334,7 +334,7 @@ const MYSHOPIFY_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
  * A stable numeric shop id derived from the domain, so the same seeded store has
  * the same gid in every run (snapshots, fixtures, logs stay comparable).
  */
-function shopIdFor(domain: string): number {
+export function shopIdFor(domain: string): number {
   const digest = createHash("sha256").update(domain).digest();
   // 10-11 digits, like real shop ids, and well inside Number.MAX_SAFE_INTEGER.
   return 10_000_000_000 + (digest.readUIntBE(0, 6) % 80_000_000_000);

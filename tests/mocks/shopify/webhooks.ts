@@ -4,6 +4,8 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 
+import { shopIdFor } from "./store";
+
 export interface WebhookOptions {
   appUrl: string;
   secret: string;
@@ -37,16 +39,18 @@ export function signedWebhook({ appUrl, secret, topic, shop, payload, webhookId 
 
 export const compliancePayloads = {
   /** app/uninstalled: the Shop resource (only the fields the app could read). */
-  appUninstalled: (shop: string) => ({ id: 954889, name: "Test Store", domain: shop, myshopify_domain: shop, plan_name: "basic" }),
-  shopRedact: (shop: string) => ({ shop_id: 954889, shop_domain: shop }),
+  appUninstalled: (shop: string) => ({ id: shopIdFor(shop), name: "Test Store", domain: shop, myshopify_domain: shop, plan_name: "basic" }),
+  shopRedact: (shop: string) => ({ shop_id: shopIdFor(shop), shop_domain: shop }),
+  /** Since 2025-07 the body carries shop_id (shopify.dev changelog, "Add shop_id to app/scopes_update webhook payload"). */
+  scopesUpdate: (shop: string, current: string[], previous: string[]) => ({ id: 1, shop_id: shopIdFor(shop), current, previous, updated_at: new Date().toISOString() }),
   customersRedact: (shop: string) => ({
-    shop_id: 954889,
+    shop_id: shopIdFor(shop),
     shop_domain: shop,
     customer: { id: 191167, email: "canary.customer@example.com", phone: "+15555550100" },
     orders_to_redact: [299938, 280263],
   }),
   customersDataRequest: (shop: string) => ({
-    shop_id: 954889,
+    shop_id: shopIdFor(shop),
     shop_domain: shop,
     orders_requested: [299938],
     customer: { id: 191167, email: "canary.customer@example.com", phone: "+15555550100" },
