@@ -107,7 +107,7 @@ export const ACCESS_CONTROLS: readonly Control[] = [
     id: "webhook-signatures",
     section: "webhooks",
     claim: "Only Shopify can tell Margin Notes that something changed in your store.",
-    how: "Each webhook's HMAC is checked on the raw body, and the unsigned shop and topic headers must match the signed body (app/routes/webhooks.tsx, app/webhooks).",
+    how: "Each webhook's HMAC is checked on the raw body, and the unsigned shop and topic headers must match the signed body: its shop domain fields, its Shopify shop id (the one recorded when you signed in) and its shape (app/routes/webhooks.tsx, app/webhooks).",
     tests: [
       ...t(WEBHOOKS,
         "deliveries that must be rejected, with no effect > refuses a forged signature",
@@ -115,6 +115,7 @@ export const ACCESS_CONTROLS: readonly Control[] = [
         "deliveries that must be rejected, with no effect > refuses no signature header"),
       ...t(WEBHOOK_HARDENING,
         "a validly signed body cannot be re-aimed > refuses shop A's own app/uninstalled body with shop B's header",
+        "a validly signed body cannot be re-aimed > refuses shop A's app/scopes_update body (it names its shop by id only) sent with shop B's header: B's scopes untouched",
         "a validly signed body cannot be re-aimed > refuses bodies of one topic sent as another, and ids that do not match their gid",
         "a validly signed body cannot be re-aimed > still applies each genuine delivery (the binding refuses only what does not fit)"),
     ],
