@@ -16,7 +16,7 @@ import { reports } from "~/db/schema.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 import { audit, type Actor } from "~/security/audit.server";
 
-import { computeMetrics, percentChange, sumComponents, type Components, type Metrics } from "./metrics";
+import { computeMetrics, emptyComponents, percentChange, seriesPoint, sumComponents, type Components, type Metrics } from "./metrics";
 import { splitByMonths } from "./month-split";
 import type { Period, ReportRange } from "./period";
 import { DEFAULT_PRODUCT_SORT, type ProductRow, type ProductSort, type ProductSortColumn } from "./product-sort";
@@ -67,9 +67,8 @@ async function dailyComponents(tx: Tx, shop: string, periods: Period[]): Promise
       coalesce(o.orders, 0)::int as orders, coalesce(o.original_net_product, 0)::text as "originalNetProduct"
     from (select * from daily_totals where shop_id = ${shop} and (${inPeriods("day")})) t
     full join (select * from daily_orders where shop_id = ${shop} and (${inPeriods("day")})) o on o.day = t.day`);
-  const days = new Map<string, Components>();
-  for (const r of rows) days.set(r.day, sumComponents([r]));
-  return days;
+  // Each row already is one day's exact components (numeric text from the database).
+  return new Map(rows.map((r) => [r.day, r]));
 }
 
 const within = (days: Map<string, Components>, p: Period) => [...days].filter(([day]) => day >= p.from && day <= p.to).map(([, c]) => c);
@@ -171,10 +170,8 @@ export async function readReport(tx: Tx, shop: string, range: ReportRange, curre
       changes[key] = percentChange(current[key], previous[key]);
     }
   }
-  const series = eachDay(period).map((day) => {
-    const m = computeMetrics(days.get(day) ?? sumComponents([]));
-    return { day, netSales: m.netSales, totalSales: m.totalSales, grossProfit: m.grossProfit, orders: m.orders };
-  });
+  const none = emptyComponents();
+  const series = eachDay(period).map((day) => ({ day, ...seriesPoint(days.get(day) ?? none) }));
   const topProducts = await rankProducts(tx, shop, period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10);
   return {
     range: period === range.period ? range : { ...range, period },

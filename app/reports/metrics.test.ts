@@ -1,6 +1,8 @@
+import Big from "big.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { computeMetrics, emptyComponents, percentChange, sumComponents } from "./metrics";
+import { computeMetrics, emptyComponents, percentChange, seriesPoint, sumComponents } from "./metrics";
 
 describe("computeMetrics", () => {
   const day = (over: Partial<ReturnType<typeof emptyComponents>>) => ({ ...emptyComponents(), ...over });
@@ -59,5 +61,45 @@ describe("percentChange", () => {
     [null, "5", null],
   ] as const)("%s vs %s → %s", (current, previous, expected) => {
     expect(percentChange(current, previous)).toBe(expected);
+  });
+});
+
+describe("the exact-integer fast paths agree with big.js", () => {
+  const amount = fc.tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 4 }))
+    .map(([units, dp]) => {
+      // A numeric(20,4) as PostgreSQL prints it, or a fixture's shorter decimals.
+      const fixed = new Big(units.toString()).div(10_000).toFixed(4);
+      return dp === 4 ? fixed : new Big(fixed).round(dp, Big.roundDown).toFixed(dp);
+    });
+  const components = fc.record({
+    grossSales: amount, discounts: amount, returns: amount, shipping: amount, duties: amount, fees: amount, taxes: amount,
+    tips: amount, cogs: amount, netSalesWithCost: amount, costedFromBackfill: amount, originalNetProduct: amount,
+    units: fc.nat(1000), orders: fc.nat(1000),
+  });
+
+  it("sums to the same strings and yields the same series points", () => {
+    fc.assert(fc.property(fc.array(components, { maxLength: 20 }), (rows) => {
+      const summed = sumComponents(rows);
+      for (const key of ["grossSales", "discounts", "returns", "cogs", "netSalesWithCost", "originalNetProduct"] as const) {
+        const exact = rows.reduce((sum, r) => sum.plus(r[key]), new Big(0)).toFixed(4);
+        expect(new Big(summed[key]).eq(exact), key).toBe(true);
+        expect(summed[key]).toMatch(/^-?\d+\.\d{4}$/);
+      }
+      const m = computeMetrics(summed);
+      expect(seriesPoint(summed)).toEqual({ netSales: m.netSales, totalSales: m.totalSales, grossProfit: m.grossProfit, orders: m.orders });
+      for (const row of rows) {
+        const r = computeMetrics({ ...row });
+        expect(seriesPoint({ ...row })).toEqual({ netSales: r.netSales, totalSales: r.totalSales, grossProfit: r.grossProfit, orders: r.orders });
+      }
+    }));
+  });
+
+  it("rounds half away from zero at the cent, never shows -0.00, and falls back to big.js beyond 4 decimals", () => {
+    const c = (grossSales: string) => ({ ...emptyComponents(), grossSales });
+    expect(seriesPoint(c("0.0050")).netSales).toBe("0.01");
+    expect(seriesPoint(c("-0.0050")).netSales).toBe("-0.01");
+    expect(seriesPoint(c("-0.0049")).netSales).toBe("0.00");
+    expect(seriesPoint(c("1.234567")).netSales).toBe("1.23");
+    expect(sumComponents([c("1.00001"), c("2")]).grossSales).toBe("3.0000");
   });
 });

@@ -90,12 +90,40 @@ const MONEY_KEYS = [
   "costedFromBackfill", "originalNetProduct",
 ] as const;
 
+/*
+ * A hot path in exact integers: the ledger's amounts are numeric(20,4), so a sum of
+ * them is a whole number of ten-thousandths. BigInt adds those ~50× faster than
+ * big.js, which matters for a 5-year series (1,826 days × 12 amounts). Anything
+ * with more decimals falls back to big.js.
+ */
+const FIXED = /^(-?)(\d+)(?:\.(\d{1,4}))?$/;
+const toUnits = (value: string | undefined): bigint | null => {
+  const m = FIXED.exec(value ?? "0");
+  if (!m) return null;
+  const units = BigInt(m[2]! + (m[3] ?? "").padEnd(4, "0"));
+  return m[1] ? -units : units;
+};
+const unitsToFixed = (units: bigint, dp: 2 | 4): string => {
+  const abs = units < 0n ? -units : units;
+  const scale = dp === 4 ? 10_000n : 100n;
+  const frac = (abs % scale).toString().padStart(dp, "0");
+  return `${units < 0n && abs !== 0n ? "-" : ""}${abs / scale}.${frac}`;
+};
+/** Ten-thousandths to cents, half away from zero: what money() does. */
+const unitsToMoney = (units: bigint): string => {
+  const cents = ((units < 0n ? -units : units) + 50n) / 100n;
+  return unitsToFixed(units < 0n ? -cents : cents, 2);
+};
+
 /** Adds component rows (e.g. days) exactly. */
 export function sumComponents(rows: Iterable<Partial<Components>>): Components {
+  const list = [...rows];
+  const fast = sumInUnits(list);
+  if (fast) return fast;
   const totals = Object.fromEntries(MONEY_KEYS.map((k) => [k, new Big(0)])) as Record<(typeof MONEY_KEYS)[number], Big>;
   let units = 0;
   let orders = 0;
-  for (const row of rows) {
+  for (const row of list) {
     for (const key of MONEY_KEYS) totals[key] = totals[key].plus(row[key] ?? "0");
     units += row.units ?? 0;
     orders += row.orders ?? 0;
@@ -103,6 +131,41 @@ export function sumComponents(rows: Iterable<Partial<Components>>): Components {
   const out = emptyComponents();
   for (const key of MONEY_KEYS) out[key] = totals[key].toFixed(4);
   return { ...out, units, orders };
+}
+
+function sumInUnits(rows: readonly Partial<Components>[]): Components | null {
+  const totals = MONEY_KEYS.map(() => 0n);
+  let units = 0;
+  let orders = 0;
+  for (const row of rows) {
+    for (let i = 0; i < MONEY_KEYS.length; i++) {
+      const value = toUnits(row[MONEY_KEYS[i]!]);
+      if (value === null) return null;
+      totals[i]! += value;
+    }
+    units += row.units ?? 0;
+    orders += row.orders ?? 0;
+  }
+  const out = emptyComponents();
+  MONEY_KEYS.forEach((key, i) => (out[key] = unitsToFixed(totals[i]!, 4)));
+  return { ...out, units, orders };
+}
+
+/** One point of the daily series: computeMetrics' netSales, totalSales and grossProfit, and orders. */
+export function seriesPoint(c: Components): Pick<Metrics, "netSales" | "totalSales" | "grossProfit" | "orders"> {
+  const [gross, discounts, returns, shipping, duties, fees, taxes, withCost, cogs] =
+    [c.grossSales, c.discounts, c.returns, c.shipping, c.duties, c.fees, c.taxes, c.netSalesWithCost, c.cogs].map(toUnits);
+  if ([gross, discounts, returns, shipping, duties, fees, taxes, withCost, cogs].some((v) => v === null)) {
+    const m = computeMetrics(c);
+    return { netSales: m.netSales, totalSales: m.totalSales, grossProfit: m.grossProfit, orders: m.orders };
+  }
+  const net = gross! + discounts! + returns!;
+  return {
+    netSales: unitsToMoney(net),
+    totalSales: unitsToMoney(net + shipping! + duties! + fees! + taxes!),
+    grossProfit: unitsToMoney(withCost! - cogs!),
+    orders: c.orders,
+  };
 }
 
 export function computeMetrics(c: Components): Metrics {
