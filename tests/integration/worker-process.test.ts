@@ -27,7 +27,8 @@ describe.runIf(provided.driver === "postgres")("the worker process", () => {
     const id = await enqueue("sync.runs.sweep", { shop }, { shopId: shop });
     // Other test files share this database: this worker claims this shop's jobs only.
     const child = spawn(path.resolve("node_modules/.bin/tsx"), ["app/cli/worker.ts", "--shops", shop, "--concurrency", "2"], {
-      env: { ...process.env, ...testEnv, DATABASE_URL: provided.appUrl, JOBS_WORKER: "on", LOG_LEVEL: "info" },
+      // Through PgBouncer (integration-pgbouncer) as a deployment behind it runs: DATABASE_POOL_MODE=transaction.
+      env: { ...process.env, ...testEnv, DATABASE_URL: provided.appUrl, DATABASE_POOL_MODE: provided.poolMode, JOBS_WORKER: "on", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
