@@ -19,6 +19,7 @@ import { readReport } from "~/reports/build.server";
 import { computeMetrics, sumComponents } from "~/reports/metrics";
 import type { ProductSort } from "~/reports/product-sort";
 import { finalizeRun, refreshRollups } from "~/sync/ledger.server";
+import { shopFacts } from "~/trust/shop-facts.server";
 
 import { newShop } from "../factories";
 import { stageRun } from "../staging-fixtures";
@@ -65,8 +66,18 @@ beforeAll(async () => {
 });
 
 describe("the report rollups equal the daily rollups they derive from", () => {
-  it("after a backfill", async () => {
+  it("after a backfill, and the Security page counts them among the rows held", async () => {
     await expectDerivedConsistent(shop);
+    const [counts] = await withShop(shop, (tx) => queryRows<{ days: number; totals: number; months: number }>(tx, sql`
+      select (select count(*) from daily_rollups where shop_id = ${shop})::int as days,
+        (select count(*) from daily_totals where shop_id = ${shop})::int as totals,
+        (select count(*) from monthly_rollups where shop_id = ${shop})::int as months`));
+    const held = Object.fromEntries((await shopFacts(shop)).holdings.map((h) => [h.label, h.rows]));
+    expect(held).toMatchObject({
+      "Daily report totals per product": counts!.days,
+      "Daily report totals (all products)": counts!.totals,
+      "Monthly report totals per product": counts!.months,
+    });
   });
 
   it("after live changes: new orders, an order whose amounts change, an order moved to another month", async () => {
