@@ -4,6 +4,7 @@
  *
  *   npm run bench:reports [-- --orders 1000000] [--runs 50] [--warmup 5] [--naive-runs 10] [--loads 5]
  *                         [--db-url postgres://…  (an app URL already loaded by --keep-db)]
+ *                         [--pglite-orders 100000] [--skip-pglite] [--skip-postgres]
  *                         [--keep-db] [--skip-db] [--skip-js] [--skip-browser] [--in-place]
  *
  * 1. Loads N orders (~2 years, 200 products) into a fresh PostgreSQL database
@@ -16,6 +17,7 @@
  *    `sales` (joined to `orders`, grouped by local day), and the ratio. Twice: as
  *    loaded (the server runs with autovacuum off, so no table has statistics) and
  *    after ANALYZE (as the owning login: production's autovacuum would have run it).
+ *    Then the same timings on PGlite (the embedded database) at --pglite-orders.
  * 3. The dashboard's JavaScript: `remix build`, then gzip sizes from the manifest.
  *    The build runs in a throwaway copy of the working tree (app/, public/, the
  *    simulator, drizzle/, configs; node_modules linked), so concurrent builds and
@@ -57,6 +59,7 @@ const LOADS = Number(args.get("loads") ?? 5);
 /** The naive scan reads up to years of sales per run: fewer runs, same percentiles. */
 const NAIVE_RUNS = Number(args.get("naive-runs") ?? 10);
 const NAIVE_WARMUP = Number(args.get("naive-warmup") ?? 1);
+const PGLITE_ORDERS = Number(args.get("pglite-orders") ?? 100_000);
 const TARGET_P95_MS = 50;
 /** The ranges the date picker offers, up to its 5-year limit. */
 const RANGES = [7, 30, 90, 365, 1825];
@@ -86,7 +89,8 @@ const OBSERVE_VITALS = `new Promise((resolve) => {
 })`;
 
 console.log(machine());
-if (args.get("skip-db") !== "true") await databaseSection();
+if (args.get("skip-db") !== "true" && args.get("skip-postgres") !== "true") await databaseSection();
+if (args.get("skip-db") !== "true" && args.get("skip-pglite") !== "true") await pgliteSection();
 let buildRoot: string | undefined;
 try {
   if (args.get("skip-js") !== "true" || args.get("skip-browser") !== "true") buildRoot = buildApp();
@@ -157,6 +161,40 @@ async function databaseSection() {
     await database.close();
     if (drop && args.get("keep-db") !== "true") await drop();
     else if (drop) console.log(`  database kept: --db-url ${appUrl}`);
+  }
+}
+
+/**
+ * The embedded database (`npm run demo`, a store without PostgreSQL): PGLITE_ORDERS
+ * orders loaded the same way into a fresh PGlite data dir (superuser: ANALYZE runs
+ * as it), timed after ANALYZE. One connection in this process: the figures include
+ * the database's own CPU time on this thread.
+ */
+async function pgliteSection() {
+  const { openDatabase, setDatabase, queryRows } = await import("~/db/client.server");
+  const { withShop } = await import("~/db/tenant.server");
+  const { sql } = await import("drizzle-orm");
+  const dir = mkdtempSync(path.join(tmpdir(), "margin-notes-bench-reports-pglite-"));
+  console.log(`\n== PGlite: loading ${fmt(PGLITE_ORDERS)} orders into a fresh data dir (${dir}) through ingestBulkResult`);
+  const database = await openDatabase({ url: `pglite://${path.join(dir, "db")}` });
+  setDatabase(database);
+  try {
+    const options = datasetOptions(PGLITE_ORDERS);
+    const file = path.join(dir, "orders.jsonl");
+    const out = createWriteStream(file);
+    const written = await writeOrdersJsonl(generateOrders(options), catalogFor(options), options.currencyCode, out);
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await installShop(SHOP, catalogFor(options));
+    const started = performance.now();
+    await ingestFile(SHOP, file, written.lines);
+    console.log(`  ingested in ${secs(performance.now() - started)}`);
+    const [shape] = await withShop(SHOP, (tx) => queryRows<{ orders: number; last: string }>(tx, sql`
+      select (select count(*) from orders)::int as orders, (select max(day)::text from daily_rollups) as last`));
+    await database.db.execute(sql`analyze`);
+    await timeDashboard(shape!.last, `PGlite, ${fmt(shape!.orders)} orders, after ANALYZE`);
+  } finally {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
