@@ -1,5 +1,3 @@
-import { PassThrough } from "node:stream";
-
 import { createReadableStreamFromReadable, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -8,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
 import "~/jobs/kinds.server";
+import { createHtmlBody } from "~/lib/render-stream.server";
 import { installConsoleScrubber, log } from "~/log.server";
 import { appSecurityHeaders, secureResponse } from "~/security/request-guards.server";
 
@@ -37,7 +36,7 @@ export default async function handleRequest(
       <RemixServer context={remixContext} url={request.url} />,
       {
         [callbackName]: () => {
-          const body = new PassThrough();
+          const body = createHtmlBody();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));

@@ -99,6 +99,22 @@ async function expectLedgerEqualsTruth(shop: string, store: SimStore) {
   expect(compared).toBeGreaterThan(30);
 }
 
+/** Runs the shop's sync until the orders file is being ingested, then stops the worker abruptly. */
+async function killWorkerMidIngest(shop: string) {
+  const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await simulator.settled();
+    const [run] = await withShop(shop, (tx) =>
+      tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
+    if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
+    if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
+    if (Date.now() > deadline) throw new Error("ingest never started");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await worker.stop({ timeoutMs: 0 });
+}
+
 describe("backfill through bulk operations", () => {
   it("installs, backfills a few thousand orders and equals the truth day by day", async () => {
     const { shop, store } = await setUpStore(3000);
@@ -132,19 +148,7 @@ describe("backfill through bulk operations", () => {
   it("survives a worker killed mid-ingest: a restarted worker resumes and nothing is counted twice", async () => {
     const { shop, store } = await setUpStore(2500, 13);
     await install(simulator, shop);
-    // Run until the orders file is being ingested, then stop the worker abruptly.
-    const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await simulator.settled();
-      const [run] = await withShop(shop, (tx) =>
-        tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
-      if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
-      if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
-      if (Date.now() > deadline) throw new Error("ingest never started");
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await worker.stop({ timeoutMs: 0 });
+    await killWorkerMidIngest(shop);
     const [partial] = await withShop(shop, (tx) => tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
     expect(partial?.status).toBe("ingesting");
     // The lease runs out; a new worker reclaims the job and finishes from where it stopped.
@@ -159,18 +163,7 @@ describe("backfill through bulk operations", () => {
   it("stages again from the first line when the database lost the unlogged staging (a crash) mid-ingest", async () => {
     const { shop, store } = await setUpStore(2500, 15);
     await install(simulator, shop);
-    const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await simulator.settled();
-      const [run] = await withShop(shop, (tx) =>
-        tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
-      if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
-      if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
-      if (Date.now() > deadline) throw new Error("ingest never started");
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await worker.stop({ timeoutMs: 0 });
+    await killWorkerMidIngest(shop);
     // The stopped worker's batch in flight lands first; then the "crash".
     await new Promise((r) => setTimeout(r, 1600));
     // What crash recovery does to an UNLOGGED table: every row gone, the run's progress kept.

@@ -385,7 +385,8 @@ describe("bulk operations", () => {
     expect(productSales.length).toBeGreaterThan(2000);
     expect(productSales.every((l) => variantIds.has(l.lineItem.variant.id))).toBe(true);
     expect([...store.streamedOrders!()].map((o) => o.id)).toEqual(lines.filter((l) => !l.__parentId).map((l) => l.id));
-    expect(truthTotals(store, { from: "2026-02-01", to: "2026-03-31" }).orders).toBe(lines.filter((l) => !l.__parentId && !l.test).length);
+    // Orders placed (later-day edits, which Shopify counts as separate orders, left out here).
+    expect(truthTotals(store, { from: "2026-02-01", to: "2026-03-31", laterDayEdits: "not-counted" }).orders).toBe(lines.filter((l) => !l.__parentId && !l.test).length);
 
     const catalog = catalogFor(options);
 
