@@ -1,6 +1,7 @@
 /**
  * Everything the dashboard shows, read in one tenant transaction (one round trip
- * per statement, three statements): where the shop's held history starts (which
+ * per statement): the shop's row and sync status (loadDashboardPage), where the
+ * shop's held history starts (which
  * also says whether it has any sales data: the page shows reports only once it
  * has), the report for the period from that day on, and its top products in the
  * order the merchant asked for. Under REQUEST_LIMITS: a query that runs for
@@ -12,7 +13,11 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 
+import { readShop, type Shop } from "~/shops.server";
+import { readSyncStatus, type SyncStatus } from "~/sync/bulk.server";
+
 import { readReport, type ReportData } from "./build.server";
+import { historyFromDay } from "./history";
 import type { ReportRange } from "./period";
 import type { ProductSort } from "./product-sort";
 
@@ -49,5 +54,35 @@ export async function loadDashboard(shop: string, range: ReportRange, currencyCo
     const heldFrom = first && historyFromDay && historyFromDay < first ? historyFromDay : first;
     const report = await readReport(tx, shop, range, currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
     return { hasData: first !== null, heldFrom, report };
+  }, { limits: REQUEST_LIMITS });
+}
+
+export interface DashboardPage extends DashboardData {
+  shop: Shop;
+  sync: SyncStatus;
+  range: ReportRange;
+  sort: ProductSort;
+}
+
+/**
+ * A whole dashboard load in one transaction, under REQUEST_LIMITS: the shop's row,
+ * the period the URL asks for in the shop's zone (`choose` may throw a 400 Response,
+ * which ends the transaction), the sync status and the report. Null when the shop
+ * has no current installation row yet (its very first load: requireShop writes it).
+ */
+export async function loadDashboardPage(
+  shopDomain: string,
+  choose: (shop: Shop) => { range: ReportRange; sort: ProductSort },
+): Promise<DashboardPage | null> {
+  return withShop(shopDomain, async (tx) => {
+    const shop = await readShop(tx, shopDomain);
+    if (!shop || shop.uninstalledAt) return null;
+    const { range, sort } = choose(shop);
+    const sync = await readSyncStatus(tx, shopDomain);
+    const first = await firstHeldDay(tx, shopDomain);
+    const fromDay = historyFromDay(shop.historyFrom, shop.ianaTimezone);
+    const heldFrom = first && fromDay && fromDay < first ? fromDay : first;
+    const report = await readReport(tx, shopDomain, range, shop.currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
+    return { shop, sync, range, sort, hasData: first !== null, heldFrom, report };
   }, { limits: REQUEST_LIMITS });
 }

@@ -14,9 +14,9 @@ import { TopProductsTable } from "~/components/top-products-table";
 import { env } from "~/env.server";
 import { downloadFile } from "~/lib/download";
 import { buildReport } from "~/reports/build.server";
-import { loadDashboard } from "~/reports/dashboard.server";
+import { loadDashboardPage } from "~/reports/dashboard.server";
 import { failFast } from "~/db/query-limits.server";
-import { completeFromDay, formatDay, historyFromDay, reachesBeforeHistory } from "~/reports/history";
+import { completeFromDay, formatDay, reachesBeforeHistory } from "~/reports/history";
 import {
   dashboardActionFromForm, dateControlOptions, rangeFromParams, rangeOrMessage, selectionOf, sortFromParams,
 } from "~/reports/params.server";
@@ -26,7 +26,7 @@ import { policies, rateLimit } from "~/security/rate-limit.server";
 import { childRouteHeaders, readForm, requireMethod } from "~/security/request-guards.server";
 import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
-import { retrySync, syncStatus } from "~/sync/bulk.server";
+import { retrySync } from "~/sync/bulk.server";
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
@@ -35,14 +35,14 @@ export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 // report query that overruns its time limit is a 503 with a message.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request, context);
-  const shop = await requireShop(session.shop, session.scope, admin);
   const params = new URL(request.url).searchParams;
-  const range = rangeFromParams(params, shop.ianaTimezone);
-  const sort = sortFromParams(params);
-  const sync = await syncStatus(session.shop);
-  // A query stopped by its time limit is a 503 with a message (ErrorBoundary), not a 500.
-  const { hasData, report } = await failFast(() =>
-    loadDashboard(session.shop, range, shop.currencyCode, sort, { historyFromDay: historyFromDay(shop.historyFrom, shop.ianaTimezone) }));
+  const choose = (row: { ianaTimezone: string }) => ({ range: rangeFromParams(params, row.ianaTimezone), sort: sortFromParams(params) });
+  // One transaction per load (a query stopped by its time limit is a 503 with a
+  // message, not a 500); the very first load writes the shop's row first.
+  const page = (await failFast(() => loadDashboardPage(session.shop, choose)))
+    ?? (await requireShop(session.shop, session.scope, admin), await failFast(() => loadDashboardPage(session.shop, choose)));
+  if (!page) throw new Response("The shop could not be set up; reload the app.", { status: 503, headers: { "Retry-After": "5" } });
+  const { shop, sync, range, sort, hasData, report } = page;
   return {
     shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone },
     sync: { ...sync, lastCompletedAt: sync.lastCompletedAt?.toISOString() ?? null },

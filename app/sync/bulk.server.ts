@@ -286,7 +286,12 @@ export interface SyncStatus {
 
 /** What the dashboard shows: the latest run, and when a full sync last completed. */
 export async function syncStatus(shop: string): Promise<SyncStatus> {
-  const runs = await withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(desc(syncRuns.startedAt)).limit(10));
+  return withShop(shop, (tx) => readSyncStatus(tx, shop));
+}
+
+/** syncStatus inside the caller's transaction (the dashboard reads it with its report). */
+export async function readSyncStatus(tx: Tx, shop: string): Promise<SyncStatus> {
+  const runs = await tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(desc(syncRuns.startedAt)).limit(10);
   const latest = runs[0];
   const lastOrders = runs.find((r) => r.kind === "orders" && r.status === "completed");
   if (!latest) return { state: "never", kind: null, processed: 0, total: null, lastCompletedAt: null, error: null };

@@ -10,7 +10,7 @@
  * 1. Loads N orders (~2 years, 200 products) into a fresh PostgreSQL database
  *    through the app's real ingest (ingest-path.ts, with the finalizeRun fix the
  *    ingest bench describes: as the app has it, a million orders would not finish).
- * 2. Times loadDashboard (what app/routes/app._index.tsx's loader calls for the
+ * 2. Times loadDashboard (the report part of loadDashboardPage, which app/routes/app._index.tsx's loader calls for the
  *    KPIs, the series and the top products), in this process, for 7/30/90/365/1,825-day
  *    ranges with the comparison on, sorted by net sales and by gross profit, beside a
  *    naive scan that sums the same components (period and comparison) straight from
