@@ -48,13 +48,15 @@ async function firstHeldDay(tx: Tx, shop: string): Promise<string | null> {
 }
 
 export async function loadDashboard(shop: string, range: ReportRange, currencyCode: string, sort: ProductSort, options: DashboardOptions = {}): Promise<DashboardData> {
-  return withShop(shop, async (tx) => {
-    const first = await firstHeldDay(tx, shop);
-    const { historyFromDay } = options;
-    const heldFrom = first && historyFromDay && historyFromDay < first ? historyFromDay : first;
-    const report = await readReport(tx, shop, range, currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
-    return { hasData: first !== null, heldFrom, report };
-  }, { limits: REQUEST_LIMITS });
+  return withShop(shop, (tx) => readDashboard(tx, shop, range, currencyCode, sort, options.historyFromDay ?? null), { limits: REQUEST_LIMITS });
+}
+
+/** The report part of a dashboard load, in the caller's transaction. */
+async function readDashboard(tx: Tx, shop: string, range: ReportRange, currencyCode: string, sort: ProductSort, historyFromDay: string | null): Promise<DashboardData> {
+  const first = await firstHeldDay(tx, shop);
+  const heldFrom = first && historyFromDay && historyFromDay < first ? historyFromDay : first;
+  const report = await readReport(tx, shop, range, currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
+  return { hasData: first !== null, heldFrom, report };
 }
 
 export interface DashboardPage extends DashboardData {
@@ -79,10 +81,7 @@ export async function loadDashboardPage(
     if (!shop || shop.uninstalledAt) return null;
     const { range, sort } = choose(shop);
     const sync = await readSyncStatus(tx, shopDomain);
-    const first = await firstHeldDay(tx, shopDomain);
-    const fromDay = historyFromDay(shop.historyFrom, shop.ianaTimezone);
-    const heldFrom = first && fromDay && fromDay < first ? fromDay : first;
-    const report = await readReport(tx, shopDomain, range, shop.currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
-    return { shop, sync, range, sort, hasData: first !== null, heldFrom, report };
+    const data = await readDashboard(tx, shopDomain, range, shop.currencyCode, sort, historyFromDay(shop.historyFrom, shop.ianaTimezone));
+    return { shop, sync, range, sort, ...data };
   }, { limits: REQUEST_LIMITS });
 }

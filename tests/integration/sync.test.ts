@@ -10,15 +10,15 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "~/db/client.server";
 import { orders, sales, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
-import { drainJobs, startWorker } from "~/jobs/queue.server";
-import { computeMetrics, sumComponents, type Components } from "~/reports/metrics";
+import { startWorker } from "~/jobs/queue.server";
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
 import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
-import { truthByDay, truthTotals } from "../mocks/shopify/truth";
+import { truthTotals } from "../mocks/shopify/truth";
+import { expectLedgerEqualsTruth as expectLedgerTruth, settle as settleJobs } from "../ledger-truth";
 
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
@@ -38,66 +38,9 @@ async function setUpStore(orderCount: number, seed = 11): Promise<{ shop: string
   return { shop, store };
 }
 
-/** Runs the shop's jobs (and the simulator's webhooks they trigger) until nothing is left. */
-async function settle(shop: string) {
-  // Bulk operations finish on the simulator's clock (about a second), so keep
-  // looking for up to a couple of minutes before calling it stuck.
-  for (let round = 0; round < 600; round++) {
-    await simulator.settled();
-    const stats = await drainJobs({ shops: [shop], timeoutMs: 120_000, backoff: { baseMs: 5, maxMs: 50 } });
-    await simulator.settled();
-    const runs = await withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)));
-    const active = runs.some((r) => ["requested", "running", "ingesting"].includes(r.status));
-    if (!active && stats.claimed === 0) return runs;
-    if (stats.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("sync did not settle");
-}
-
-const KEYS = ["grossSales", "discounts", "returns", "netSales", "shipping", "duties", "fees", "taxes", "tips", "totalSales", "cogs"] as const;
-
-async function ledgerByDay(shop: string): Promise<Map<string, Record<string, string | number>>> {
-  const rows = await withShop(shop, (tx) =>
-    queryRows<Components & { day: string }>(tx, sql`
-      select d.day::text as day,
-        coalesce(r.gross_sales, 0)::text as "grossSales", coalesce(r.discounts, 0)::text as discounts,
-        coalesce(r.returns, 0)::text as returns, coalesce(r.shipping, 0)::text as shipping,
-        coalesce(r.duties, 0)::text as duties, coalesce(r.fees, 0)::text as fees, coalesce(r.taxes, 0)::text as taxes,
-        coalesce(r.tips, 0)::text as tips, coalesce(r.cogs, 0)::text as cogs,
-        coalesce(r.net_sales_with_cost, 0)::text as "netSalesWithCost", coalesce(r.units, 0)::int as units,
-        coalesce(o.orders, 0)::int as orders, coalesce(o.original_net_product, 0)::text as "originalNetProduct"
-      from (select day from daily_rollups where shop_id = ${shop} union select day from daily_orders where shop_id = ${shop}) d
-      left join (select day, sum(gross_sales) gross_sales, sum(discounts) discounts, sum(returns) returns, sum(shipping) shipping,
-                   sum(duties) duties, sum(fees) fees, sum(taxes) taxes, sum(tips) tips, sum(cogs) cogs,
-                   sum(net_sales_with_cost) net_sales_with_cost, sum(units) units
-                 from daily_rollups where shop_id = ${shop} group by day) r on r.day = d.day
-      left join daily_orders o on o.shop_id = ${shop} and o.day = d.day`),
-  );
-  return new Map(rows.map((r) => {
-    const m = computeMetrics(sumComponents([r]));
-    return [r.day, { ...Object.fromEntries(KEYS.map((k) => [k, m[k]])), orders: m.orders, units: m.units }];
-  }));
-}
-
-async function expectLedgerEqualsTruth(shop: string, store: SimStore) {
-  const truth = truthByDay(store, { from: "2026-01-01", to: "2026-12-31", costs: "current" });
-  const ledger = await ledgerByDay(shop);
-  const mismatches: string[] = [];
-  let compared = 0;
-  for (const t of truth) {
-    const expected: Record<string, string | number> = { ...Object.fromEntries(KEYS.map((k) => [k, t[k]])), orders: t.orders, units: t.units };
-    const hasActivity = Object.values(expected).some((v) => v !== "0.00" && v !== 0);
-    const actual = ledger.get(t.day);
-    if (!hasActivity && !actual) continue;
-    compared++;
-    for (const [key, value] of Object.entries(expected)) {
-      if (String(actual?.[key] ?? (typeof value === "number" ? 0 : "0.00")) !== String(value)) mismatches.push(`${t.day} ${key}: ledger ${actual?.[key]} truth ${value}`);
-    }
-  }
-  for (const day of ledger.keys()) if (!truth.some((t) => t.day === day)) mismatches.push(`${day}: in the ledger, not in the truth`);
-  expect(mismatches.slice(0, 20)).toEqual([]);
-  expect(compared).toBeGreaterThan(30);
-}
+const settle = (shop: string) => settleJobs(simulator, shop);
+// More than 30 days of activity compared: a seeded 40-day store, not a handful of days.
+const expectLedgerEqualsTruth = (shop: string, store: SimStore) => expectLedgerTruth(shop, store, 31);
 
 /** Runs the shop's sync until the orders file is being ingested, then stops the worker abruptly. */
 async function killWorkerMidIngest(shop: string) {
