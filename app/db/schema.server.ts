@@ -269,6 +269,8 @@ export const dailyRollups = pgTable(
     cogs: moneyZero("cogs"),
     netSalesWithCost: moneyZero("net_sales_with_cost"),
     costedFromBackfill: moneyZero("costed_from_backfill"),
+    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
+    lines: integer("lines").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.day, t.productId] })],
 ).enableRLS();
@@ -307,6 +309,8 @@ export const dailyTotals = pgTable(
     cogs: moneyZero("cogs"),
     netSalesWithCost: moneyZero("net_sales_with_cost"),
     costedFromBackfill: moneyZero("costed_from_backfill"),
+    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
+    lines: integer("lines").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.day] })],
 ).enableRLS();
@@ -334,6 +338,8 @@ export const monthlyRollups = pgTable(
     cogs: moneyZero("cogs"),
     netSalesWithCost: moneyZero("net_sales_with_cost"),
     costedFromBackfill: moneyZero("costed_from_backfill"),
+    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
+    lines: integer("lines").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.month, t.productId] }),
