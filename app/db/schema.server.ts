@@ -81,6 +81,9 @@ export const auditEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    // The AUDIT_KEYS id whose HMAC `hash` is; null for rows written before the chain
+    // was keyed (plain SHA-256, accepted only before a chain's first keyed row).
+    keyId: text("key_id"),
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.seq] }),
@@ -487,6 +490,8 @@ export const shopSettings = pgTable(
   {
     shopId: text("shop_id").primaryKey(),
     narrativeDailyLimit: integer("narrative_daily_limit").notNull().default(20),
+    /** Off: no report narrative is ever sent to Anthropic for this shop (app/reports/narrate.server.ts). */
+    aiEnabled: boolean("ai_enabled").notNull().default(true),
     weeklyReportEnabled: boolean("weekly_report_enabled").notNull().default(false),
     /** 0 = Sunday … 6 = Saturday, in the shop's time zone. */
     weeklyReportWeekday: integer("weekly_report_weekday").notNull().default(1),
