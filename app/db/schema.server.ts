@@ -364,6 +364,12 @@ export const syncRuns = pgTable(
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /**
+     * Started with read_all_orders: the operation reads the whole history, so the
+     * orders run reconciles all of it and, completed, clears shops.history_from
+     * (app/sync/history.server.ts). False for runs from before it was recorded.
+     */
+    allOrders: boolean("all_orders").notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
 ).enableRLS();

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_runs" ADD COLUMN "all_orders" boolean DEFAULT false NOT NULL;
