@@ -45,6 +45,9 @@ describe("env", () => {
     ["TOKEN_KEYS", { TOKEN_KEYS: "{not json" }],
     ["TOKEN_KEYS", { TOKEN_KEYS: JSON.stringify({ k1: Buffer.alloc(16).toString("base64") }) }],
     ["TOKEN_PRIMARY_KID", { TOKEN_PRIMARY_KID: "missing-kid" }],
+    ["AUDIT_KEYS", { AUDIT_KEYS: undefined }],
+    ["AUDIT_KEYS", { AUDIT_KEYS: JSON.stringify({ a1: Buffer.alloc(31).toString("base64") }) }],
+    ["AUDIT_PRIMARY_KID", { AUDIT_PRIMARY_KID: "missing-kid" }],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
     ["SIMULATED_ADMIN_ORIGIN", { NODE_ENV: "production", SIMULATED_ADMIN_ORIGIN: "http://127.0.0.1:3001" }],
     // The demo flag does not open the simulator to an app on a real (https) URL.

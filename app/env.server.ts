@@ -9,7 +9,8 @@ import { z } from "zod";
 
 const shopifyApiVersion = "2026-10" as const;
 
-const TokenKeysSchema = z
+/** JSON `{"<key id>": "<base64 of 32 bytes>", …}`: the token keyring and the audit keyring. */
+const KeysSchema = z
   .string()
   .transform((raw, ctx) => {
     try {
@@ -59,8 +60,13 @@ export const EnvSchema = z
     // connection (app/db/client.server.ts). Everything else the app does is per transaction.
     DATABASE_POOL_MODE: z.enum(["session", "transaction"]).default("session"),
     PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
-    TOKEN_KEYS: TokenKeysSchema,
+    TOKEN_KEYS: KeysSchema,
     TOKEN_PRIMARY_KID: z.string().min(1),
+    // HMAC keys of the audit chain (app/security/audit-key.server.ts): outside the
+    // database, so a database-only attacker cannot re-sign rewritten rows. Separate
+    // from TOKEN_KEYS: each keyring rotates on its own schedule.
+    AUDIT_KEYS: KeysSchema,
+    AUDIT_PRIMARY_KID: z.string().min(1),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     // The App Bridge script the admin expects. Overridden only by the local simulator.
     APP_BRIDGE_URL: z.url().default("https://cdn.shopify.com/shopifycloud/app-bridge.js"),
@@ -101,6 +107,10 @@ export const EnvSchema = z
   .refine((e) => Object.hasOwn(e.TOKEN_KEYS, e.TOKEN_PRIMARY_KID), {
     path: ["TOKEN_PRIMARY_KID"],
     message: "must name a key present in TOKEN_KEYS",
+  })
+  .refine((e) => Object.hasOwn(e.AUDIT_KEYS, e.AUDIT_PRIMARY_KID), {
+    path: ["AUDIT_PRIMARY_KID"],
+    message: "must name a key present in AUDIT_KEYS",
   })
   .refine((e) => !(e.SMTP_URL && !e.SMTP_FROM), {
     path: ["SMTP_FROM"],

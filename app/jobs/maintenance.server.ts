@@ -1,9 +1,10 @@
 /**
  * Housekeeping that runs by itself, through the job queue:
  *  - `maintenance.daily`: audit-log retention (12 months, chains stay verifiable),
- *    then the batched retention of webhook deliveries, finished jobs and abandoned
- *    staging (retention.server.ts), then schedules the next day's run (one per
- *    date: the idempotency key).
+ *    the signed audit chain head to the log (app/security/audit-head.server.ts), then
+ *    the batched retention of webhook deliveries, finished jobs and abandoned staging
+ *    (retention.server.ts), then schedules the next day's run (one per date: the
+ *    idempotency key).
  *  - `keys.rewrap`: the key-rotation rewrap as a background job, for stores with
  *    too many sessions to wait on the CLI (`npm run keys:rotate -- rewrap --background`).
  * Both write to the audit log's system chain with actor "system".
@@ -13,6 +14,7 @@ import { z } from "zod";
 import { asSystem } from "~/db/tenant.server";
 import { log } from "~/log.server";
 import { audit, pruneAudit, SYSTEM_CHAIN } from "~/security/audit.server";
+import { publishAuditHead } from "~/security/audit-head.server";
 import { rewrapSessions } from "~/security/key-rotation.server";
 
 import { registerJob } from "./handlers.server";
@@ -55,6 +57,8 @@ registerJob("maintenance.daily", DailyPayload, async ({ payload }) => {
     if (count > 0) await audit(tx, SYSTEM_CHAIN, { action: "audit.pruned", actor: system, meta: { before: cutoff.toISOString(), events: count } });
     return count;
   });
+  // After pruning, so the head names rows that the next run's verification still finds.
+  await publishAuditHead();
   // Relative to the same day; each step runs in short batches of its own.
   const day = new Date(`${payload.date}T03:00:00Z`);
   const deliveries = await pruneWebhookDeliveries(day);

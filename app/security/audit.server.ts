@@ -4,10 +4,18 @@
  * Guarantees:
  *  - `audit(tx, event)` writes in the caller's transaction: the event exists if and
  *    only if the action it records committed.
- *  - Each shop has one hash chain: hash = SHA-256(canonical JSON of the row and the
- *    previous row's hash). Editing, deleting or reordering any row breaks
- *    verification from that row on (`verifyAuditChains`). Retention prunes from the
- *    head and leaves a checkpoint, so what remains still verifies.
+ *  - Each shop has one chain: hash = HMAC-SHA-256 under an AUDIT_KEYS key (its id in
+ *    `key_id`) of the canonical JSON of the row and the previous row's hash. The key
+ *    never enters the database, so a database-only attacker who rewrites rows cannot
+ *    give them valid MACs. Editing, deleting or reordering any row breaks verification
+ *    from that row on (`verifyAuditChains`). Retention prunes from the head and leaves
+ *    a checkpoint, so what remains still verifies.
+ *  - Rows written before the chain was keyed (`key_id` null) are plain SHA-256 and are
+ *    accepted only before a chain's first keyed row; a chain must end in a keyed row.
+ *    The one-time cut-over (audit-head.server.ts) appends a keyed `audit.keyed` row to
+ *    every chain that ends unkeyed, so a rewrite into unkeyed rows is caught.
+ *  - Dropping a chain's newest rows leaves a consistent chain: that is what the
+ *    published daily head (audit-head.server.ts) is for.
  *  - The app roles may only INSERT and SELECT (drizzle/0004); rows are never updated.
  *  - Actions are a closed list; IP comes only from a trusted-proxy setting, never a
  *    raw header; meta never carries secrets or customer data (callers pass ids,
@@ -19,6 +27,8 @@ import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 import { auditCheckpoints, auditEvents } from "~/db/schema.server";
+
+import { getAuditKeyring, type AuditKeyring } from "./audit-key.server";
 
 export const AUDIT_ACTIONS = [
   "app.installed",
@@ -43,6 +53,9 @@ export const AUDIT_ACTIONS = [
   "narrative.limit_reached",
   "settings.updated",
   "audit.pruned",
+  "audit.keyed",
+  "data.exported",
+  "data.erase_requested",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -83,12 +96,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function hashAuditRow(row: Omit<AuditRow, "hash">): string {
-  const material = canonicalJson([
-    row.prevHash, row.shopId, row.seq, row.action, row.actorType, row.actorId, row.target,
-    row.meta, row.ip, row.userAgent, row.createdAt.toISOString(),
-  ]);
-  return createHash("sha256").update(material).digest("hex");
+type UnsignedRow = Omit<AuditRow, "hash" | "keyId">;
+
+const rowMaterial = (row: UnsignedRow) => [
+  row.prevHash, row.shopId, row.seq, row.action, row.actorType, row.actorId, row.target,
+  row.meta, row.ip, row.userAgent, row.createdAt.toISOString(),
+];
+
+/** The unkeyed hash of rows written before the chain was keyed (key_id null). */
+export function hashAuditRow(row: UnsignedRow): string {
+  return createHash("sha256").update(canonicalJson(rowMaterial(row))).digest("hex");
+}
+
+/**
+ * The keyed hash: the key id is inside the MAC'd material, so relabelling a row with
+ * another key id fails too. Undefined when the keyring lacks `kid`.
+ */
+export function macAuditRow(keyring: AuditKeyring, kid: string, row: UnsignedRow): string | undefined {
+  return keyring.mac(kid, canonicalJson(["audit-hmac-v1", kid, ...rowMaterial(row)]));
 }
 
 /** Appends one event to the shop's chain inside the caller's transaction. */
@@ -119,7 +144,9 @@ export async function audit(tx: Tx, shop: string, event: AuditEvent): Promise<vo
     createdAt: new Date(),
     prevHash: prev?.hash ?? GENESIS,
   };
-  await tx.insert(auditEvents).values({ ...row, hash: hashAuditRow(row) });
+  const keyring = await getAuditKeyring();
+  const keyId = keyring.primaryKid;
+  await tx.insert(auditEvents).values({ ...row, keyId, hash: macAuditRow(keyring, keyId, row)! });
 }
 
 export interface ChainBreak {
@@ -128,8 +155,24 @@ export interface ChainBreak {
   reason: string;
 }
 
-/** Walks every chain visible to `tx` (all of them under asSystem). */
-export async function verifyAuditChains(tx: Tx): Promise<{ chains: number; events: number; breaks: ChainBreak[] }> {
+/** Why one row does not verify, or null. `keyedBefore`: the chain already had a keyed row. */
+function rowProblem(keyring: AuditKeyring, row: AuditRow, keyedBefore: boolean): string | null {
+  const { hash, keyId, ...rest } = row;
+  if (keyId === null) {
+    if (keyedBefore) return "unkeyed row after the chain was keyed (rewritten without the audit key)";
+    return hashAuditRow(rest) === hash ? null : "row content does not match its hash";
+  }
+  const mac = macAuditRow(keyring, keyId, rest);
+  if (mac === undefined) return `signed with audit key ${keyId}, which this verifier does not hold`;
+  return mac === hash ? null : "row content does not match its MAC (edited, or signed without the audit key)";
+}
+
+/**
+ * Walks every chain visible to `tx` (all of them under asSystem), checking sequence,
+ * links and each row's MAC with the process's audit keyring (or `keyring`).
+ */
+export async function verifyAuditChains(tx: Tx, keyring?: AuditKeyring): Promise<{ chains: number; events: number; breaks: ChainBreak[] }> {
+  const keys = keyring ?? (await getAuditKeyring());
   const checkpoints = new Map((await tx.select().from(auditCheckpoints)).map((c) => [c.shopId, c]));
   const breaks: ChainBreak[] = [];
   let events = 0;
@@ -139,6 +182,8 @@ export async function verifyAuditChains(tx: Tx): Promise<{ chains: number; event
     let expectedSeq = (start?.seq ?? 0) + 1;
     let prevHash = start?.hash ?? GENESIS;
     let cursor = start?.seq ?? 0;
+    let keyed = false;
+    let last: AuditRow | undefined;
     for (;;) {
       const page = await tx
         .select()
@@ -149,14 +194,20 @@ export async function verifyAuditChains(tx: Tx): Promise<{ chains: number; event
       if (page.length === 0) break;
       for (const row of page) {
         events++;
-        const { hash, ...rest } = row;
-        if (row.seq !== expectedSeq) breaks.push({ shopId, seq: row.seq, reason: `expected seq ${expectedSeq}: rows missing` });
-        else if (row.prevHash !== prevHash) breaks.push({ shopId, seq: row.seq, reason: "previous hash does not match" });
-        else if (hashAuditRow(rest) !== hash) breaks.push({ shopId, seq: row.seq, reason: "row content does not match its hash" });
+        const problem = row.seq !== expectedSeq
+          ? `expected seq ${expectedSeq}: rows missing`
+          : row.prevHash !== prevHash ? "previous hash does not match" : rowProblem(keys, row, keyed);
+        if (problem) breaks.push({ shopId, seq: row.seq, reason: problem });
+        keyed ||= row.keyId !== null;
         expectedSeq = row.seq + 1;
-        prevHash = hash;
+        prevHash = row.hash;
         cursor = row.seq;
+        last = row;
       }
+    }
+    // Unkeyed rows count only when a keyed row vouches for them (its MAC covers their hashes).
+    if (last && last.keyId === null && !breaks.some((b) => b.shopId === shopId && b.seq === last.seq)) {
+      breaks.push({ shopId, seq: last.seq, reason: "chain ends in unkeyed rows: rewritten, or written before the audit key and not yet sealed (npm run audit:head)" });
     }
   }
   return { chains: shops.length, events, breaks };

@@ -9,5 +9,6 @@ export const KEYRING = "app/security/keyring.server.test.ts";
 export const WEBHOOKS = "tests/integration/webhooks.test.ts";
 export const WEBHOOK_HARDENING = "tests/integration/webhook-hardening.test.ts";
 export const AUDIT = "tests/integration/audit-log.test.ts";
+export const AUDIT_KEYED = "tests/integration/audit-keyed-chain.test.ts";
 export const TRUST = "tests/integration/trust.test.ts";
 

@@ -1,6 +1,6 @@
 /** Controls: audit, abuse, HTTP, AI and data, retention, supply chain, disclosure. See controls.ts. */
 import type { Control } from "./control-types";
-import { AUDIT, HARDENING, tests as t, TRUST, WEBHOOK_HARDENING, WEBHOOKS } from "./control-files";
+import { AUDIT, AUDIT_KEYED, HARDENING, tests as t, TRUST, WEBHOOK_HARDENING, WEBHOOKS } from "./control-files";
 
 export const OPERATIONS_CONTROLS: readonly Control[] = [
   // Audit trail
@@ -18,12 +18,31 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     id: "audit-hash-chain",
     section: "audit",
     claim: "An edited or deleted audit record is detected.",
-    how: "Each shop's events form a SHA-256 hash chain that `npm run audit:verify` walks (app/security/audit.server.ts). The chain is not yet keyed: someone with full database access who recomputes every later hash is not detected.",
+    how: "Each shop's events form a hash chain that `npm run audit:verify` walks: sequence numbers, links and each row's hash (app/security/audit.server.ts).",
     tests: t(AUDIT,
       "audit log > chains each shop's events and verifies them",
       "audit log > keeps one contiguous chain under concurrent writers",
       "audit log > detects a row edited by the database owner",
       "audit log > detects a row deleted by the database owner"),
+  },
+  {
+    id: "audit-keyed-chain",
+    section: "audit",
+    claim: "Someone with access to the database alone cannot rewrite the audit trail undetected, not even by recomputing every later record.",
+    how: "Each record carries an HMAC-SHA-256 under a key kept outside the database (AUDIT_KEYS, rotatable: the key id is stored per record; app/security/audit-key.server.ts). A daily job writes each chain's newest record, signed, to the logs, and your data export carries your chain's; `npm run audit:verify -- --head <file>` also catches a chain cut short since (app/security/audit-head.server.ts). Records from before the key existed are accepted only where a keyed record, written once at the cut-over, vouches for them. Limits: records newer than the last published head can be dropped undetected until the next one, and someone holding both the database and the app's environment (where the key lives) could rewrite the chain.",
+    tests: [
+      ...t(AUDIT_KEYED,
+        "keyed audit chain > signs every new row with the primary audit key (HMAC, key id stored), not a plain hash",
+        "keyed audit chain > detects a suffix rewritten by the database owner with fresh, consistent unkeyed hashes",
+        "keyed audit chain > detects a suffix rewritten with consistent HMACs under a key the attacker made up, labelled as ours",
+        "keyed audit chain > detects a whole chain rewritten as unkeyed rows (nothing keyed left to contradict it)",
+        "keyed audit chain > verifies after a key rotation with the retired key kept, and names a key it does not hold",
+        "keyed audit chain > accepts rows from before the chain was keyed once the one-time cut-over seals them, and never seals twice",
+        "published audit chain head > detects a chain cut short after the head was published, which the chain alone cannot",
+        "published audit chain head > is written to the log by the daily maintenance job, signed, naming every chain's newest row",
+        "published audit chain head > refuses a head whose MAC does not match (a forged head cannot vouch for a rewrite)"),
+      ...t("app/env.server.test.ts", "env > names AUDIT_PRIMARY_KID when it is missing or malformed"),
+    ],
   },
   {
     id: "activity-page",

@@ -27,9 +27,9 @@ import { createSimStore } from "./shopify/store";
 export const DEMO_SHOP = "demo-store.myshopify.com";
 const DEMO_API_KEY = "demo-api-key";
 
-function demoKeys(dataDir: string): string {
-  // Keys persist with the demo's data, so sealed sessions survive a restart.
-  const file = path.join(dataDir, "token-keys.json");
+function demoKeys(dataDir: string, name = "token-keys.json"): string {
+  // Keys persist with the demo's data, so sealed sessions (and the signed audit chain) survive a restart.
+  const file = path.join(dataDir, name);
   if (!existsSync(file)) writeFileSync(file, JSON.stringify({ demo: randomBytes(32).toString("base64") }), { mode: 0o600 });
   return readFileSync(file, "utf8");
 }
@@ -66,6 +66,8 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
     PGLITE_DATA_DIR: path.join(dataDir, "pglite"),
     TOKEN_KEYS: demoKeys(dataDir),
     TOKEN_PRIMARY_KID: "demo",
+    AUDIT_KEYS: demoKeys(dataDir, "audit-keys.json"),
+    AUDIT_PRIMARY_KID: "demo",
     APP_BRIDGE_URL: `${admin.origin}/app-bridge.js`,
     SIMULATED_ADMIN_ORIGIN: admin.origin,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",

@@ -14,6 +14,11 @@ export const testEnv: Record<string, string> = {
     "test-2": Buffer.alloc(32, 2).toString("base64"),
   }),
   TOKEN_PRIMARY_KID: "test-1",
+  AUDIT_KEYS: JSON.stringify({
+    "audit-1": Buffer.alloc(32, 11).toString("base64"),
+    "audit-2": Buffer.alloc(32, 12).toString("base64"),
+  }),
+  AUDIT_PRIMARY_KID: "audit-1",
   LOG_LEVEL: "warn",
   // The poll fallback must not hold up tests that drain the queue: webhooks arrive.
   BULK_POLL_SECONDS: "900",
