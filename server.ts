@@ -12,6 +12,9 @@
  *    headers a response lacks are filled in just before they are written, so a
  *    document's per-shop CSP is never replaced (app/security/headers.server.ts);
  *  - the load context carries the TCP peer (`remoteAddress`);
+ *  - every request gets an id (a sane inbound X-Request-Id, else a fresh UUID), sent
+ *    back in X-Request-Id and carried by every log line written while serving it
+ *    (app/lib/request-id.server.ts);
  *  - one JSON access line per request with the path only, never the query string,
  *    written through the console the build scrubs (app/log.server.ts);
  *  - an error Remix's adapter cannot turn into a response is a plain 400/500 with
@@ -29,7 +32,16 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 
+import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from "./app/lib/request-id.server.ts";
 import { fillSecurityHeaders } from "./app/security/headers.server.ts";
+
+/** First: everything after it (handlers, logs, the access line) runs with the request's id. */
+function requestId(req: Request, res: Response, next: NextFunction): void {
+  const id = requestIdFor(req.get(REQUEST_ID_HEADER));
+  res.locals.requestId = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  runWithRequestId(id, next);
+}
 
 /** Fills the security headers a response lacks when its head is written (as on-headers does). */
 function securityHeadersOnEveryResponse(_req: Request, res: Response, next: NextFunction): void {
@@ -47,7 +59,7 @@ function accessLog(req: Request, res: Response, next: NextFunction): void {
   res.once("finish", () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // The path only: query strings carry session tokens (?id_token=, ?hmac=).
-    console.log(JSON.stringify({ level: 30, time: new Date().toISOString(), app: "margin-notes", msg: "request", method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms) }));
+    console.log(JSON.stringify({ level: 30, time: new Date().toISOString(), app: "margin-notes", requestId: res.locals.requestId as string, msg: "request", method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms) }));
   });
   next();
 }
@@ -59,7 +71,7 @@ function lastResort(error: unknown, _req: Request, res: Response, next: NextFunc
   }
   // Express's own handler would print the stack outside production; say nothing instead.
   const badInput = error instanceof TypeError || (error as { code?: string })?.code === "ERR_INVALID_URL";
-  console.error(JSON.stringify({ level: 50, time: new Date().toISOString(), app: "margin-notes", msg: "request failed before the app answered", err: String(error) }));
+  console.error(JSON.stringify({ level: 50, time: new Date().toISOString(), app: "margin-notes", requestId: res.locals.requestId as string, msg: "request failed before the app answered", err: String(error) }));
   res.status(badInput ? 400 : 500).type("text/plain").send(badInput ? "Bad Request" : "Internal Server Error");
 }
 
@@ -74,6 +86,7 @@ export interface MountOptions {
 export function mountApp(app: Express, build: ServerBuild, options: MountOptions = {}): Express {
   const { mode = "production", accessLog: logRequests = !["warn", "error", "fatal", "silent"].includes(process.env.LOG_LEVEL ?? "info") } = options;
   app.disable("x-powered-by");
+  app.use(requestId);
   app.use(securityHeadersOnEveryResponse);
   if (logRequests) app.use(accessLog);
   app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));

@@ -108,3 +108,24 @@ describe("credentials in URLs", () => {
     expect(written[3]).toBe("plain message");
   });
 });
+
+describe("request ids on log lines", () => {
+  it("adds the request's id to pino lines and console output inside a request, and nothing outside one", async () => {
+    const { runWithRequestId } = await import("./lib/request-id.server");
+    const { lines, logger } = capture();
+    const written: string[] = [];
+    const target = { log: (text: string) => void written.push(text), info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, trace: () => {} } as unknown as Console;
+    installConsoleScrubber(target);
+    logger.info("outside");
+    target.log("plain outside");
+    await runWithRequestId("req-12345678", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.info({ n: 1 }, "inside");
+      target.log("plain %s", "inside");
+      target.log(JSON.stringify({ msg: "json inside" }));
+    });
+    expect(JSON.parse(lines[0]!)).not.toHaveProperty("requestId");
+    expect(JSON.parse(lines[1]!)).toMatchObject({ requestId: "req-12345678", n: 1, msg: "inside" });
+    expect(written).toEqual(["plain outside", "plain inside [requestId=req-12345678]", '{"requestId":"req-12345678","msg":"json inside"}']);
+  });
+});

@@ -4,12 +4,16 @@
  *  2. a scrubber over every serialised line, for secrets that arrive inside
  *     free text (the Shopify library logs whole requests as strings).
  * Nothing reaches the destination without passing through `scrubSecrets`.
+ *
+ * Every line written while serving a request carries its `requestId`
+ * (app/lib/request-id.server.ts), pino's and third-party console output alike.
  */
 import { format } from "node:util";
 
 import { pino, type DestinationStream, type Logger } from "pino";
 
 import { env } from "~/env.server";
+import { currentRequestId } from "~/lib/request-id.server";
 
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // JWTs (session tokens, id_token): three base64url segments, header starts with eyJ.
@@ -52,12 +56,24 @@ export function createLogger(destination: { write(line: string): unknown }, leve
       base: { app: "margin-notes" },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
     scrubbing,
   );
 }
 
 export const log: Logger = createLogger(process.stdout, env.LOG_LEVEL);
+
+/** Tags console output with the request being served: a JSON line gains a field, text a suffix. */
+function withRequestId(text: string): string {
+  const requestId = currentRequestId();
+  if (!requestId || text.includes(requestId)) return text;
+  if (/^\{".*\}$/s.test(text)) return `{"requestId":${JSON.stringify(requestId)},${text.slice(1)}`;
+  return `${text} [requestId=${requestId}]`;
+}
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
 const scrubbedConsole = Symbol.for("margin-notes.scrubbed-console");
@@ -72,7 +88,7 @@ export function installConsoleScrubber(target: Console = console): void {
   if (marked[scrubbedConsole]) return;
   for (const method of CONSOLE_METHODS) {
     const original = target[method].bind(target);
-    target[method] = (...args: unknown[]) => original(scrubSecrets(format(...args)));
+    target[method] = (...args: unknown[]) => original(withRequestId(scrubSecrets(format(...args))));
   }
   marked[scrubbedConsole] = true;
 }

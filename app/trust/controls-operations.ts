@@ -121,6 +121,18 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
       ...t(HARDENING, "the app's own actions refuse malformed requests with 4xx > answers PUT /app.data?index with no body 405, and a JSON POST 415"),
     ],
   },
+  {
+    id: "request-ids",
+    section: "http",
+    claim: "Every response carries a request id, so a problem you report can be traced to exactly the log lines of that request.",
+    how: "The production server gives each request an id (a well-formed inbound X-Request-Id, else a random UUID), returns it in X-Request-Id and adds it to every log line written while serving the request (server.ts, app/lib/request-id.server.ts, app/log.server.ts).",
+    tests: [
+      ...t("tests/integration/server.test.ts",
+        "request ids > answers every request with an X-Request-Id: a fresh UUID, a sane inbound one kept, anything else replaced",
+        "request ids > puts the request's id on every log line written while serving it, also for requests served at the same time"),
+      ...t("app/log.server.test.ts", "request ids on log lines > adds the request's id to pino lines and console output inside a request, and nothing outside one"),
+    ],
+  },
 
   // AI & data minimisation
   {

@@ -1,6 +1,7 @@
 /**
  * The production server (server.ts, also the demo's): static files and Remix's own
- * answers carry the security headers, and the access log never has a query string.
+ * answers carry the security headers, the access log never has a query string, and
+ * every request has an id, in a header and on its log lines.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 
 import { importBuild, mountApp } from "../../server";
 import { mswServer } from "../mocks/msw-server";
+import { signedWebhook } from "../mocks/shopify/webhooks";
+import { TEST_API_SECRET } from "../setup/test-env";
 
 let server: Server;
 let origin: string;
@@ -72,5 +75,66 @@ describe("server.ts", () => {
     expect(access.length).toBeGreaterThan(0);
     expect(access.join("\n")).toContain('"path":"/app"');
     expect(lines.join("\n")).not.toMatch(/eyJ|abc123|id_token=|a\.myshopify\.com/);
+  });
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Every line written to stdout and through console.log while `fn` runs. */
+async function captureLines(fn: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split("\n").filter(Boolean));
+    return true;
+  }) as typeof process.stdout.write);
+  const consoleLog = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
+  try {
+    await fn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    stdout.mockRestore();
+    consoleLog.mockRestore();
+  }
+  return lines;
+}
+
+describe("request ids", () => {
+  it("answers every request with an X-Request-Id: a fresh UUID, a sane inbound one kept, anything else replaced", async () => {
+    const fresh = await Promise.all([fetch(`${origin}/healthz`), fetch(`${origin}/healthz`), fetch(`${origin}/nowhere`)]);
+    const ids = fresh.map((r) => r.headers.get("x-request-id"));
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(new Set(ids).size).toBe(3);
+
+    const kept = await fetch(`${origin}/healthz`, { headers: { "X-Request-Id": "lb-7f3a.2026:abc_def" } });
+    expect(kept.headers.get("x-request-id")).toBe("lb-7f3a.2026:abc_def");
+    for (const bad of ["short", "a".repeat(65), 'x","level":60,"msg":"forged', "id with spaces here", "-starts-with-dash"]) {
+      const replaced = await fetch(`${origin}/healthz`, { headers: { "X-Request-Id": bad } });
+      expect(replaced.headers.get("x-request-id"), bad).toMatch(UUID);
+    }
+    await Promise.all([...fresh, kept].map((r) => r.body?.cancel()));
+  });
+
+  it("puts the request's id on every log line written while serving it, also for requests served at the same time", async () => {
+    // A signed webhook triggered 30 days ago: the app logs a warning (and audits it) while serving it.
+    const stale = (id: string) => {
+      const request = signedWebhook({ appUrl: origin, secret: TEST_API_SECRET, topic: "orders/create", shop: `reqid-${id}.myshopify.com`, payload: { id: 1 }, triggeredAt: new Date(Date.now() - 30 * 86_400_000) });
+      request.headers.set("X-Request-Id", `test-request-${id}`);
+      return fetch(request);
+    };
+    const lines = await captureLines(async () => {
+      const responses = await Promise.all([stale("one"), stale("two")]);
+      expect(responses.map((r) => r.status)).toEqual([401, 401]);
+      expect(responses.map((r) => r.headers.get("x-request-id"))).toEqual(["test-request-one", "test-request-two"]);
+    });
+    for (const id of ["one", "two"]) {
+      const mine = lines.filter((l) => l.includes(`reqid-${id}`) || l.includes(`test-request-${id}`));
+      const warning = mine.filter((l) => l.includes("signed webhook refused"));
+      const access = mine.filter((l) => l.includes('"msg":"request"'));
+      expect(warning, id).toHaveLength(1);
+      expect(access, id).toHaveLength(1);
+      for (const line of [...warning, ...access]) expect(JSON.parse(line), id).toMatchObject({ requestId: `test-request-${id}` });
+    }
+    // Outside a request (no id in context) nothing invents one.
+    expect(lines.filter((l) => l.includes("signed webhook refused") && !l.includes('"requestId"'))).toEqual([]);
   });
 });
