@@ -1,7 +1,7 @@
 /**
  * Sales rows for report tests, written straight into the rollups the sync fills
  * (daily_rollups, daily_orders, products, and daily_totals / monthly_rollups derived
- * from the daily rows as rollupSteps derives them), so reports are tested on figures
+ * from the daily rows as app/sync/rollups.server.ts derives them), so reports are tested on figures
  * that are known exactly (the arithmetic is spelled out where reports.test.ts checks it).
  */
 import { sql } from "drizzle-orm";

@@ -293,7 +293,7 @@ export const dailyOrders = pgTable(
 /**
  * Per shop × local day, every product summed: what the KPI cards and the chart read
  * (at most 366 rows a year, whatever the catalogue). Derived from daily_rollups by
- * the same statement that writes them (rollupSteps, app/sync/ledger.server.ts).
+ * the same statement that writes them (app/sync/rollups.server.ts).
  */
 export const dailyTotals = pgTable(
   "daily_totals",
@@ -321,7 +321,7 @@ export const dailyTotals = pgTable(
 /**
  * Per shop × local calendar month (its first day) × product: daily_rollups summed by
  * month, so ranking products over a long range reads whole months plus the partial
- * days at each edge. Kept by rollupSteps from the daily rows of the touched months.
+ * days at each edge. Kept by app/sync/rollups.server.ts with the daily rows.
  */
 export const monthlyRollups = pgTable(
   "monthly_rollups",

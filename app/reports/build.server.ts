@@ -1,5 +1,5 @@
 /**
- * Reports read rollups the sync maintains (rollupSteps, app/sync/ledger.server.ts),
+ * Reports read rollups the sync maintains (app/sync/rollups.server.ts),
  * never the orders. The KPI cards and the chart read daily_totals and daily_orders:
  * one row per local day each, so a year is at most 366 + 366 rows (732 with the
  * comparison), whatever the catalogue. Products are ranked from monthly_rollups for

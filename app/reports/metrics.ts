@@ -22,7 +22,7 @@
  * move: the edit's sales are counted on its day either way. Rule as modelled
  * (tests/mocks/shopify/truth.ts `laterDayEdits`, truth.test.ts): once per order and
  * later local day with an ORDER_EDIT agreement; a same-day edit adds nothing.
- * daily_orders is built that way by rollupSteps (app/sync/ledger.server.ts).
+ * daily_orders is built that way by app/sync/rollups.server.ts.
  */
 import Big from "big.js";
 

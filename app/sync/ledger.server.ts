@@ -12,7 +12,7 @@
  * Cost at scale (docs/decisions/0001-ledger-at-scale.md): every statement is one
  * set-based pass whose cost is linear in the run (hash joins and grouped
  * aggregates, never a subquery per row), and the live path touches only the
- * changed order's rows and its days (index range scans on happened_at/placed_at).
+ * changed order's rows (its contribution to the rollups moves, rollups.server.ts).
  * The staged tables are never ANALYZEd (that needs their owner, not app_tenant),
  * so the planner's row estimates for a run are guesses; a bulk run therefore
  * forbids nested loops for its transaction instead of trusting those guesses.
@@ -20,9 +20,9 @@
 import { sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
-import { pgArray } from "~/db/pg-array";
 
 import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
+import { applyOrderContribution, pruneEmptyRollups, rebuildAllRollups } from "./rollups.server";
 
 export interface FinalizeResult {
   orders: number;
@@ -172,8 +172,6 @@ export async function planForBulk(tx: Tx): Promise<void> {
   await tx.execute(sql`set local work_mem = '256MB'`);
 }
 
-const localDaysOf = (timezone: string, column: SQL) => sql`(${column} at time zone ${timezone})::date::text`;
-
 /**
  * A complete export's window: every order Shopify had that was created in
  * [from, to) is in it. `to` is when the bulk operation was created (orders
@@ -207,8 +205,8 @@ export function reconcileSteps(shop: string, runId: string, window: ExportWindow
 }
 
 /**
- * Moves run `runId` into orders/sales and refreshes the rollups of every day it
- * touched. A bulk run given its export's window also removes the orders Shopify
+ * Moves run `runId` into orders/sales and brings the rollups up to date (live:
+ * the applied orders' contribution; bulk: a rebuild). A bulk run given its export's window also removes the orders Shopify
  * no longer has (reconcileSteps).
  */
 export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow): Promise<FinalizeResult> {
@@ -221,23 +219,16 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
     for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
   }
 
-  // The local days the run's orders touch in the ledger: their sales and placed days.
-  const touchedDays = () => queryRows<{ day: string }>(tx, sql`
-      select ${localDaysOf(timezone, sql`s.happened_at`)} as day
-      from sales s join staged_orders so on so.shop_id = s.shop_id and so.order_id = s.order_id
-      where so.shop_id = ${shop} and so.run_id = ${runId}
-      union
-      select ${localDaysOf(timezone, sql`o.placed_at`)}
-      from orders o join staged_orders so on so.shop_id = o.shop_id and so.order_id = o.order_id
-      where so.shop_id = ${shop} and so.run_id = ${runId}`);
-  let before: Array<{ day: string }> = [];
+  // Live: the applied orders' contribution to the rollups is taken out before the
+  // ledger changes them and put back after (rollups.server.ts), so a change costs
+  // its own rows. Bulk: every rollup rebuilt once, from the ledger.
+  const applied = sql`select so.order_id from staged_orders so where so.shop_id = ${shop} and so.run_id = ${runId}`;
+  const touched: string[] = [];
   let salesWritten = 0;
   let ordersApplied = 0;
   for (const step of finalizeSteps(shop, runId, { fresh })) {
     if (step.name === "sales removed" && mode === "live") {
-      // Days to refresh (live): where the applied orders' sales were, before the
-      // ledger changes (and, below, where they are now).
-      before = await touchedDays();
+      touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, -1)));
     }
     const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
     const rows = Number(result.count ?? result.affectedRows ?? 0);
@@ -245,16 +236,28 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
     if (step.name === "orders") ordersApplied = rows;
   }
 
-  let days: string[] | null = null;
-  if (mode === "live") {
-    const after = await touchedDays();
-    days = [...new Set([...before, ...after].map((d) => d.day))];
+  if (mode === "bulk") {
+    await rebuildAllRollups(tx, shop, timezone);
+    return { orders: ordersApplied, sales: salesWritten, days: -1 };
   }
-  await refreshRollups(tx, shop, timezone, days);
+  touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, 1)));
+  const days = [...new Set(touched)];
+  await pruneEmptyRollups(tx, shop, days);
   // A live run is a few rows: gone with its transaction. A bulk run's millions of
-  // staged rows are deleted after the run completes, in batches (discardStagedRun).
-  if (mode === "live") await discardStaged(tx, shop, runId);
-  return { orders: ordersApplied, sales: salesWritten, days: days?.length ?? -1 };
+  // staged rows are deleted after the run completes, in batches (discardStagedBatch).
+  await discardStaged(tx, shop, runId);
+  return { orders: ordersApplied, sales: salesWritten, days: days.length };
+}
+
+/**
+ * Removes an order Shopify no longer has, with its sales, from the ledger and (its
+ * contribution taken out first) from the rollups. The caller holds the ledger lock.
+ */
+export async function removeOrder(tx: Tx, shop: string, orderId: number, timezone: string): Promise<void> {
+  const days = await applyOrderContribution(tx, shop, timezone, sql`select ${orderId}::bigint as order_id`, -1);
+  await tx.execute(sql`with gone as (delete from sales where shop_id = ${shop} and order_id = ${orderId})
+    delete from orders where shop_id = ${shop} and order_id = ${orderId}`);
+  await pruneEmptyRollups(tx, shop, days);
 }
 
 const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_orders"] as const;
@@ -302,122 +305,3 @@ export async function lockLedger(tx: Tx, shop: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${shop}`}))`);
 }
 
-/**
- * Recomputes daily rollups for the given local days (null: every day), with the
- * report rollups derived from them (daily_totals: the days' products summed;
- * monthly_rollups: the touched months' products). Test orders are excluded here,
- * once, for every report.
- *
- * A day is a range of instants, [local midnight, next local midnight) in the
- * shop's zone (23 or 25 hours across DST, computed by PostgreSQL's tz database):
- * the sales_happened and orders_placed indexes serve each range, so refreshing a
- * day costs that day's rows, however long the shop's history. A touched month is
- * re-summed from its daily rollup rows (a range on their primary key), never from
- * sales: at most 31 days × the products sold that month.
- */
-export async function refreshRollups(tx: Tx, shop: string, timezone: string, days: string[] | null): Promise<void> {
-  if (days && days.length === 0) return;
-  for (const step of rollupSteps(shop, timezone, days)) await tx.execute(step.query);
-}
-
-/** The sums every rollup table carries, in its column order. */
-const ROLLUP_COLUMNS = sql.raw(`gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, cogs,
-  net_sales_with_cost, costed_from_backfill`);
-const ROLLUP_SUMS = (alias: string) => sql.raw(["gross_sales", "discounts", "returns", "shipping", "duties", "fees", "taxes", "tips",
-  "units", "cogs", "net_sales_with_cost", "costed_from_backfill"].map((c) => `sum(${alias}.${c})`).join(", "));
-
-/** refreshRollups' statements, exported so a test can EXPLAIN them. */
-export function rollupSteps(shop: string, timezone: string, days: string[] | null): FinalizeStep[] {
-  const only = days === null ? sql`` : sql`and day = any(${pgArray(days)}::date[])`;
-  // A calendar month is keyed by its first day; the touched days' months.
-  const months = days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))];
-  const onlyMonths = months === null ? sql`` : sql`and month = any(${pgArray(months)}::date[])`;
-  // Live: each day's [lo, hi) range drives a LATERAL index range scan; OFFSET 0
-  // keeps the planner from flattening it into a join it could turn around (walk
-  // every order of the shop, then its sales), whatever the statistics say.
-  // Full rebuild: one pass, the bucket computed per row.
-  // The bounds are materialised first: a qual calling timezone() (not leakproof)
-  // could not pass row level security's barrier into an index condition.
-  const ranges = sql`(with bounds as materialized (
-      select d as day, (d::timestamp at time zone ${timezone}) as lo, ((d + 1)::timestamp at time zone ${timezone}) as hi
-      from unnest(${pgArray(days ?? [])}::date[]) d)
-    select * from bounds) r`;
-  const salesOf = days === null
-    ? sql`(select s.*, (s.happened_at at time zone ${timezone})::date as day from sales s where s.shop_id = ${shop}) s`
-    : sql`${ranges} cross join lateral (
-        select s.* from sales s where s.shop_id = ${shop} and s.happened_at >= r.lo and s.happened_at < r.hi offset 0) s`;
-  const ordersOf = days === null
-    ? sql`(select o.*, (o.placed_at at time zone ${timezone})::date as day from orders o where o.shop_id = ${shop}) o`
-    : sql`${ranges} cross join lateral (
-        select o.* from orders o where o.shop_id = ${shop} and o.placed_at >= r.lo and o.placed_at < r.hi offset 0) o`;
-  const saleDay = days === null ? sql`s.day` : sql`r.day`;
-  const orderDay = days === null ? sql`o.day` : sql`r.day`;
-  // A touched month's other days: their daily rows as they stand (this statement
-  // cannot see the rows it writes, and the first one cleared the touched days), by
-  // a [first day, next month's first day) range on daily_rollups' primary key.
-  const untouchedDaysOfMonths = months === null ? sql`` : sql`
-            union all
-            select d.shop_id, m.month, d.product_id, ${ROLLUP_COLUMNS}
-            from (with month_bounds as materialized (
-                    select m as month, (m + interval '1 month')::date as next from unnest(${pgArray(months)}::date[]) m)
-                  select * from month_bounds) m
-            cross join lateral (
-              select * from daily_rollups d where d.shop_id = ${shop} and d.day >= m.month and d.day < m.next offset 0) d`;
-  // Two statements: the days' rows go (every table, one statement), then come back
-  // (every table, one statement). A delete and an insert of the same keys cannot
-  // share a statement: its parts see one snapshot and would collide on the key.
-  return [
-    {
-      name: "clear days",
-      query: sql`with cleared as (delete from daily_orders where shop_id = ${shop} ${only}),
-          cleared_totals as (delete from daily_totals where shop_id = ${shop} ${only}),
-          cleared_months as (delete from monthly_rollups where shop_id = ${shop} ${onlyMonths})
-        delete from daily_rollups where shop_id = ${shop} ${only}`,
-    },
-    {
-      name: "rebuild days",
-      query: sql`
-        with day_orders as (
-          -- Orders by the day they were placed, plus, per Shopify's Help Center
-          -- (Editing orders → Considerations: "If you edit an order after the day
-          -- the order was placed, then the edit displays as a separate order in
-          -- your reports"), one more order on each later day that has edit sales,
-          -- whose product sales (gross − discounts) join that day's AOV base.
-          insert into daily_orders (shop_id, day, orders, original_net_product)
-          select shop_id, day, sum(n)::int, sum(net) from (
-            select o.shop_id, ${orderDay} as day, 1 as n, o.original_net_product as net
-            from ${ordersOf}
-            where not o.test
-            union all
-            select s.shop_id, ${saleDay}, 1,
-              coalesce(sum(s.gross_sales + s.discounts) filter (where s.line_type = 'PRODUCT' and s.action_type = 'ORDER'), 0)
-            from ${salesOf}
-            join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
-            where not o.test and s.agreement_reason = 'ORDER_EDIT'
-              and ${saleDay} > (o.placed_at at time zone ${timezone})::date
-            group by s.shop_id, ${saleDay}, s.order_id) placed_and_edited
-          group by 1, 2),
-        product_days as (
-          insert into daily_rollups (shop_id, day, product_id, ${ROLLUP_COLUMNS})
-          select s.shop_id, ${saleDay}, coalesce(s.product_id, 0),
-            sum(s.gross_sales), sum(s.discounts), sum(s.returns), sum(s.shipping), sum(s.duties), sum(s.fees), sum(s.taxes),
-            sum(s.tips), sum(s.units), coalesce(sum(s.cogs), 0),
-            coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cogs is not null), 0),
-            coalesce(sum(s.gross_sales + s.discounts + s.returns) filter (where s.cost_source = 'backfill_current'), 0)
-          from ${salesOf}
-          join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
-          where not o.test
-          group by 1, 2, 3
-          returning *),
-        day_totals as (
-          -- The KPI cards' and the chart's rows: each day's products summed.
-          insert into daily_totals (shop_id, day, ${ROLLUP_COLUMNS})
-          select p.shop_id, p.day, ${ROLLUP_SUMS("p")} from product_days p group by 1, 2)
-        insert into monthly_rollups (shop_id, month, product_id, ${ROLLUP_COLUMNS})
-        select x.shop_id, x.month, x.product_id, ${ROLLUP_SUMS("x")}
-        from (select p.shop_id, date_trunc('month', p.day::timestamp)::date as month, p.product_id, ${ROLLUP_COLUMNS}
-              from product_days p ${untouchedDaysOfMonths}) x
-        group by 1, 2, 3`,
-    },
-  ];
-}

@@ -14,15 +14,12 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, eq, sql } from "drizzle-orm";
-
-import { orders, sales } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
 import { loadShop } from "~/shops.server";
 
 import { beyondReach } from "./history.server";
-import { finalizeRun, lockLedger, refreshRollups } from "./ledger.server";
+import { finalizeRun, lockLedger, removeOrder } from "./ledger.server";
 import { readOrder } from "./order-read.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { StagedBatch } from "./stage.server";
@@ -62,18 +59,7 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
 async function deleteOrder(shop: string, orderId: string, heldTimezone: string): Promise<"deleted"> {
   await withShop(shop, async (tx) => {
     await lockLedger(tx, shop);
-    const timezone = (await currentTimezone(tx, shop)) ?? heldTimezone;
-    const days = await tx
-      .selectDistinct({ day: sql<string>`(${sales.happenedAt} at time zone ${timezone})::date::text` })
-      .from(sales)
-      .where(and(eq(sales.shopId, shop), eq(sales.orderId, Number(orderId))));
-    const placed = await tx
-      .select({ day: sql<string>`(${orders.placedAt} at time zone ${timezone})::date::text` })
-      .from(orders)
-      .where(and(eq(orders.shopId, shop), eq(orders.orderId, Number(orderId))));
-    await tx.delete(sales).where(and(eq(sales.shopId, shop), eq(sales.orderId, Number(orderId))));
-    await tx.delete(orders).where(and(eq(orders.shopId, shop), eq(orders.orderId, Number(orderId))));
-    await refreshRollups(tx, shop, timezone, [...new Set([...days, ...placed].map((d) => d.day))]);
+    await removeOrder(tx, shop, Number(orderId), (await currentTimezone(tx, shop)) ?? heldTimezone);
   });
   return "deleted";
 }

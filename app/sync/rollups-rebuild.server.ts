@@ -11,14 +11,15 @@ import type { Tx } from "~/db/client.server";
 import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 
-import { lockLedger, refreshRollups } from "./ledger.server";
+import { lockLedger } from "./ledger.server";
+import { rebuildAllRollups } from "./rollups.server";
 
 export async function rebuildRollups(shop: string): Promise<"rebuilt" | "missing-shop"> {
   return withShop(shop, async (tx) => {
     await lockLedger(tx, shop);
     const timezone = await currentTimezone(tx, shop);
     if (!timezone) return "missing-shop";
-    await refreshRollups(tx, shop, timezone, null);
+    await rebuildAllRollups(tx, shop, timezone);
     return "rebuilt";
   });
 }

@@ -18,7 +18,8 @@ import { withShop } from "~/db/tenant.server";
 import { readReport } from "~/reports/build.server";
 import { computeMetrics, sumComponents } from "~/reports/metrics";
 import type { ProductSort } from "~/reports/product-sort";
-import { finalizeRun, refreshRollups } from "~/sync/ledger.server";
+import { finalizeRun, lockLedger, removeOrder } from "~/sync/ledger.server";
+import { rebuildAllRollups } from "~/sync/rollups.server";
 import { shopFacts } from "~/trust/shop-facts.server";
 
 import { newShop } from "../factories";
@@ -49,11 +50,41 @@ async function expectDerivedConsistent(shop: string) {
   });
 }
 
-/** What the report rollups hold, to compare the live path with a rebuild. */
+/** Every rollup row the shop holds, every column: the live path must leave exactly what a rebuild writes. */
 const snapshot = (shop: string) => withShop(shop, async (tx) => ({
-  months: await queryRows(tx, sql`select month::text, product_id::text, ${SUMS} from monthly_rollups where shop_id = ${shop} group by 1, 2 order by 1, 2`),
-  days: await queryRows(tx, sql`select day::text, ${SUMS} from daily_totals where shop_id = ${shop} group by 1 order by 1`),
+  products: await queryRows(tx, sql`select * from daily_rollups where shop_id = ${shop} order by day, product_id`),
+  totals: await queryRows(tx, sql`select * from daily_totals where shop_id = ${shop} order by day`),
+  months: await queryRows(tx, sql`select * from monthly_rollups where shop_id = ${shop} order by month, product_id`),
+  orders: await queryRows(tx, sql`select * from daily_orders where shop_id = ${shop} order by day`),
 }));
+
+async function expectLiveEqualsRebuild(shop: string) {
+  const live = await snapshot(shop);
+  await withShop(shop, (tx) => rebuildAllRollups(tx, shop, TZ));
+  const rebuilt = await snapshot(shop);
+  expect(live.products.length).toBeGreaterThan(0);
+  expect(live).toEqual(rebuilt);
+}
+
+/**
+ * Rewrites staged rows of a run (app_tenant may insert and delete staged rows, not
+ * update them: a delete … returning feeding an insert, in one statement).
+ */
+const rewrite = (shop: string, table: string, runId: string, set: string, where = "true") => sql`
+  with gone as (delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId} and ${sql.raw(where)} returning *)
+  insert into ${sql.identifier(table)}
+  select (jsonb_populate_record(null::${sql.identifier(table)}, to_jsonb(gone) || ${sql.raw(`jsonb_build_object(${set})`)})).* from gone`;
+
+/** Re-reads order `order` (a newer version), its staged rows changed by `changes`, and applies it live. */
+async function reread(shop: string, order: number, changes: Array<[table: string, set: string, where?: string]>) {
+  const runId = `order-${order}-${randomUUID()}`;
+  await withShop(shop, async (tx) => {
+    await stageRun(tx, shop, runId, 1, order);
+    await tx.execute(rewrite(shop, "staged_orders", runId, "'source_updated_at', now()"));
+    for (const [table, set, where] of changes) await tx.execute(rewrite(shop, table, runId, set, where));
+    await finalizeRun(tx, shop, runId, TZ, "live");
+  });
+}
 
 let shop: string;
 beforeAll(async () => {
@@ -89,33 +120,14 @@ describe("the report rollups equal the daily rollups they derive from", () => {
     });
     // Re-reads of held orders: new amounts, and one whose sales now happen 40 days
     // later (its old month and its new one both change). Newer versions win.
-    // (app_tenant may insert and delete staged rows, not update them: rewritten by
-    // a delete … returning feeding an insert, in one statement.)
-    const rewrite = (table: string, runId: string, set: string) => sql`
-      with gone as (delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId} returning *)
-      insert into ${sql.identifier(table)}
-      select (jsonb_populate_record(null::${sql.identifier(table)}, to_jsonb(gone) || ${sql.raw(`jsonb_build_object(${set})`)})).* from gone`;
-    for (const [order, table, set] of [
-      [17, "staged_sales", "'total_amount', case when gone.line_type = 'PRODUCT' then 37.45 else gone.total_amount end"],
-      [1234, "staged_agreements", "'happened_at', gone.happened_at + interval '40 days'"],
-    ] as const) {
-      const runId = `order-${order}-${randomUUID()}`;
-      await withShop(shop, async (tx) => {
-        await stageRun(tx, shop, runId, 1, order);
-        await tx.execute(rewrite("staged_orders", runId, "'source_updated_at', now()"));
-        await tx.execute(rewrite(table, runId, set));
-        await finalizeRun(tx, shop, runId, TZ, "live");
-      });
-    }
+    await reread(shop, 17, [["staged_sales", "'total_amount', case when gone.line_type = 'PRODUCT' then 37.45 else gone.total_amount end"]]);
+    await reread(shop, 1234, [["staged_agreements", "'happened_at', gone.happened_at + interval '40 days'"]]);
     const [moved] = await withShop(shop, (tx) => queryRows<{ days: number }>(tx, sql`
       select count(distinct (happened_at at time zone ${TZ})::date)::int as days from sales
       where shop_id = ${shop} and order_id = 1234 and happened_at > timestamptz '2026-01-01' + (1234 % 365 + 39) * interval '1 day'`));
     expect(moved!.days).toBeGreaterThan(0);
     await expectDerivedConsistent(shop);
-
-    const live = await snapshot(shop);
-    await withShop(shop, (tx) => refreshRollups(tx, shop, TZ, null));
-    expect(await snapshot(shop)).toEqual(live);
+    await expectLiveEqualsRebuild(shop);
   });
 
   it("ranks products and totals a mid-month range across both DST changes to the cent", async () => {
@@ -169,5 +181,68 @@ describe("the report rollups equal the daily rollups they derive from", () => {
       expect(report.series).toHaveLength(261);
       expect(report.previous).toMatchObject({ netSales: "0.00", orders: 0 });
     });
+  });
+});
+
+describe("a live change moves only its own contribution, and leaves what a rebuild would", () => {
+  let own: string;
+  beforeAll(async () => {
+    own = newShop("contrib");
+    const runId = randomUUID();
+    await withShop(own, async (tx) => {
+      await stageRun(tx, own, runId, 400);
+      await finalizeRun(tx, own, runId, TZ, "bulk");
+    });
+  });
+
+  it("a product that leaves a day leaves no empty row behind (daily, totals, month)", async () => {
+    // Order 5000 alone sells product 777777: placed on 2026-09-13, refunded on 2026-09-15.
+    await reread(own, 5000, [["staged_sales", "'product_id', 777777", "line_type = 'PRODUCT'"]]);
+    const held = async () => (await withShop(own, (tx) => queryRows<{ days: number; months: number }>(tx, sql`
+      select (select count(*) from daily_rollups where shop_id = ${own} and product_id = 777777)::int as days,
+        (select count(*) from monthly_rollups where shop_id = ${own} and product_id = 777777)::int as months`)))[0];
+    expect(await held()).toEqual({ days: 2, months: 1 });
+    await expectLiveEqualsRebuild(own);
+    // Re-read: it now sells product 888888 instead.
+    await reread(own, 5000, [["staged_sales", "'product_id', 888888", "line_type = 'PRODUCT'"]]);
+    expect(await held()).toEqual({ days: 0, months: 0 });
+    await expectLiveEqualsRebuild(own);
+  });
+
+  it("an order that becomes a test order, a later-day edit added then undone, an order that leaves its day, a deleted order", async () => {
+    const placed = async () => (await withShop(own, (tx) => queryRows<{ n: number }>(tx, sql`
+      select sum(orders)::int as n from daily_orders where shop_id = ${own}`)))[0]!.n;
+    const before = await placed();
+    // Test orders leave every report (Shopify's sales reports exclude them).
+    await reread(own, 40, [["staged_orders", "'test', true"]]);
+    expect(await placed()).toBe(before - 1);
+    // A later-day edit: order 50's refund agreement becomes an ORDER_EDIT adding a
+    // product five days later, which Shopify counts as a separate order that day.
+    await reread(own, 50, [
+      ["staged_agreements", "'reason', 'ORDER_EDIT', 'happened_at', gone.happened_at + interval '5 days'", "reason = 'REFUND'"],
+      ["staged_sales", "'action_type', 'ORDER', 'quantity', 1, 'total_amount', 12.5", "action_type = 'RETURN'"],
+    ]);
+    expect(await placed()).toBe(before);
+    await expectLiveEqualsRebuild(own);
+    // The same order re-read without the edit: the edit day's extra order goes.
+    await reread(own, 50, []);
+    expect(await placed()).toBe(before - 1);
+    await expectLiveEqualsRebuild(own);
+    // Order 60 placed on another day (its ORDER agreement moved 200 days on).
+    await reread(own, 60, [["staged_agreements", "'happened_at', gone.happened_at + interval '200 days'", "reason = 'ORDER'"]]);
+    await expectLiveEqualsRebuild(own);
+    // Deleted: every trace leaves the rollups; days of orders left alone keep theirs.
+    await withShop(own, async (tx) => {
+      await lockLedger(tx, own);
+      await removeOrder(tx, own, 70, TZ);
+      await removeOrder(tx, own, 5000, TZ);
+    });
+    await expectLiveEqualsRebuild(own);
+    const [left] = await withShop(own, (tx) => queryRows<{ orders: number; sales: number; placed: number }>(tx, sql`
+      select (select count(*) from orders where shop_id = ${own} and order_id in (70, 5000))::int as orders,
+        (select count(*) from sales where shop_id = ${own} and order_id in (70, 5000))::int as sales,
+        (select sum(orders) from daily_orders where shop_id = ${own})::int as placed`));
+    // 400 orders + 5000, less the test order and the two deleted ones.
+    expect(left).toEqual({ orders: 0, sales: 0, placed: 398 });
   });
 });

@@ -48,7 +48,7 @@
  *   that day; the Help Center does not say), and the edit's ORDER product sales
  *   join AOV's numerator on that day, as that "order"'s value at creation. A
  *   same-day edit adds no order. This is the default, as the ledger's rollups
- *   count them (app/sync/ledger.server.ts, rollupSteps); "not-counted" is the
+ *   count them (app/sync/rollups.server.ts); "not-counted" is the
  *   plain placed-day count, for comparison.
  * - Units = net product quantity: Σ PRODUCT quantity (ORDER +, RETURN −, UPDATE 0).
  * - AOV (totals only) = (gross + discounts) of the orders' OrderAgreement product
