@@ -1,5 +1,5 @@
 /**
- * Per-shop settings: the daily narrative limit and the weekly report. A shop without
+ * Per-shop settings: AI on or off, the daily narrative limit and the weekly report. A shop without
  * a row has the defaults. Writes are owner-only (the route checks, see
  * app/security/owner.server.ts) and audited with the names of the changed fields;
  * the email address itself never goes into the audit log.
@@ -13,6 +13,8 @@ import { withShop } from "~/db/tenant.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
 
 export interface Settings {
+  /** Off: narratives are written by Margin Notes and nothing is ever sent to Anthropic (narrate.server.ts). */
+  aiEnabled: boolean;
   narrativeDailyLimit: number;
   weeklyReportEnabled: boolean;
   /** 0 = Sunday … 6 = Saturday. */
@@ -22,6 +24,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  aiEnabled: true,
   narrativeDailyLimit: 20,
   weeklyReportEnabled: false,
   weeklyReportWeekday: 1,
@@ -39,6 +42,8 @@ const intField = (name: string, min: number, max: number) =>
 /** The settings form, as posted (checkbox "on" or absent, numbers as text). */
 export const SettingsFormSchema = z
   .object({
+    // Absent: unchanged (a form that does not show the switch cannot turn AI back on or off).
+    aiEnabled: z.enum(["on", "true", "false", "off"]).optional().transform((v) => (v === undefined ? undefined : v === "on" || v === "true")),
     narrativeDailyLimit: intField("The daily narrative limit", 1, 100),
     weeklyReportEnabled: z.enum(["on", "true", "false", ""]).optional().transform((v) => v === "on" || v === "true"),
     weeklyReportWeekday: intField("The weekday", 0, 6),
@@ -52,12 +57,13 @@ export const SettingsFormSchema = z
   })
   .strict();
 
-export type SettingsInput = z.output<typeof SettingsFormSchema>;
+export type SettingsInput = Omit<z.output<typeof SettingsFormSchema>, "aiEnabled"> & { aiEnabled?: boolean };
 
 export async function readSettings(tx: Tx, shop: string): Promise<Settings> {
   const [row] = await tx.select().from(shopSettings).where(eq(shopSettings.shopId, shop));
   if (!row) return { ...DEFAULT_SETTINGS };
   return {
+    aiEnabled: row.aiEnabled,
     narrativeDailyLimit: row.narrativeDailyLimit,
     weeklyReportEnabled: row.weeklyReportEnabled,
     weeklyReportWeekday: row.weeklyReportWeekday,
@@ -75,7 +81,7 @@ export async function updateSettings(shop: string, input: SettingsInput, actor: 
   return withShop(shop, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`settings:${shop}`}))`);
     const before = await readSettings(tx, shop);
-    const next: Settings = { ...input };
+    const next: Settings = { ...input, aiEnabled: input.aiEnabled ?? before.aiEnabled };
     const changed = (Object.keys(next) as Array<keyof Settings>).filter((k) => next[k] !== before[k]);
     if (changed.length === 0) return { settings: before, changed };
     await tx

@@ -39,14 +39,14 @@ export interface NarrativeCardProps {
   reportId: string;
   /** The newest stored narrative, from the page's loader. */
   narrative: NarrativeView | null;
-  /** Whether Claude writes new narratives (an Anthropic key is configured). */
-  aiEnabled: boolean;
+  /** Who writes new narratives: Claude, nobody's AI because the shop turned it off, or no key configured. */
+  ai: "claude" | "off" | "not_configured";
 }
 
 const writtenBy = (n: NarrativeView) => (n.source === "anthropic" ? `Written by Claude (${n.model ?? "AI"})` : "Written by Margin Notes (no AI)");
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
-export function NarrativeCard({ reportId, narrative: initial, aiEnabled }: NarrativeCardProps) {
+export function NarrativeCard({ reportId, narrative: initial, ai }: NarrativeCardProps) {
   const fetcher = useFetcher<NarrativeResponse>();
   const [showData, setShowData] = useState(false);
   const [dismissed, setDismissed] = useState<unknown>(null);
@@ -71,6 +71,11 @@ export function NarrativeCard({ reportId, narrative: initial, aiEnabled }: Narra
           </Button>
         </InlineStack>
 
+        {ai === "off" ? (
+          <Banner tone="info" title="AI is off for this store">
+            <p>Narratives are written by Margin Notes and nothing is sent to an AI provider. The store owner can turn AI on in Settings.</p>
+          </Banner>
+        ) : null}
         {answer && !answer.ok ? (
           <Banner
             tone="critical"
@@ -146,7 +151,7 @@ export function NarrativeCard({ reportId, narrative: initial, aiEnabled }: Narra
           </BlockStack>
         ) : (
           <Text as="p" tone="subdued">
-            {aiEnabled
+            {ai === "claude"
               ? "No narrative yet. Claude can write one from this report's totals; you will see exactly what is sent."
               : "No narrative yet. Margin Notes writes one from this report's totals, without AI."}
           </Text>

@@ -6,7 +6,7 @@
  */
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Link, List, Text } from "@shopify/polaris";
 
-import type { ShownStatus, TestStatus, TrustPageData } from "~/trust/trust-view";
+import type { ShopFacts, ShownStatus, TestStatus, TrustPageData } from "~/trust/trust-view";
 
 const STATUS: Record<ShownStatus, { label: string; tone?: "success" | "critical" | "warning" }> = {
   verified: { label: "Verified on this build", tone: "success" },
@@ -88,7 +88,21 @@ function DataAndSubprocessors({ data }: { data: TrustPageData["data"] }) {
   );
 }
 
-export function TrustReport({ data }: { data: TrustPageData }) {
+/** In the app only: what the AI section's claims mean for the signed-in store right now. */
+function ShopAi({ ai }: { ai: ShopFacts["ai"] }) {
+  const text = !ai.enabled
+    ? "For your store, AI is off: narratives are written by Margin Notes and nothing is sent to an AI provider."
+    : ai.configured
+      ? "For your store, AI is on: when a narrative is written, the report's totals are sent to Anthropic's Claude. The store owner can turn it off in Settings."
+      : "For your store, AI is on, but this deployment has no AI provider configured: nothing is sent.";
+  return (
+    <Banner tone="info" title={ai.enabled ? "AI is on for your store" : "AI is off for your store"}>
+      <p>{text} <Link url="/app/settings">Settings</Link></p>
+    </Banner>
+  );
+}
+
+export function TrustReport({ data, shopAi }: { data: TrustPageData; shopAi?: ShopFacts["ai"] }) {
   return (
     <BlockStack gap="500">
       <Text as="p">
@@ -114,6 +128,7 @@ export function TrustReport({ data }: { data: TrustPageData }) {
             <BlockStack gap="400">
               <Text as="h2" variant="headingLg" id={`heading-${section.id}`}>{section.title}</Text>
               {section.id === "disclosure" ? <Disclosure data={data} /> : null}
+              {section.id === "ai-data" && shopAi ? <ShopAi ai={shopAi} /> : null}
               {section.controls.map((control) => (
                 <article key={control.id} id={control.id} aria-labelledby={`claim-${control.id}`}>
                   <BlockStack gap="200">

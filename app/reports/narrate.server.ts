@@ -12,8 +12,10 @@
  *    is a NarrativeError with a plain message and nothing stored (the previous
  *    narrative stays). Callers that cannot ask the merchant (the weekly job) pass
  *    `onUnavailable: "local"` and get the local narrative instead.
- *  - Without ANTHROPIC_API_KEY, or with `mode: "local"`, the narrative is written
- *    by local-narrative.ts from the same input: fully offline.
+ *  - Without ANTHROPIC_API_KEY, with `mode: "local"`, or when the shop turned AI off
+ *    in Settings (`ai_enabled`, read in the same transaction as the report), the
+ *    narrative is written by local-narrative.ts from the same input: fully offline,
+ *    no Anthropic client is even created.
  *  - Nothing is half-saved: the row and its `report.narrated` audit event are written
  *    in one transaction after the narrative exists. The audit meta carries the model,
  *    source, input hash and prompt version, never the text.
@@ -124,7 +126,7 @@ export interface AnthropicOptions {
 }
 
 export interface NarrateOptions {
-  /** "auto": Claude when a key is configured, else local. "local": never call Claude. */
+  /** "auto": Claude when a key is configured and the shop has AI on, else local. "local": never call Claude. */
   mode?: "auto" | "local";
   /** When Claude is unreachable: throw (a route, the merchant decides) or write locally (the weekly job). */
   onUnavailable?: "error" | "local";
@@ -170,6 +172,15 @@ export async function loadLatestNarrative(shop: string, reportId: string): Promi
       .limit(1),
   );
   return row ? toView(row) : null;
+}
+
+export type NarrativeWriter = "claude" | "off" | "not_configured";
+
+/** What the report page's narrative card needs: the newest narrative, and who would write the next one. */
+export async function loadNarrativeCard(shop: string, reportId: string): Promise<{ narrative: NarrativeView | null; ai: NarrativeWriter }> {
+  const { aiEnabled } = await withShop(shop, (tx) => readSettings(tx, shop));
+  const ai: NarrativeWriter = !aiEnabled ? "off" : env.ANTHROPIC_API_KEY ? "claude" : "not_configured";
+  return { narrative: await loadLatestNarrative(shop, reportId), ai };
 }
 
 /** Narratives created since the start of the shop's local day. */
@@ -260,7 +271,9 @@ async function askClaude(input: NarrativeInput, inputJson: string, options: Anth
   return { narrative: null, model, inputTokens, outputTokens };
 }
 
-async function draft(input: NarrativeInput, inputJson: string, options: NarrateOptions): Promise<{ drafted: Drafted; notice: string | null }> {
+const AI_OFF_NOTICE = "AI is off for this store (Settings), so Margin Notes wrote this narrative itself: nothing was sent to an AI provider.";
+
+async function draft(input: NarrativeInput, inputJson: string, options: NarrateOptions & { aiEnabled: boolean }): Promise<{ drafted: Drafted; notice: string | null }> {
   const apiKey = options.anthropic?.apiKey ?? env.ANTHROPIC_API_KEY;
   const local = (fallbackReason: string | null, tokens: { inputTokens: number | null; outputTokens: number | null } = { inputTokens: null, outputTokens: null }): Drafted => ({
     narrative: writeLocalNarrative(input),
@@ -270,6 +283,8 @@ async function draft(input: NarrativeInput, inputJson: string, options: NarrateO
     ...tokens,
     fallbackReason,
   });
+  // The shop's choice comes first: with AI off no request is built, whatever the mode or key.
+  if (!options.aiEnabled) return { drafted: local("ai_off"), notice: AI_OFF_NOTICE };
   if (options.mode === "local" || !apiKey) return { drafted: local(null), notice: null };
   try {
     const answer = await askClaude(input, inputJson, options.anthropic ?? {}, apiKey);
@@ -312,7 +327,7 @@ export async function narrateReport(
     const shopRow = await readShop(tx, shop);
     const settings = await readSettings(tx, shop);
     const timeZone = safeZone(shopRow?.ianaTimezone);
-    return { data: report.data as ReportData, timeZone, limit: settings.narrativeDailyLimit, used: await usedToday(tx, shop, timeZone, now()) };
+    return { data: report.data as ReportData, timeZone, limit: settings.narrativeDailyLimit, aiEnabled: settings.aiEnabled, used: await usedToday(tx, shop, timeZone, now()) };
   });
   if (!context) throw new NarrativeError("not_found", "No saved report has this id in your store.");
   if (context.used >= context.limit) {
@@ -324,7 +339,7 @@ export async function narrateReport(
   const inputHash = inputHashOf(input);
 
   const started = performance.now();
-  const { drafted, notice } = await draft(input, inputJson, options);
+  const { drafted, notice } = await draft(input, inputJson, { ...options, aiEnabled: context.aiEnabled });
   const latencyMs = Math.round(performance.now() - started);
 
   const saved = await withShop(shop, async (tx) => {

@@ -11,8 +11,7 @@ import { SalesChart } from "~/components/sales-chart";
 import { TopProductsTable } from "~/components/top-products-table";
 import { downloadFile } from "~/lib/download";
 import { formatPeriod } from "~/lib/format";
-import { env } from "~/env.server";
-import { loadLatestNarrative } from "~/reports/narrate.server";
+import { loadNarrativeCard } from "~/reports/narrate.server";
 import { loadSavedReportPage } from "~/reports/saved.server";
 import { reportIdFromParam, sortFromParams } from "~/reports/params.server";
 import type { ProductSort } from "~/reports/product-sort";
@@ -28,13 +27,13 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
   const sort = sortFromParams(new URL(request.url).searchParams);
   const page = await loadSavedReportPage(session.shop, reportId, sort);
   // The narrative card (app/components/narrative-card.tsx): the newest narrative, if any.
-  return { ...page, narrative: await loadLatestNarrative(session.shop, reportId), aiEnabled: Boolean(env.ANTHROPIC_API_KEY) };
+  return { ...page, ...(await loadNarrativeCard(session.shop, reportId)) };
 };
 
 const COMPARE_WORDS = { previous_period: "previous period", previous_year: "previous year", none: "" } as const;
 
 export default function SavedReport() {
-  const { report, sort, narrative, aiEnabled } = useLoaderData<typeof loader>();
+  const { report, sort, narrative, ai } = useLoaderData<typeof loader>();
   const { data } = report;
   const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -96,7 +95,7 @@ export default function SavedReport() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <NarrativeCard reportId={report.id} narrative={narrative} aiEnabled={aiEnabled} />
+          <NarrativeCard reportId={report.id} narrative={narrative} ai={ai} />
         </Layout.Section>
         <Layout.Section>
           <MetricsList current={data.current} previous={data.previous} changes={data.changes} currency={data.currencyCode} />

@@ -1,5 +1,5 @@
 /**
- * Settings: the daily narrative limit and the weekly report. Owner only: everyone
+ * Settings: AI on or off, the daily narrative limit and the weekly report. Owner only: everyone
  * else sees them read-only, and their POST is a 403 that changes nothing. Who is the
  * owner comes from Shopify (an online token exchange, app/security/owner.server.ts):
  * the offline session and the session token cannot tell.
@@ -34,7 +34,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     unverified: check.unverified ?? null,
     timezone: shop?.ianaTimezone ?? "UTC",
     emailConfigured: emailConfigured(),
-    aiEnabled: Boolean(env.ANTHROPIC_API_KEY),
+    // Whether this deployment can call Claude at all; the shop's own switch is settings.aiEnabled.
+    aiConfigured: Boolean(env.ANTHROPIC_API_KEY),
   };
 };
 
@@ -72,9 +73,10 @@ const weekdayOptions = WEEKDAYS.map((label, value) => ({ label, value: String(va
 const hourOptions = Array.from({ length: 24 }, (_, h) => ({ label: `${String(h).padStart(2, "0")}:00`, value: String(h) }));
 
 export default function SettingsPage() {
-  const { settings, owner, unverified, timezone, emailConfigured: canEmail, aiEnabled } = useLoaderData<typeof loader>();
+  const { settings, owner, unverified, timezone, emailConfigured: canEmail, aiConfigured } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<SettingsActionData>();
   const shopify = useAppBridge();
+  const [ai, setAi] = useState(settings.aiEnabled);
   const [limit, setLimit] = useState(String(settings.narrativeDailyLimit));
   const [weekly, setWeekly] = useState(settings.weeklyReportEnabled);
   const [weekday, setWeekday] = useState(String(settings.weeklyReportWeekday));
@@ -95,7 +97,7 @@ export default function SettingsPage() {
 
   const save = () =>
     fetcher.submit(
-      { narrativeDailyLimit: limit, weeklyReportEnabled: weekly ? "on" : "", weeklyReportWeekday: weekday, weeklyReportHour: hour, reportEmail: email },
+      { aiEnabled: ai ? "true" : "false", narrativeDailyLimit: limit, weeklyReportEnabled: weekly ? "on" : "", weeklyReportWeekday: weekday, weeklyReportHour: hour, reportEmail: email },
       { method: "post" },
     );
 
@@ -123,6 +125,17 @@ export default function SettingsPage() {
               <Card>
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">Report narratives</Text>
+                  <Checkbox
+                    label="Write narratives with AI (Anthropic's Claude)"
+                    checked={ai}
+                    onChange={setAi}
+                    disabled={readOnly}
+                    helpText={ai
+                      ? aiConfigured
+                        ? "AI is on: a saved report's totals (never customer data) are sent to Claude when a narrative is written. Turn it off and nothing is sent; Margin Notes writes narratives itself."
+                        : "AI is on for this store, but this app has no AI provider configured, so Margin Notes writes narratives itself and nothing is sent."
+                      : "AI is off: Margin Notes writes narratives itself and nothing from this store is sent to an AI provider."}
+                  />
                   <TextField
                     label="Narratives per day"
                     type="number"
@@ -133,7 +146,7 @@ export default function SettingsPage() {
                     disabled={readOnly}
                     error={fieldErrors.narrativeDailyLimit}
                     autoComplete="off"
-                    helpText={`How many narratives this store may write a day (1–100), counted from midnight in ${timezone}. ${aiEnabled ? "Each one written by Claude is a paid AI call." : "Narratives are written by Margin Notes, without AI."}`}
+                    helpText={`How many narratives this store may write a day (1–100), counted from midnight in ${timezone}. ${aiConfigured && ai ? "Each one written by Claude is a paid AI call." : "Narratives are written by Margin Notes, without AI."}`}
                   />
                 </BlockStack>
               </Card>

@@ -23,7 +23,7 @@ export default function Security() {
       <TitleBar title="Security" />
       <BlockStack gap="500">
         <TrustShopFacts facts={shop} />
-        <TrustReport data={trust} />
+        <TrustReport data={trust} shopAi={shop.ai} />
       </BlockStack>
     </Page>
   );

@@ -179,6 +179,16 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     ],
   },
   {
+    id: "ai-off-setting",
+    section: "ai-data",
+    claim: "The store owner can turn AI off for the store: from then on nothing is sent to an AI provider, and the app says so.",
+    how: "The Settings switch (owner only, audited) is read with the report before any narrative is written; when it is off the narrative is Margin Notes' own and no Anthropic client is created, for the report page and the weekly report alike (app/settings.server.ts, app/reports/narrate.server.ts). The report page, Settings and this page's AI section show the store's choice.",
+    tests: [
+      ...t("tests/integration/narrative.test.ts", "AI off (the shop's setting) > makes no Anthropic call at all: the route (any mode) and the weekly job write locally, labelled, and the pages say AI is off"),
+      ...t("tests/integration/settings.test.ts", "settings > lets the owner turn AI off and on (audited); a form without the switch leaves it as it is; staff cannot"),
+    ],
+  },
+  {
     id: "your-store-facts",
     section: "ai-data",
     claim: "Inside the app you can see what Margin Notes holds for your store, how its token is sealed, and whether its audit trail verifies.",

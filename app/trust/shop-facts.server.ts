@@ -9,7 +9,9 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows } from "~/db/client.server";
 import { auditEvents, sessions, shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
+import { env } from "~/env.server";
 import { verifyAuditChains } from "~/security/audit.server";
+import { readSettings } from "~/settings.server";
 
 import type { ShopFacts } from "./trust-view";
 
@@ -63,6 +65,7 @@ export async function shopFacts(shop: string): Promise<ShopFacts> {
       audit: { events: chain.events, breaks: chain.breaks.length, checkedAt: new Date().toISOString() },
       holdings: HOLDINGS.map((h) => ({ label: h.label, rows: Number(counts[0]?.[h.table] ?? 0) })),
       lifecycle: events.map((e) => ({ label: LIFECYCLE[e.action] ?? e.action, at: e.at.toISOString() })),
+      ai: { enabled: (await readSettings(tx, shop)).aiEnabled, configured: Boolean(env.ANTHROPIC_API_KEY) },
     };
   });
 }

@@ -30,4 +30,6 @@ export interface ShopFacts {
   audit: { events: number; breaks: number; checkedAt: string };
   holdings: { label: string; rows: number }[];
   lifecycle: { label: string; at: string }[];
+  /** The shop's AI switch (Settings) and whether this deployment has an AI provider at all. */
+  ai: { enabled: boolean; configured: boolean };
 }

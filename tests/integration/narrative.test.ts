@@ -351,6 +351,44 @@ describe("narrative route", () => {
   });
 });
 
+describe("AI off (the shop's setting)", () => {
+  const turnAi = (shop: string, aiEnabled: boolean) =>
+    updateSettings(shop, { aiEnabled, narrativeDailyLimit: 20, weeklyReportEnabled: false, weeklyReportWeekday: 1, weeklyReportHour: 8, reportEmail: null }, STAFF, null);
+  const embedded = (shop: string, path: string) => {
+    const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop) });
+    return request(new Request(`${TEST_APP_URL}${path}?${params}`, { headers: { "User-Agent": BROWSER_UA } }));
+  };
+
+  it("makes no Anthropic call at all: the route (any mode) and the weekly job write locally, labelled, and the pages say AI is off", async () => {
+    const { requests } = mockAnthropic();
+    const shop = newShop();
+    await installShop(shop);
+    const reportId = await savedReport(shop);
+    await turnAi(shop, false);
+
+    const auto = await narrate(shop, reportId);
+    expect(auto.status).toBe(200);
+    expect(auto.body).toMatchObject({ ok: true, notice: expect.stringMatching(/AI is off for this store/), narrative: { source: "local", model: null, fallbackReason: "ai_off" } });
+    expect((await narrate(shop, reportId, "local")).status).toBe(200);
+    // The weekly job's call: Anthropic unreachable would fall back too, but it is never asked.
+    const weekly = await narrateReport(shop, reportId, { type: "system" }, null, { onUnavailable: "local" });
+    expect(weekly.view).toMatchObject({ source: "local", fallbackReason: "ai_off" });
+    expect(requests).toHaveLength(0);
+    expect((await eventsOf(shop, "report.narrated")).map((e) => e.meta.source)).toEqual(["local", "local", "local"]);
+
+    const reportPage = await (await embedded(shop, `/app/reports/${reportId}`)).text();
+    expect(reportPage).toContain("AI is off for this store");
+    const securityPage = await (await embedded(shop, "/app/trust")).text();
+    expect(securityPage).toContain("AI is off for your store");
+
+    // The setting is what stopped it: on again, the next narrative is Claude's.
+    await turnAi(shop, true);
+    expect((await narrate(shop, reportId)).body).toMatchObject({ ok: true, narrative: { source: "anthropic" } });
+    expect(requests).toHaveLength(1);
+    expect(await (await embedded(shop, "/app/trust")).text()).toContain("AI is on for your store");
+  });
+});
+
 describe("daily narrative limit", () => {
   it("refuses the 21st narrative of the shop's day with a message and an audit event", async () => {
     const shop = newShop();

@@ -109,6 +109,31 @@ describe("settings", () => {
     expect(exchange.calls.every((c) => c.shop === shop && c.sub === OWNER)).toBe(true);
   });
 
+  it("lets the owner turn AI off and on (audited); a form without the switch leaves it as it is; staff cannot", async () => {
+    mockOnlineTokenExchange({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, owners: [OWNER] });
+    const shop = newShop();
+    await installShop(shop);
+    expect((await page(shop, OWNER)).settings.aiEnabled).toBe(true);
+
+    expect((await save(shop, OWNER, { aiEnabled: "false" })).data).toMatchObject({ ok: true, changed: expect.arrayContaining(["aiEnabled"]) });
+    expect(await stored(shop)).toEqual([expect.objectContaining({ aiEnabled: false })]);
+    expect((await settingsEvents(shop))[0]!.meta).toMatchObject({ aiEnabled: false });
+    expect((await page(shop, OWNER)).settings.aiEnabled).toBe(false);
+    // The settings page says so.
+    const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop, { userId: OWNER }) });
+    const html = await (await request(new Request(`${TEST_APP_URL}/app/settings?${params}`, { headers: { "User-Agent": BROWSER_UA } }))).text();
+    expect(html).toContain("AI is off: Margin Notes writes narratives itself");
+
+    // A POST that does not carry the switch does not turn AI back on.
+    expect((await save(shop, OWNER, { narrativeDailyLimit: "31" })).data).toMatchObject({ ok: true, changed: ["narrativeDailyLimit"] });
+    expect((await stored(shop))[0]!.aiEnabled).toBe(false);
+    expect((await save(shop, STAFF, { aiEnabled: "true" })).status).toBe(403);
+    expect((await stored(shop))[0]!.aiEnabled).toBe(false);
+    expect((await save(shop, OWNER, { aiEnabled: "true", narrativeDailyLimit: "31" })).data).toMatchObject({ ok: true, changed: ["aiEnabled"] });
+    expect((await stored(shop))[0]!.aiEnabled).toBe(true);
+    expect((await save(shop, OWNER, { aiEnabled: "maybe" })).status).toBe(400);
+  });
+
   it("shows staff who are not the owner a read-only page and refuses their POST with a 403, changing nothing", async () => {
     mockOnlineTokenExchange({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, owners: [OWNER] });
     const shop = newShop();
