@@ -30,6 +30,13 @@ export const shops = pgTable("shops", {
   // must name this one (app/webhooks/verify.server.ts). Null until the next sign-in
   // for shops installed before it was recorded.
   shopifyId: bigint("shopify_id", { mode: "number" }),
+  /**
+   * When this app last exchanged a session token for the shop's offline token (our
+   * clock, at afterAuth). An uninstall revokes every token and a session token lives a
+   * minute, so an exchange well after an app/uninstalled event's trigger time belongs
+   * to a later installation (app/webhooks/lifecycle.server.ts).
+   */
+  tokenExchangedAt: timestamp("token_exchanged_at", { withTimezone: true }),
   ...timestamps,
 }).enableRLS();
 

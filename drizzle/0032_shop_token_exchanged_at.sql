@@ -1,0 +1,1 @@
+ALTER TABLE "shops" ADD COLUMN "token_exchanged_at" timestamp with time zone;
