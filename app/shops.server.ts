@@ -155,8 +155,9 @@ export async function syncShopProfile(shop: string, scopes: string | undefined, 
     // Handled by app/sync/jobs.server.ts; the key makes a racing second afterAuth a no-op.
     await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `first-sync:${shop}` });
   } else if (outcome.allOrdersGranted) {
-    // The orders older than 60 days were out of reach until now: read them all.
-    await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `full-history:${shop}` });
+    // The orders older than 60 days were out of reach until now: read them all
+    // (after a run under way that cannot; app/sync/full-history.server.ts).
+    await enqueue("sync.bulk.full_history", { shop }, { shopId: shop, key: `full-history:${shop}` });
   }
   if (outcome.profileChanged && !outcome.installed) await enqueueRollupsRebuild(shop);
 }

@@ -27,7 +27,7 @@ import { loadShop } from "~/shops.server";
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
-import { exportWindow } from "./history.server";
+import { clearHistoryFromIfAllOrders, exportWindow, hasAllOrders } from "./history.server";
 import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
@@ -67,8 +67,11 @@ async function runBulkQuery(shop: string, kind: SyncKind): Promise<SyncRun> {
   }>(shop, BULK_RUN_MUTATION, { query: kind === "orders" ? ORDERS_BULK_QUERY : PRODUCTS_BULK_QUERY });
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (!bulkOperation) throw new BulkSyncError(`Shopify refused the ${kind} bulk query: ${userErrors.map((e) => e.message).join("; ")}`);
+  // What this operation can read: the scopes held when it started (a grant that
+  // arrives while it runs does not widen it; history.server.ts).
+  const allOrders = hasAllOrders((await loadShop(shop))?.scopes);
   const [run] = await withShop(shop, (tx) =>
-    tx.insert(syncRuns).values({ shopId: shop, runId: randomUUID(), kind, status: "running", bulkOperationId: bulkOperation.id }).returning(),
+    tx.insert(syncRuns).values({ shopId: shop, runId: randomUUID(), kind, status: "running", bulkOperationId: bulkOperation.id, allOrders }).returning(),
   );
   // The finish webhook normally arrives first; polling covers a lost delivery.
   await enqueue("sync.bulk.poll", { shop, runId: run!.runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
@@ -230,13 +233,17 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   const complete = async (tx: Tx) => {
     // A complete export reconciles: orders the ledger holds from before the
     // operation started, that the file does not have, were deleted in Shopify.
-    const window = exportWindow(op.createdAt ?? null, shopRow.scopes);
+    const window = exportWindow(op.createdAt ?? null, run.allOrders);
     let result: Awaited<ReturnType<typeof finalizeRun>> | null = null;
     if (run.kind === "orders") {
       // The zone of this moment, read under the ledger lock (a shop/update may have changed it).
       await lockLedger(tx, shop);
       const timezone = (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone;
       result = await finalizeRun(tx, shop, runId, timezone, "bulk", window);
+      // The whole history is in the ledger: figures are complete from the beginning
+      // (unless the scope was withdrawn meanwhile: then later changes to old orders
+      // cannot be read, and the date set at the withdrawal stands).
+      if (run.allOrders) await clearHistoryFromIfAllOrders(tx, shop);
     }
     await tx.update(syncRuns).set({ status: "completed", linesProcessed: lines, finishedAt: new Date(), error: null })
       .where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));

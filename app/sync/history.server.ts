@@ -16,11 +16,16 @@
  *    a change to an order older than the window cannot be read: the re-read keeps
  *    what the ledger holds instead of taking "not found" for a deletion (so the
  *    refund, edit or deletion of such an order is missed: the README says so);
- *  - when the scope is granted later, a full backfill runs and history_from clears.
+ *  - when the scope is granted later, a full backfill runs, and history_from clears
+ *    only when an orders run started with read_all_orders completes (bulk.server.ts):
+ *    until then the figures before it are still incomplete. A grant that arrives
+ *    while a run without it is under way waits for that run, then starts its own
+ *    (startFullHistorySync).
  */
-import { sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
+import { shops } from "~/db/schema.server";
 
 export const ALL_ORDERS_SCOPE = "read_all_orders";
 export const ORDER_WINDOW_DAYS = 60;
@@ -33,12 +38,14 @@ export const hasAllOrders = (scopes: string | null | undefined): boolean =>
 export const windowStart = (now: Date): Date => new Date(now.getTime() - ORDER_WINDOW_DAYS * DAY_MS);
 
 /**
- * history_from after an auth: null with read_all_orders; without it, the window's
- * start when this installation began (a reinstall starts again: nothing was heard
- * while uninstalled), else the value already held.
+ * history_from after an auth or a scopes change. With read_all_orders: the value
+ * held (null on a first install), because only a completed backfill that read the
+ * whole history makes older figures complete, and that clears it. Without it: the
+ * window's start when this installation began (a reinstall starts again: nothing
+ * was heard while uninstalled), else the value already held.
  */
 export function historyFromAfterAuth(scopes: string | null | undefined, held: Date | null, newInstallation: boolean, now = new Date()): Date | null {
-  if (hasAllOrders(scopes)) return null;
+  if (hasAllOrders(scopes)) return held;
   return newInstallation || !held ? windowStart(now) : held;
 }
 
@@ -57,13 +64,26 @@ export async function beyondReach(tx: Tx, shop: string, orderId: string, scopes:
 
 /**
  * The window a complete orders export covers (ledger.server.ts reconciles inside
- * it): orders created before the bulk operation began, and, without
- * read_all_orders, no older than Shopify's 60 days (a day of margin at the edge:
- * older orders the ledger holds are out of reach, not deleted). Undefined when
- * Shopify did not say when the operation began: then nothing is reconciled.
+ * it): orders created before the bulk operation began, and, for an operation
+ * started without read_all_orders (the run records which: sync_runs.all_orders),
+ * no older than Shopify's 60 days (a day of margin at the edge: older orders the
+ * ledger holds are out of reach, not deleted). A scope granted while the operation
+ * ran does not widen what it read. Undefined when Shopify did not say when the
+ * operation began: then nothing is reconciled.
  */
-export function exportWindow(operationCreatedAt: string | null, scopes: string | null | undefined): { from: Date | null; to: Date } | undefined {
+export function exportWindow(operationCreatedAt: string | null, allOrders: boolean): { from: Date | null; to: Date } | undefined {
   if (!operationCreatedAt || Number.isNaN(Date.parse(operationCreatedAt))) return undefined;
   const to = new Date(operationCreatedAt);
-  return { from: hasAllOrders(scopes) ? null : new Date(to.getTime() - (ORDER_WINDOW_DAYS - 1) * DAY_MS), to };
+  return { from: allOrders ? null : new Date(to.getTime() - (ORDER_WINDOW_DAYS - 1) * DAY_MS), to };
+}
+
+/**
+ * A completed orders backfill that read the whole history (started with
+ * read_all_orders): figures are complete from the beginning, if the shop still
+ * holds the scope (a withdrawal meanwhile set the date it stands by).
+ */
+export async function clearHistoryFromIfAllOrders(tx: Tx, shop: string): Promise<void> {
+  const [row] = await tx.select({ scopes: shops.scopes }).from(shops).where(eq(shops.shopId, shop));
+  if (!hasAllOrders(row?.scopes)) return;
+  await tx.update(shops).set({ historyFrom: null, updatedAt: new Date() }).where(and(eq(shops.shopId, shop), like(shops.scopes, `%${ALL_ORDERS_SCOPE}%`)));
 }

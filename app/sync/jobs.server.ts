@@ -10,13 +10,14 @@ import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
+import { startFullHistorySync } from "./full-history.server";
 import { syncOrder } from "./orders.server";
 import { refreshShopProfile } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { SHOP_PROFILE_QUERY, type ShopProfile } from "./queries.server";
 import { rebuildRollups } from "./rollups-rebuild.server";
-import { failRunIfActive, failStuckRuns, hasActiveRun, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
+import { failRunIfActive, failStuckRuns, hasActiveRun, recordFailedStart, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
 
 const ShopPayload = z.object({ shop: z.string() }).strict();
 const BulkRunPayload = z.object({ shop: z.string(), kind: z.enum(["orders", "products"]) }).strict();
@@ -34,17 +35,25 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.discard": typeof RunPayload;
     "sync.bulk.run": typeof BulkRunPayload;
     "sync.runs.sweep": typeof ShopPayload;
+    "sync.bulk.full_history": typeof ShopPayload;
   }
 }
 
-registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await startBulkSync(payload.shop)));
 // A run whose poll or ingest job fails for good fails too, with the reason: it must
 // not stay "running" forever (the sweep below is the safety net if this never runs).
+// A start that fails for good records a failed run, so the dashboard says why.
+registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await startBulkSync(payload.shop)), {
+  onFinalFailure: async ({ payload, error }) => void (await recordFailedStart(payload.shop, "products", stuckReasons.jobFailed(error))),
+});
+// read_all_orders granted: the whole history, after any run that cannot read it (full-history.server.ts).
+registerJob("sync.bulk.full_history", ShopPayload, async ({ payload }) => void (await startFullHistorySync(payload.shop)));
 const failTheRun = { onFinalFailure: async ({ payload, error }: { payload: { shop: string; runId: string }; error: string }) =>
   void (await failRunIfActive(payload.shop, payload.runId, stuckReasons.jobFailed(error))) };
 registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId), failTheRun);
 registerJob("sync.bulk.ingest", RunPayload, async ({ payload, signal }) => void (await ingestBulkResult(payload.shop, payload.runId, { signal })), failTheRun);
-registerJob("sync.bulk.run", BulkRunPayload, ({ payload }) => startBulkRun(payload.shop, payload.kind));
+registerJob("sync.bulk.run", BulkRunPayload, ({ payload }) => startBulkRun(payload.shop, payload.kind), {
+  onFinalFailure: async ({ payload, error }) => void (await recordFailedStart(payload.shop, payload.kind, stuckReasons.jobFailed(error))),
+});
 registerJob("sync.runs.sweep", ShopPayload, async ({ payload }) => {
   await failStuckRuns(payload.shop);
   // While a run is active, look again later (this job holds its key while it runs: no key).
@@ -70,3 +79,7 @@ registerJob("sync.shop.profile", ShopPayload, async ({ payload }) => {
  */
 export const enqueueOrderSync = (shop: string, orderId: string, tx?: Tx) =>
   enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${shop}:${orderId}`, coalesce: true, tx });
+
+/** read_all_orders was granted: backfill the whole history (one such job at a time per shop). */
+export const enqueueFullHistorySync = (shop: string) =>
+  enqueue("sync.bulk.full_history", { shop }, { shopId: shop, key: `full-history:${shop}` });

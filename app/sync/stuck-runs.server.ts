@@ -3,13 +3,16 @@
  * would show "Reading orders…" forever, and "Retry sync" would hand back the dead
  * run. Two ways a run ends here, both with a reason the dashboard shows
  * (sync-status-card.tsx):
- *  - its poll or ingest job failed for good (the kinds' onFinalFailure hook);
+ *  - its poll or ingest job failed for good (the kinds' onFinalFailure hook), or the
+ *    job that was to start it did (recordFailedStart);
  *  - a sweep finds it stuck: no pending or running job of its own for longer than a
  *    grace period (a hook that never ran: the process died right after the failure
  *    was recorded; a job deleted by hand), or older than MAX_RUN_AGE in any case.
  * The sweep runs as a job per shop while the shop has an active run, and before
  * every start of a sync, so a retry always starts afresh.
  */
+import { randomUUID } from "node:crypto";
+
 import { and, eq, inArray, sql } from "drizzle-orm";
 
 import { queryRows } from "~/db/client.server";
@@ -39,6 +42,24 @@ export async function failRunIfActive(shop: string, runId: string, reason: strin
       .returning({ kind: syncRuns.kind });
     if (!run) return false;
     await audit(tx, shop, { action: "sync.failed", actor: { type: "system" }, target: runId, meta: { kind: run.kind, error: reason.slice(0, 200) } });
+    return true;
+  });
+}
+
+/**
+ * A run's start job (sync.bulk.start, sync.bulk.run) failed for good: no run of that
+ * kind exists to fail, so a failed one is recorded with the reason. Without it the
+ * dashboard would show the products run "completed" with no orders read (or "never"),
+ * and nothing would say why. While a run is active (it shows its own state), nothing is recorded.
+ */
+export async function recordFailedStart(shop: string, kind: "orders" | "products", reason: string): Promise<boolean> {
+  return withShop(shop, async (tx) => {
+    const [active] = await tx.select({ runId: syncRuns.runId }).from(syncRuns)
+      .where(and(eq(syncRuns.shopId, shop), inArray(syncRuns.status, [...ACTIVE]))).limit(1);
+    if (active) return false;
+    const runId = randomUUID();
+    await tx.insert(syncRuns).values({ shopId: shop, runId, kind, status: "failed", error: reason, finishedAt: new Date() });
+    await audit(tx, shop, { action: "sync.failed", actor: { type: "system" }, target: runId, meta: { kind, error: reason.slice(0, 200) } });
     return true;
   });
 }

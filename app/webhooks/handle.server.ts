@@ -16,7 +16,7 @@ import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
 import { enqueue } from "~/jobs/queue.server";
 import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
-import { enqueueOrderSync } from "~/sync/jobs.server";
+import { enqueueFullHistorySync, enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
@@ -161,7 +161,8 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
         return { result: "applied" as const, granted: Boolean(held) && !hasAllOrders(held?.scopes) && hasAllOrders(scopes) };
       });
       // Orders older than 60 days were out of reach until now: read the whole history.
-      if (outcome.granted) await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `full-history:${shop}` });
+      // A run under way without the scope is followed by one with it (full-history.server.ts).
+      if (outcome.granted) await enqueueFullHistorySync(shop);
       return outcome.result;
     }
     case "SHOP_REDACT":

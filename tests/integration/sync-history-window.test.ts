@@ -5,11 +5,12 @@
  * complete, and the dashboard says so instead of showing zeros; granting the scope
  * later (app/scopes_update) backfills the whole history.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { orders, sales, shops } from "~/db/schema.server";
-import { withShop } from "~/db/tenant.server";
+import { jobs, orders, sales, shops, syncRuns } from "~/db/schema.server";
+import { asSystem, withShop } from "~/db/tenant.server";
+import { drainJobs } from "~/jobs/queue.server";
 
 import { addStore, appHandler, BROWSER_UA, hostParam, idToken, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
@@ -26,6 +27,7 @@ import "~/sync/jobs.server";
 const TZ = "America/New_York";
 const DAY = 86_400_000;
 const WITHOUT_ALL_ORDERS = ["read_orders", "read_products"];
+const WITH_ALL_ORDERS = ["read_orders", "read_all_orders", "read_products"];
 
 let simulator: ShopifySimulator;
 beforeEach(() => {
@@ -35,6 +37,10 @@ beforeEach(() => {
 /** A view of the store holding only what `read_orders` reaches now: what the app can know. */
 const reachableOnly = (store: SimStore): SimStore =>
   Object.assign(Object.create(store) as SimStore, { orders: store.orders.filter((o) => orderReachable(store, o)) });
+
+const historyFromOf = async (shop: string) =>
+  (await withShop(shop, (tx) => tx.select({ historyFrom: shops.historyFrom }).from(shops).where(eq(shops.shopId, shop))))[0]?.historyFrom ?? null;
+const runsOf = (shop: string) => withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(syncRuns.startedAt));
 
 function dashboard(shop: string, from: string, to: string, compare = "previous_period") {
   const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop), from, to, compare });
@@ -96,13 +102,75 @@ describe("a shop without read_all_orders", () => {
     await settle(simulator, shop);
     expect((await withShop(shop, (tx) => tx.select().from(orders).where(eq(orders.shopId, shop)))).length).toBeLessThan(store.orders.length);
 
-    store.grantedScopes = ["read_orders", "read_all_orders", "read_products"];
+    const [before] = await withShop(shop, (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    store.grantedScopes = WITH_ALL_ORDERS;
     const [response] = await simulator.deliverWebhook("app/scopes_update", shop, { id: 1, current: store.grantedScopes, previous: WITHOUT_ALL_ORDERS });
     expect(response!.status).toBe(200);
+    // Granted is not read: until the backfill that reads the whole history completes,
+    // the figures before the window are still incomplete, and the dashboard says so.
+    expect((await historyFromOf(shop))?.getTime()).toBe(before!.historyFrom!.getTime());
     await settle(simulator, shop);
 
     const [row] = await withShop(shop, (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
     expect(row!.historyFrom).toBeNull();
+    expect((await withShop(shop, (tx) => tx.select().from(orders).where(eq(orders.shopId, shop)))).length).toBe(store.orders.length);
+    await expectLedgerEqualsTruth(shop, store, 60);
+  });
+
+  it("a grant that arrives while a run without it is under way is followed by a full run, and only that run clears history_from", async () => {
+    const { shop, store } = await seeded("midrun");
+    // The orders run's finish webhook is held back: the run stays under way.
+    const deliver = simulator.deliver!;
+    const held: Request[] = [];
+    const isOrdersOp = (id: string) => store.bulkOperations.some((op) => op.id === id && op.query.includes("MarginNotesOrdersBulk"));
+    simulator.deliver = async (request) => {
+      if (request.headers.get("X-Shopify-Topic") === "bulk_operations/finish" && held.length === 0) {
+        const { admin_graphql_api_id: id } = (await request.clone().json()) as { admin_graphql_api_id: string };
+        if (isOrdersOp(id)) {
+          held.push(request);
+          return new Response(null, { status: 200 });
+        }
+      }
+      return deliver(request);
+    };
+    await install(simulator, shop);
+    for (let i = 0; i < 50 && held.length === 0; i++) {
+      await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
+      await simulator.settled();
+    }
+    expect(held).toHaveLength(1);
+    expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "completed", false], ["orders", "running", false]]);
+    const partialFrom = await historyFromOf(shop);
+    expect(partialFrom).not.toBeNull();
+
+    // Shopify grants read_all_orders while that run is under way.
+    store.grantedScopes = WITH_ALL_ORDERS;
+    const [response] = await simulator.deliverWebhook("app/scopes_update", shop, { id: 1, current: store.grantedScopes, previous: WITHOUT_ALL_ORDERS });
+    expect(response!.status).toBe(200);
+    await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
+    // The follow-up waits in the queue (no worker slot held) for the run it cannot join.
+    const [waiting] = await asSystem("test", (tx) => tx.select().from(jobs).where(and(eq(jobs.shopId, shop), eq(jobs.kind, "sync.bulk.full_history"))));
+    expect(waiting).toMatchObject({ status: "pending", attempts: 0 });
+    expect((await runsOf(shop)).length).toBe(2);
+
+    // The run started without the scope completes: it read 60 days, history_from stands.
+    await simulator.deliver!(held[0]!);
+    // (Drains shorter than the follow-up's wait: a drain waits for jobs due before its deadline.)
+    for (let i = 0; i < 50 && (await runsOf(shop)).some((r) => r.status !== "completed"); i++) {
+      await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
+      await simulator.settled();
+    }
+    expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "completed", false], ["orders", "completed", false]]);
+    expect((await historyFromOf(shop))?.getTime()).toBe(partialFrom!.getTime());
+
+    // Then the follow-up (due a minute later; brought forward) reads the whole history.
+    await asSystem("test: follow-up now", (tx) => tx.update(jobs).set({ runAt: sql`now()` })
+      .where(and(eq(jobs.shopId, shop), eq(jobs.kind, "sync.bulk.full_history"), eq(jobs.status, "pending"))));
+    await settle(simulator, shop);
+    expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([
+      ["products", "completed", false], ["orders", "completed", false], ["products", "completed", true], ["orders", "completed", true],
+    ]);
+    expect(await historyFromOf(shop)).toBeNull();
     expect((await withShop(shop, (tx) => tx.select().from(orders).where(eq(orders.shopId, shop)))).length).toBe(store.orders.length);
     await expectLedgerEqualsTruth(shop, store, 60);
   });
