@@ -64,6 +64,7 @@ function DataAndSubprocessors({ data }: { data: TrustPageData["data"] }) {
       <Card>
         <BlockStack gap="400">
           <Text as="h2" variant="headingLg" id="heading-data">Your data and who processes it</Text>
+          <Text as="p">The same facts as a privacy policy: <Link url="/privacy" target="_blank">Privacy policy</Link>.</Text>
           <DataTable
             columnContentTypes={["text", "text", "text"]}
             headings={["What Margin Notes stores", "Why", "How long"]}
@@ -82,6 +83,13 @@ function DataAndSubprocessors({ data }: { data: TrustPageData["data"] }) {
               </List.Item>
             ))}
           </List>
+          <Text as="h3" variant="headingMd">Operations</Text>
+          {data.operations.map((note) => (
+            <BlockStack key={note.id} gap="100">
+              <Text as="h4" variant="headingSm" id={`operations-${note.id}`}>{note.title}</Text>
+              <Text as="p">{note.text}</Text>
+            </BlockStack>
+          ))}
         </BlockStack>
       </Card>
     </section>

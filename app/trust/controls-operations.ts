@@ -225,6 +225,16 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     tests: t(WEBHOOKS, "compliance webhooks > customers/redact and customers/data_request are acknowledged and audited without keeping customer data"),
   },
   {
+    id: "privacy-policy",
+    section: "retention",
+    claim: "A public privacy policy says what is collected, why, who else receives it, how long it is kept and how to have it deleted, from the same facts as this page.",
+    how: "/privacy is generated from the data inventory that this page's data section also shows (app/trust/data-inventory.ts, app/trust/privacy-policy.ts, app/routes/privacy.tsx); no sign-in, cached 5 minutes, limited per address like /trust.",
+    tests: t("tests/integration/privacy.test.ts",
+      "/privacy > is public and cacheable, framed nowhere, and says what is collected, why, for how long and what never is, from the inventory",
+      "/privacy > names where data goes in this deployment (no Anthropic key, no SMTP here) and how to have it deleted",
+      "/privacy > is linked from /trust, which also states incident response, backups and the egress allowlist"),
+  },
+  {
     id: "audit-retention",
     section: "retention",
     claim: "Audit records are kept for 12 months, then deleted.",

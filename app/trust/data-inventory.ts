@@ -49,3 +49,32 @@ export function subprocessors(config: { anthropic: boolean; smtp: boolean }): Su
     { name: "Email (SMTP) provider", role: "delivers weekly report emails", receives: config.smtp ? "the weekly report and the recipient address you set" : null },
   ];
 }
+
+/**
+ * How this deployment is run, as the trust page and README's Deployment section state
+ * it. Operator duties, not code: each says what the app does and what the operator
+ * must set up, never more.
+ */
+export interface OperationsNote {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export const OPERATIONS_NOTES: readonly OperationsNote[] = [
+  {
+    id: "incident-response",
+    title: "Incident response",
+    text: "Reports reach us through the contact in security.txt (SECURITY.md: acknowledged within 3 business days). For a suspected breach the operator contains it first (rotates the Shopify app secret, the token keys with npm run keys:rotate, the audit keys and the database credentials), checks the audit trail with npm run audit:verify against the last published chain heads, and tells the affected merchants and Shopify what happened, which data was involved and what was done. These are the operator's procedures (README, Runbooks), not something the app enforces.",
+  },
+  {
+    id: "backups",
+    title: "Backups and point-in-time recovery",
+    text: "The app makes no backups itself. The deployment guide (README, Deployment) requires managed PostgreSQL with automated backups and point-in-time recovery kept for at most 7 days, so data erased by an uninstall, shop/redact or Delete my data now leaves every backup within 7 days. A backup holds access tokens only sealed: the keys are never in the database, so a restored copy opens nothing without this deployment's TOKEN_KEYS. A restore to an earlier point would bring back data erased since; the guide says to erase those shops again before reopening (each erase is in the audit trail's system chain, under the shop's pseudonym).",
+  },
+  {
+    id: "egress-allowlist",
+    title: "Outbound network and IP allowlist",
+    text: "The app and its workers connect out only to Shopify's APIs, to Anthropic's API when narratives use Claude, and to the SMTP server when emails are configured. The deployment guide has them leave through fixed egress addresses (a NAT gateway with static IPs), registered as the app's IP allowlist in the Shopify Partner Dashboard, as Shopify requires of public apps.",
+  },
+];

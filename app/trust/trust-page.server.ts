@@ -22,8 +22,9 @@ import { clientAddress, refuse } from "~/security/request-guards.server";
 
 import { SECTIONS } from "./control-types";
 import { CONTROLS } from "./controls";
-import { NEVER_STORED, STORED, subprocessors } from "./data-inventory";
+import { NEVER_STORED, OPERATIONS_NOTES, STORED, subprocessors } from "./data-inventory";
 import { EvidenceSchema, judgeControl, type Evidence } from "./evidence";
+import { privacyPolicy, type PrivacyPolicy } from "./privacy-policy";
 import { securityTxt, SECURITY_TXT_PATH } from "./security-txt";
 import { shopFacts } from "./shop-facts.server";
 import type { ShopFacts, TestStatus, TrustPageData } from "./trust-view";
@@ -71,6 +72,9 @@ async function loadEvidence(): Promise<Loaded> {
   return { evidence: parsed.data };
 }
 
+/** Who else receives data follows this deployment's configuration (never the secrets themselves). */
+const deploymentProcessors = () => ({ anthropic: Boolean(env.ANTHROPIC_API_KEY), smtp: Boolean(env.SMTP_URL && env.SMTP_FROM) });
+
 function testStatus(t: { found: number; passed: number; failed: number }): TestStatus {
   if (t.failed > 0) return "failed";
   if (t.passed > 0) return "passed";
@@ -88,8 +92,8 @@ export async function trustPageData(): Promise<TrustPageData> {
     data: {
       stored: STORED,
       neverStored: NEVER_STORED,
-      // This deployment's configuration decides who else receives data (never the secrets themselves).
-      subprocessors: subprocessors({ anthropic: Boolean(env.ANTHROPIC_API_KEY), smtp: Boolean(env.SMTP_URL && env.SMTP_FROM) }),
+      subprocessors: subprocessors(deploymentProcessors()),
+      operations: OPERATIONS_NOTES,
     },
     securityTxtPath: env.SECURITY_CONTACT ? SECURITY_TXT_PATH : null,
     sections: SECTIONS.map((section) => ({
@@ -126,6 +130,12 @@ export const PUBLIC_CACHE = "public, max-age=300";
 export async function publicTrustPage(request: Request, context: AppLoadContext | undefined): Promise<TrustPageData> {
   await admitPublicRequest(request, context);
   return trustPageData();
+}
+
+/** GET /privacy: the privacy policy from the data inventory, after the same per-source limit. */
+export async function publicPrivacyPage(request: Request, context: AppLoadContext | undefined): Promise<PrivacyPolicy> {
+  await admitPublicRequest(request, context);
+  return privacyPolicy({ ...deploymentProcessors(), contact: env.SECURITY_CONTACT ?? null });
 }
 
 /** GET /.well-known/security.txt; a 404 when no SECURITY_CONTACT is configured (never an invented address). */

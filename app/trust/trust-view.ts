@@ -1,6 +1,6 @@
 /** What the trust pages render: plain data, shared by the loaders and the component. */
 import type { TestRef } from "./control-types";
-import type { StoredKind, Subprocessor } from "./data-inventory";
+import type { OperationsNote, StoredKind, Subprocessor } from "./data-inventory";
 import type { ControlStatus, Evidence } from "./evidence";
 
 export type ShownStatus = ControlStatus | "unverified";
@@ -11,7 +11,7 @@ export interface TrustPageData {
     | { available: true; commit: string; generatedAt: string; totals: Evidence["totals"] }
     | { available: false; reason: string };
   securityContact: string | null;
-  data: { stored: readonly StoredKind[]; neverStored: readonly string[]; subprocessors: Subprocessor[] };
+  data: { stored: readonly StoredKind[]; neverStored: readonly string[]; subprocessors: Subprocessor[]; operations: readonly OperationsNote[] };
   securityTxtPath: string | null;
   sections: {
     id: string;
