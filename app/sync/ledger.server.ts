@@ -19,7 +19,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 
-import { queryRows, type Tx } from "~/db/client.server";
+import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 
 import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
 import { applyOrderContribution, pruneEmptyRollups, rebuildAllRollups } from "./rollups.server";
@@ -32,6 +32,12 @@ export interface FinalizeResult {
 
 export type FinalizeMode = "bulk" | "live";
 
+/** Part `index` of `of`: the run's orders whose id ≡ index (mod of), with their sales. */
+export interface Part {
+  of: number;
+  index: number;
+}
+
 export interface FinalizeStep {
   name: string;
   query: SQL;
@@ -43,8 +49,11 @@ export interface FinalizeStep {
  * The staged orders of the run double as the set of orders being applied, once
  * `discard stale` has removed those older than the ledger's version.
  */
-export function finalizeSteps(shop: string, runId: string, options: { fresh?: boolean } = {}): FinalizeStep[] {
+export function finalizeSteps(shop: string, runId: string, options: { fresh?: boolean; part?: Part } = {}): FinalizeStep[] {
   const run = (alias: string) => sql`${sql.raw(alias)}.shop_id = ${shop} and ${sql.raw(alias)}.run_id = ${runId}`;
+  // One part of the run's orders (by order id), or all of them.
+  const { part } = options;
+  const inPart = (column: string) => (part ? sql` and ${sql.raw(column)} % ${part.of} = ${part.index}` : sql``);
   // Every staged sale is classified here, once, by the one rule (classify-sale.ts).
   const component = saleComponentsSql("ss");
   // Into an empty ledger (a shop's first backfill) nothing can be stale, removed or
@@ -57,7 +66,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       // Guard against an older read overwriting a newer one (updatedAt).
       query: sql`
         delete from staged_orders so using orders o
-        where ${run("so")} and o.shop_id = so.shop_id and o.order_id = so.order_id
+        where ${run("so")}${inPart("so.order_id")} and o.shop_id = so.shop_id and o.order_id = so.order_id
           and o.source_updated_at > so.source_updated_at`,
     },
     {
@@ -65,7 +74,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       // Sales Shopify no longer reports for an applied order (an edit can remove some).
       query: sql`
         delete from sales s using staged_orders so
-        where ${run("so")} and s.shop_id = so.shop_id and s.order_id = so.order_id
+        where ${run("so")}${inPart("so.order_id")} and s.shop_id = so.shop_id and s.order_id = so.order_id
           and not exists (select 1 from staged_sales ss where ${run("ss")} and ss.sale_id = s.sale_id)`,
     },
     {
@@ -100,7 +109,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         left join periods p on ss.line_type = 'PRODUCT' and ss.action_type <> 'RETURN'
           and p.inventory_item_id = ss.inventory_item_id
           and (sa.happened_at >= p.from_at or p.earliest) and (p.to_at is null or sa.happened_at < p.to_at)
-        where ${run("ss")}
+        where ${run("ss")}${inPart("sa.order_id")}
         ${upsert(sql`on conflict (shop_id, sale_id) do update set
           order_id = excluded.order_id, agreement_id = excluded.agreement_id, agreement_reason = excluded.agreement_reason,
           happened_at = excluded.happened_at, action_type = excluded.action_type, line_type = excluded.line_type,
@@ -122,7 +131,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       query: sql`
         update sales r set unit_cost = o.unit_cost, cost_source = o.cost_source, cogs = r.quantity * o.unit_cost
         from ${fresh ? sql`` : sql`staged_orders so,`} sales o
-        where r.shop_id = ${shop} ${fresh ? sql`` : sql`and ${run("so")} and r.order_id = so.order_id`}
+        where r.shop_id = ${shop}${inPart("r.order_id")} ${fresh ? sql`` : sql`and ${run("so")} and r.order_id = so.order_id`}
           and r.line_type = 'PRODUCT' and r.action_type = 'RETURN'
           and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
           and o.action_type <> 'RETURN' and o.unit_cost is not null
@@ -143,15 +152,15 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         from staged_orders so
         left join (
           select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
-          where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
+          where ${run("sa")}${inPart("sa.order_id")} and sa.reason = 'ORDER' group by sa.order_id
         ) placed on placed.order_id = so.order_id
         left join (
           select s.order_id, sum(s.gross_sales + s.discounts) as product from sales s
-          where s.shop_id = ${shop} and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'
+          where s.shop_id = ${shop}${inPart("s.order_id")} and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'
             ${fresh ? sql`` : sql`and s.order_id in (select a.order_id from staged_orders a where ${run("a")})`}
           group by s.order_id
         ) net on net.order_id = so.order_id
-        where ${run("so")}
+        where ${run("so")}${inPart("so.order_id")}
         ${upsert(sql`on conflict (shop_id, order_id) do update set
           created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
           test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
@@ -211,42 +220,73 @@ export function reconcileSteps(shop: string, runId: string, window: ExportWindow
  */
 export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
-  if (mode === "bulk") await planForBulk(tx);
-  // A shop's first backfill writes into an empty ledger (checked under the ledger lock).
-  const fresh = mode === "bulk" && !(await queryRows<{ held: boolean }>(tx, sql`
-    select exists (select 1 from orders where shop_id = ${shop}) as held`))[0]?.held;
-  if (mode === "bulk" && window && !fresh) {
-    for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
+  if (mode === "bulk") {
+    await planForBulk(tx);
+    if (window) await reconcileRun(tx, shop, runId, window);
+    const { orders, sales } = await applySteps(tx, shop, runId);
+    await rebuildAllRollups(tx, shop, timezone);
+    return { orders, sales, days: -1 };
   }
-
   // Live: the applied orders' contribution to the rollups is taken out before the
   // ledger changes them and put back after (rollups.server.ts), so a change costs
-  // its own rows. Bulk: every rollup rebuilt once, from the ledger.
+  // its own rows.
   const applied = sql`select so.order_id from staged_orders so where so.shop_id = ${shop} and so.run_id = ${runId}`;
   const touched: string[] = [];
-  let salesWritten = 0;
-  let ordersApplied = 0;
-  for (const step of finalizeSteps(shop, runId, { fresh })) {
-    if (step.name === "sales removed" && mode === "live") {
-      touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, -1)));
-    }
-    const result = (await tx.execute(step.query)) as unknown as { count?: number; affectedRows?: number };
-    const rows = Number(result.count ?? result.affectedRows ?? 0);
-    if (step.name === "sales") salesWritten = rows;
-    if (step.name === "orders") ordersApplied = rows;
-  }
-
-  if (mode === "bulk") {
-    await rebuildAllRollups(tx, shop, timezone);
-    return { orders: ordersApplied, sales: salesWritten, days: -1 };
-  }
+  const { orders, sales } = await applySteps(tx, shop, runId, {
+    fresh: false,
+    beforeRemoved: async () => void touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, -1))),
+  });
   touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, 1)));
   const days = [...new Set(touched)];
   await pruneEmptyRollups(tx, shop, days);
   // A live run is a few rows: gone with its transaction. A bulk run's millions of
   // staged rows are deleted after the run completes, in batches (discardStagedBatch).
   await discardStaged(tx, shop, runId);
-  return { orders: ordersApplied, sales: salesWritten, days: days.length };
+  return { orders, sales, days: days.length };
+}
+
+/**
+ * Removes the orders a complete export proves deleted (reconcileSteps). Before any
+ * `discard stale` of the run; the caller holds the ledger lock (exclusive).
+ */
+export async function reconcileRun(tx: Tx, shop: string, runId: string, window: ExportWindow): Promise<void> {
+  if (!(await holdsOrders(tx, shop))) return;
+  for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
+}
+
+/**
+ * Applies part of a bulk run's orders (all of them without `part`) to orders and
+ * sales, not the rollups: several parts run at once on separate connections
+ * (bulk-finalize.server.ts), each under the ledger lock in shared mode, so no live
+ * change interleaves with them while they do not wait for each other. A part is
+ * written by plain INSERTs when the ledger holds none of its orders (a first
+ * backfill, or a part whose sibling already committed does not matter: parts
+ * never share an order).
+ */
+export async function applyBulkPart(tx: Tx, shop: string, runId: string, part?: Part): Promise<{ orders: number; sales: number }> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${`ledger:${shop}`}))`);
+  await planForBulk(tx);
+  return applySteps(tx, shop, runId, { part });
+}
+
+async function holdsOrders(tx: Tx, shop: string, part?: Part): Promise<boolean> {
+  const [row] = await queryRows<{ held: boolean }>(tx, sql`
+    select exists (select 1 from orders where shop_id = ${shop}${part ? sql` and order_id % ${part.of} = ${part.index}` : sql``}) as held`);
+  return row?.held === true;
+}
+
+/** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold the part's orders?). */
+async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; part?: Part; beforeRemoved?: () => Promise<void> } = {}) {
+  const fresh = options.fresh ?? !(await holdsOrders(tx, shop, options.part));
+  let sales = 0;
+  let orders = 0;
+  for (const step of finalizeSteps(shop, runId, { fresh, part: options.part })) {
+    if (step.name === "sales removed") await options.beforeRemoved?.();
+    const rows = affectedRows(await tx.execute(step.query));
+    if (step.name === "sales") sales = rows;
+    if (step.name === "orders") orders = rows;
+  }
+  return { orders, sales };
 }
 
 /**

@@ -46,7 +46,9 @@ describe("the bulk finalize is linear in the run", () => {
     const plans = await withShop(shop, async (tx) => {
       await planForBulk(tx);
       const out: Array<{ name: string; plan: string }> = [];
-      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...rebuildSteps(shop, TZ)];
+      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...rebuildSteps(shop, TZ),
+        // A part of the run, as applyBulkRun gives each of its connections.
+        ...finalizeSteps(shop, runId, { part: { of: 2, index: 1 } }), ...finalizeSteps(shop, runId, { fresh: true, part: { of: 2, index: 0 } })];
       for (const step of steps) {
         out.push({ name: step.name, plan: await explain(tx, step.query) });
       }
