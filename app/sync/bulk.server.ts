@@ -28,7 +28,9 @@ import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { clearHistoryFromIfAllOrders, exportWindow, hasAllOrders } from "./history.server";
-import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
+import { applyBulkRun } from "./bulk-finalize.server";
+import { discardStagedBatch, hasStagedRows, lockLedger } from "./ledger.server";
+import { rebuildAllRollups } from "./rollups.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
@@ -230,16 +232,17 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     return { lines: 0 };
   }
 
+  // The run into the ledger (orders and sales, on every core: bulk-finalize.server.ts).
+  // A complete export reconciles: orders the ledger holds from before the
+  // operation started, that the file does not have, were deleted in Shopify.
+  const result = run.kind === "orders" ? await applyBulkRun(shop, runId, exportWindow(op.createdAt ?? null, run.allOrders)) : null;
   const complete = async (tx: Tx) => {
-    // A complete export reconciles: orders the ledger holds from before the
-    // operation started, that the file does not have, were deleted in Shopify.
-    const window = exportWindow(op.createdAt ?? null, run.allOrders);
-    let result: Awaited<ReturnType<typeof finalizeRun>> | null = null;
     if (run.kind === "orders") {
-      // The zone of this moment, read under the ledger lock (a shop/update may have changed it).
+      // The rollups, rebuilt once every part committed, in the zone of this moment,
+      // read under the ledger lock (a shop/update may have changed it).
       await lockLedger(tx, shop);
       const timezone = (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone;
-      result = await finalizeRun(tx, shop, runId, timezone, "bulk", window);
+      await rebuildAllRollups(tx, shop, timezone);
       // The whole history is in the ledger: figures are complete from the beginning
       // (unless the scope was withdrawn meanwhile: then later changes to old orders
       // cannot be read, and the date set at the withdrawal stands).
