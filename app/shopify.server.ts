@@ -38,8 +38,11 @@ const shopify = shopifyApp({
     // Runs after every token exchange (about hourly per shop with expiring tokens),
     // so it must be idempotent.
     afterAuth: async ({ session, admin }) => {
+      // The library calls this right after the exchange (and storing its session):
+      // taken before the profile read, so that read's latency does not move it later.
+      const exchangedAt = new Date();
       try {
-        await syncShopProfile(session.shop, session.scope, admin);
+        await syncShopProfile(session.shop, session.scope, admin, exchangedAt);
       } catch (err) {
         // The library turns any non-Response thrown here into a bare 500, which our
         // admin door reads as a refused token exchange: say what happened instead.

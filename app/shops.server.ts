@@ -36,7 +36,7 @@ export interface InstallOutcome {
  *    same amounts again: no resync; the change is audited and the rollups rebuilt
  *    with the rest (orders keep their own currency_code; see reports/metrics.ts).
  */
-export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined): Promise<InstallOutcome> {
+export async function recordInstall(shop: string, profile: ShopProfile, scopes: string | undefined, exchangedAt?: Date): Promise<InstallOutcome> {
   return withShop(shop, async (tx) => {
     // The layout and page loaders can both run afterAuth on a first load: one at a time.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`install:${shop}`}))`);
@@ -53,6 +53,7 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
         scopes: scopes ?? null,
         historyFrom,
         shopifyId: shopifyIdOf(profile),
+        tokenExchangedAt: exchangedAt ?? null,
       })
       .onConflictDoUpdate({
         target: shops.shopId,
@@ -66,6 +67,8 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
           // A reinstall after an uninstall starts a new installation.
           installedAt: sql`case when ${shops.uninstalledAt} is null then ${shops.installedAt} else now() end`,
           uninstalledAt: null,
+          // Only afterAuth knows a token was exchanged (app/webhooks/lifecycle.server.ts).
+          ...(exchangedAt ? { tokenExchangedAt: exchangedAt } : {}),
           updatedAt: new Date(),
         },
       });
@@ -148,9 +151,13 @@ async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
   return body.data.shop;
 }
 
-/** afterAuth: record (or refresh) the shop's row; start the first sync, or the whole history once granted. */
-export async function syncShopProfile(shop: string, scopes: string | undefined, admin: AdminClient): Promise<void> {
-  const outcome = await recordInstall(shop, await fetchShopProfile(admin), scopes);
+/**
+ * afterAuth: record (or refresh) the shop's row; start the first sync, or the whole
+ * history once granted. `exchangedAt`: when afterAuth began, right after a token
+ * exchange (a page loader that writes the row itself passes none).
+ */
+export async function syncShopProfile(shop: string, scopes: string | undefined, admin: AdminClient, exchangedAt?: Date): Promise<void> {
+  const outcome = await recordInstall(shop, await fetchShopProfile(admin), scopes, exchangedAt);
   if (outcome.installed) {
     // Handled by app/sync/jobs.server.ts; the key makes a racing second afterAuth a no-op.
     await enqueue("sync.bulk.start", { shop }, { shopId: shop, key: `first-sync:${shop}` });

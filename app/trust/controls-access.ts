@@ -145,10 +145,11 @@ export const ACCESS_CONTROLS: readonly Control[] = [
     id: "uninstall-revokes",
     section: "webhooks",
     claim: "When you uninstall Margin Notes, its access tokens for your store are deleted at once.",
-    how: "The app/uninstalled webhook deletes the shop's tokens within the request and marks the shop uninstalled, even when the stored token can no longer refresh (app/webhooks).",
+    how: "The app/uninstalled webhook deletes the shop's tokens within the request and marks the shop uninstalled, even when the stored token can no longer refresh (app/webhooks). Only an uninstall that provably belongs to an earlier installation is ignored: triggered before the recorded reinstall, or more than two minutes before a later token exchange, which needs a session token that lives one minute (app/webhooks/lifecycle.server.ts); a closer exchange proves nothing and the tokens go.",
     tests: t(WEBHOOKS,
       "app/uninstalled > deletes the shop's tokens in the request and marks it uninstalled, once across 5 deliveries",
       "app/uninstalled > still answers 200 and removes tokens when the stored token has expired and cannot refresh (library bug #3360)",
+      "app/uninstalled > applies an uninstall triggered less than two minutes before the last token exchange: that exchange proves no reinstall",
       "app/uninstalled > leaves other shops untouched"),
   },
 ];

@@ -26,6 +26,7 @@ import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
 import { topicSchemas, type BoundTopic, type TopicPayload } from "./bind-delivery.server";
 import { enqueueShopErase, pseudonymFor } from "./erase-shop.server";
+import { lifecycleEventAge } from "./lifecycle.server";
 
 export interface WebhookDelivery {
   topic: string;
@@ -96,18 +97,6 @@ async function seenBefore(tx: Tx, chain: string, delivery: WebhookDelivery): Pro
 
 const shopify = { type: "shopify" } as const;
 
-/**
- * A lifecycle event that happened before the shop's current installation: Shopify
- * retries for hours, so an uninstall (or a scopes change) can arrive after the
- * merchant reinstalled. Applying it would delete the new installation's tokens.
- */
-async function beforeCurrentInstallation(delivery: WebhookDelivery): Promise<boolean> {
-  if (!delivery.triggeredAt) return false;
-  const [row] = await withShop(delivery.shop, (tx) =>
-    tx.select({ installedAt: shops.installedAt, uninstalledAt: shops.uninstalledAt }).from(shops).where(eq(shops.shopId, delivery.shop)));
-  return Boolean(row && row.uninstalledAt === null && delivery.triggeredAt < row.installedAt);
-}
-
 /** Recorded (a redelivery is a duplicate) and audited, with no effect. */
 function ignoreStaleLifecycleEvent(delivery: WebhookDelivery): Promise<WebhookOutcome> {
   return withShop(delivery.shop, async (tx) => {
@@ -123,6 +112,27 @@ function ignoreStaleLifecycleEvent(delivery: WebhookDelivery): Promise<WebhookOu
   });
 }
 
+/**
+ * An uninstall older than the shop's last token exchange (lifecycle.server.ts): the
+ * merchant reinstalled before this webhook came. The new installation keeps its
+ * tokens; it began after the uninstall, and the orders of the time the app was
+ * uninstalled (Shopify sent it no webhooks) are read again by a backfill.
+ */
+async function recordMissedReinstall(delivery: WebhookDelivery): Promise<WebhookOutcome> {
+  const outcome = await withShop(delivery.shop, async (tx) => {
+    if (!(await firstDelivery(tx, delivery.shop, delivery))) return "duplicate" as const;
+    log.warn({ shop: delivery.shop }, "uninstall older than the last token exchange: a reinstall came first; tokens kept");
+    // It began after this uninstall (lifecycle events triggered later are its own).
+    await tx.update(shops).set({ installedAt: delivery.triggeredAt!, updatedAt: new Date() }).where(eq(shops.shopId, delivery.shop));
+    const meta = { topic: delivery.topic, triggeredAt: delivery.triggeredAt?.toISOString() ?? null, reason: "token exchanged after it" };
+    await audit(tx, delivery.shop, { action: "webhook.stale_lifecycle_ignored", actor: shopify, meta, origin: delivery.origin });
+    await audit(tx, delivery.shop, { action: "app.installed", actor: shopify, meta: { reinstall: true, uninstallSeenLate: true } });
+    return "ignored" as const;
+  });
+  if (outcome === "ignored") await enqueue("sync.bulk.start", { shop: delivery.shop }, { shopId: delivery.shop, key: `first-sync:${delivery.shop}` });
+  return outcome;
+}
+
 export { pseudonymFor };
 
 export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome> {
@@ -131,7 +141,9 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
 
   switch (topic) {
     case "APP_UNINSTALLED": {
-      if (await beforeCurrentInstallation(delivery)) return ignoreStaleLifecycleEvent(delivery);
+      const age = await lifecycleEventAge(shop, topic, delivery.triggeredAt);
+      if (age === "before-installation") return ignoreStaleLifecycleEvent(delivery);
+      if (age === "before-reinstall") return recordMissedReinstall(delivery);
       // Tokens first and unconditionally: even a duplicate delivery must leave none.
       await deleteShopSessions(shop);
       // No more work for a shop that left: queued jobs go (running ones find no session).
@@ -147,7 +159,7 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     }
     case "APP_SCOPES_UPDATE": {
       const { current } = parse("APP_SCOPES_UPDATE", payload);
-      if (await beforeCurrentInstallation(delivery)) return ignoreStaleLifecycleEvent(delivery);
+      if ((await lifecycleEventAge(shop, topic, delivery.triggeredAt)) !== "current") return ignoreStaleLifecycleEvent(delivery);
       // Idempotent, and outside the tenant transaction (sessions are not the tenant role's).
       await updateShopSessionScopes(shop, current.join(","));
       const scopes = current.join(",");

@@ -188,9 +188,11 @@ describe("replays are limited in time", () => {
     const late = await deliver({ topic: "app/uninstalled", shop: b, payload: compliancePayloads.appUninstalled(b), triggeredAt: hoursAgo(4.5) });
     expect(late.status).toBe(401);
     await expectUntouched(b);
-    // Installed yesterday (an uninstall triggered before the installation would be a
-    // stale lifecycle event, ignored by design): the 3-hour-late retry applies.
-    await asSystem("test: installed a day ago", (tx) => tx.update(shops).set({ installedAt: new Date(Date.now() - 86_400_000) }).where(eq(shops.shopId, a)));
+    // Installed, and its token last exchanged, yesterday (an uninstall triggered before
+    // either would be the old installation's, ignored by design; app/webhooks/lifecycle.server.ts):
+    // the 3-hour-late retry applies.
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await asSystem("test: installed a day ago", (tx) => tx.update(shops).set({ installedAt: yesterday, tokenExchangedAt: yesterday }).where(eq(shops.shopId, a)));
     const retry = await deliver({ topic: "app/uninstalled", shop: a, payload: compliancePayloads.appUninstalled(a), triggeredAt: hoursAgo(3) });
     expect(retry.status).toBe(200);
     expect(await sessionCount(a)).toBe(0);

@@ -108,6 +108,53 @@ describe("app/uninstalled", () => {
     expect(await sessionCount(shop)).toBe(0);
   });
 
+  it("keeps the tokens of a reinstall whose token exchange came before the old uninstall's webhook, and backfills the gap", async () => {
+    const shop = newShop("reinstall");
+    await install(simulator, shop);
+    await asSystem("test: installed a day ago", (tx) => tx.update(shops).set({ installedAt: new Date(Date.now() - 86_400_000) }).where(eq(shops.shopId, shop)));
+    // The merchant uninstalls ten minutes ago (Shopify revokes the tokens); the webhook is delayed.
+    const uninstalledAt = new Date(Date.now() - 10 * 60_000);
+    simulator.revokeTokens(shop);
+    // They reinstall; the stored token has expired, so the app exchanges a session token for a new one.
+    await asSystem("test", (tx) => tx.update(sessions).set({ expires: new Date(Date.now() - 60_000) }).where(eq(sessions.shopId, shop)));
+    const exchangesBefore = simulator.calls.tokenExchanges;
+    await install(simulator, shop);
+    expect(simulator.calls.tokenExchanges).toBeGreaterThan(exchangesBefore);
+    const [reinstalled] = await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    expect(reinstalled!.tokenExchangedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(reinstalled!.uninstalledAt).toBeNull(); // the app never heard of the uninstall
+
+    // Now the old installation's uninstall arrives.
+    const late = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: uninstalledAt });
+    expect(late.status).toBe(200);
+    const [kept] = await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)));
+    expect(kept).toBeDefined();
+    const [row] = await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    expect(row!.uninstalledAt).toBeNull();
+    // The new installation began after that uninstall; what happened meanwhile is read again.
+    expect(row!.installedAt.getTime()).toBe(uninstalledAt.getTime());
+    expect(await auditActions(shop)).toEqual(expect.arrayContaining(["webhook.stale_lifecycle_ignored", "app.installed"]));
+    const starts = await asSystem("test", (tx) => tx.select().from(jobs).where(eq(jobs.shopId, shop)));
+    expect(starts.filter((j) => j.kind === "sync.bulk.start" && j.status === "pending").map((j) => j.idempotencyKey)).toEqual([`first-sync:${shop}`]);
+
+    // An uninstall of this installation still removes the tokens.
+    await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: new Date() });
+    expect(await sessionCount(shop)).toBe(0);
+  });
+
+  it("applies an uninstall triggered less than two minutes before the last token exchange: that exchange proves no reinstall", async () => {
+    const shop = newShop("margin");
+    await install(simulator, shop);
+    await asSystem("test: installed a day ago", (tx) => tx.update(shops).set({ installedAt: new Date(Date.now() - 86_400_000) }).where(eq(shops.shopId, shop)));
+    // A session token issued just before the uninstall can still be exchanged for a minute.
+    const response = await deliver({ topic: "app/uninstalled", shop, payload: compliancePayloads.appUninstalled(shop), triggeredAt: new Date(Date.now() - 90_000) });
+    expect(response.status).toBe(200);
+    expect(await sessionCount(shop)).toBe(0);
+    const [row] = await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)));
+    expect(row!.uninstalledAt).toBeInstanceOf(Date);
+    expect(await auditActions(shop)).not.toContain("webhook.stale_lifecycle_ignored");
+  });
+
   it("leaves other shops untouched", async () => {
     const a = newShop("a");
     const b = newShop("b");
