@@ -218,6 +218,23 @@ export const orders = pgTable(
 ).enableRLS();
 
 /**
+ * A sale's amount split into the components Shopify's sales reports add up
+ * (LINE_RULES, app/sync/classify-sale.ts, COMPONENT_COLUMNS), as each sale stores
+ * them and every rollup sums them: one definition for both.
+ */
+const saleComponents = () => ({
+  grossSales: moneyZero("gross_sales"),
+  discounts: moneyZero("discounts"),
+  returns: moneyZero("returns"),
+  shipping: moneyZero("shipping"),
+  duties: moneyZero("duties"),
+  fees: moneyZero("fees"),
+  taxes: moneyZero("taxes"),
+  tips: moneyZero("tips"),
+  units: integer("units").notNull().default(0),
+});
+
+/**
  * One row per Shopify Sale. Amount components are derived once, at ingest, by
  * LINE_RULES (app/sync/classify-sale.ts), in the finalize: reports only ever sum them.
  */
@@ -240,15 +257,7 @@ export const sales = pgTable(
     totalAmount: moneyZero("total_amount"),
     discountAmount: moneyZero("discount_amount"),
     taxAmount: moneyZero("tax_amount"),
-    grossSales: moneyZero("gross_sales"),
-    discounts: moneyZero("discounts"),
-    returns: moneyZero("returns"),
-    shipping: moneyZero("shipping"),
-    duties: moneyZero("duties"),
-    fees: moneyZero("fees"),
-    taxes: moneyZero("taxes"),
-    tips: moneyZero("tips"),
-    units: integer("units").notNull().default(0),
+    ...saleComponents(),
     unitCost: money("unit_cost"),
     costSource: text("cost_source").$type<"at_sale" | "backfill_current">(),
     cogs: money("cogs"),
@@ -260,6 +269,21 @@ export const sales = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * The sums every rollup table carries (daily_rollups, daily_totals, monthly_rollups),
+ * defined once: the tables differ only by their key. Fresh builders per table
+ * (drizzle binds a column builder to the table it is declared in).
+ * app/sync/rollups.server.ts writes them; reports read them.
+ */
+const rollupSums = () => ({
+  ...saleComponents(),
+  cogs: moneyZero("cogs"),
+  netSalesWithCost: moneyZero("net_sales_with_cost"),
+  costedFromBackfill: moneyZero("costed_from_backfill"),
+  /** How many sales the row sums: a live change that leaves it at 0 removes the row. */
+  lines: integer("lines").notNull().default(0),
+});
+
 /** Per shop × local day × product (0 for non-product lines): what reports read. */
 export const dailyRollups = pgTable(
   "daily_rollups",
@@ -267,20 +291,7 @@ export const dailyRollups = pgTable(
     shopId: text("shop_id").notNull(),
     day: date("day").notNull(),
     productId: id("product_id").notNull(),
-    grossSales: moneyZero("gross_sales"),
-    discounts: moneyZero("discounts"),
-    returns: moneyZero("returns"),
-    shipping: moneyZero("shipping"),
-    duties: moneyZero("duties"),
-    fees: moneyZero("fees"),
-    taxes: moneyZero("taxes"),
-    tips: moneyZero("tips"),
-    units: integer("units").notNull().default(0),
-    cogs: moneyZero("cogs"),
-    netSalesWithCost: moneyZero("net_sales_with_cost"),
-    costedFromBackfill: moneyZero("costed_from_backfill"),
-    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
-    lines: integer("lines").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.day, t.productId] })],
 ).enableRLS();
@@ -307,20 +318,7 @@ export const dailyTotals = pgTable(
   {
     shopId: text("shop_id").notNull(),
     day: date("day").notNull(),
-    grossSales: moneyZero("gross_sales"),
-    discounts: moneyZero("discounts"),
-    returns: moneyZero("returns"),
-    shipping: moneyZero("shipping"),
-    duties: moneyZero("duties"),
-    fees: moneyZero("fees"),
-    taxes: moneyZero("taxes"),
-    tips: moneyZero("tips"),
-    units: integer("units").notNull().default(0),
-    cogs: moneyZero("cogs"),
-    netSalesWithCost: moneyZero("net_sales_with_cost"),
-    costedFromBackfill: moneyZero("costed_from_backfill"),
-    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
-    lines: integer("lines").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.day] })],
 ).enableRLS();
@@ -336,20 +334,7 @@ export const monthlyRollups = pgTable(
     shopId: text("shop_id").notNull(),
     month: date("month").notNull(),
     productId: id("product_id").notNull(),
-    grossSales: moneyZero("gross_sales"),
-    discounts: moneyZero("discounts"),
-    returns: moneyZero("returns"),
-    shipping: moneyZero("shipping"),
-    duties: moneyZero("duties"),
-    fees: moneyZero("fees"),
-    taxes: moneyZero("taxes"),
-    tips: moneyZero("tips"),
-    units: integer("units").notNull().default(0),
-    cogs: moneyZero("cogs"),
-    netSalesWithCost: moneyZero("net_sales_with_cost"),
-    costedFromBackfill: moneyZero("costed_from_backfill"),
-    /** How many sales the row sums: a live change that leaves it at 0 removes the row (app/sync/rollups.server.ts). */
-    lines: integer("lines").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.month, t.productId] }),

@@ -24,6 +24,10 @@ import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
 import { applyOrderContribution, pruneEmptyRollups, rebuildAllRollups } from "./rollups.server";
 
+/** The sale's components (classify-sale.ts's one list), as a column list and as an upsert's SET list. */
+const COMPONENTS = sql.raw(COMPONENT_COLUMNS.join(", "));
+const COMPONENTS_FROM_EXCLUDED = sql.raw(COMPONENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(", "));
+
 export interface FinalizeResult {
   orders: number;
   sales: number;
@@ -96,7 +100,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         insert into sales as s (
           shop_id, sale_id, order_id, agreement_id, agreement_reason, happened_at, action_type, line_type, quantity,
           line_item_id, product_id, variant_id, inventory_item_id, total_amount, discount_amount, tax_amount,
-          gross_sales, discounts, returns, shipping, duties, fees, taxes, tips, units, unit_cost, cost_source, cogs)
+          ${COMPONENTS}, unit_cost, cost_source, cogs)
         select ss.shop_id, ss.sale_id, sa.order_id, ss.agreement_id, sa.reason, sa.happened_at, ss.action_type, ss.line_type,
           ss.quantity, ss.line_item_id, ss.product_id, ss.variant_id, ss.inventory_item_id, ss.total_amount, ss.discount_amount,
           ss.tax_amount, ${sql.join(COMPONENT_COLUMNS.map((c) => component[c]), sql`, `)},
@@ -116,9 +120,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
           quantity = excluded.quantity, line_item_id = excluded.line_item_id, product_id = excluded.product_id,
           variant_id = excluded.variant_id, inventory_item_id = excluded.inventory_item_id,
           total_amount = excluded.total_amount, discount_amount = excluded.discount_amount, tax_amount = excluded.tax_amount,
-          gross_sales = excluded.gross_sales, discounts = excluded.discounts, returns = excluded.returns,
-          shipping = excluded.shipping, duties = excluded.duties, fees = excluded.fees, taxes = excluded.taxes,
-          tips = excluded.tips, units = excluded.units,
+          ${COMPONENTS_FROM_EXCLUDED},
           -- The snapshot stands: a cost recorded once is never re-read from today's cost.
           unit_cost = coalesce(s.unit_cost, excluded.unit_cost),
           cost_source = coalesce(s.cost_source, excluded.cost_source),

@@ -23,14 +23,15 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { pgArray } from "~/db/pg-array";
 
+import { COMPONENT_COLUMNS } from "./classify-sale";
+
 export interface RollupStep {
   name: string;
   query: SQL;
 }
 
 /** The sums every rollup table carries, in its column order (lines: how many sales). */
-const SUM_COLUMNS = ["gross_sales", "discounts", "returns", "shipping", "duties", "fees", "taxes", "tips", "units", "cogs",
-  "net_sales_with_cost", "costed_from_backfill", "lines"] as const;
+const SUM_COLUMNS = [...COMPONENT_COLUMNS, "cogs", "net_sales_with_cost", "costed_from_backfill", "lines"] as const;
 const COLUMNS = sql.raw(SUM_COLUMNS.join(", "));
 const sums = (alias: string) => sql.raw(SUM_COLUMNS.map((c) => `sum(${alias}.${c})`).join(", "));
 /** ON CONFLICT: the row's sums plus the incoming (possibly negative) ones. */
