@@ -1,7 +1,8 @@
 /**
- * A backfill's job killed at each phase: the products bulk start, the products
- * ingest, the orders bulk start, the orders poll, the orders ingest (mid-stream and
- * just before the finalize), the finalize, the rollups and the staged rows' discard.
+ * A backfill's job killed at each phase: the products bulk start, poll and ingest,
+ * the orders bulk start and poll, the orders ingest (mid-stream and
+ * just before the finalize), the finalize (one part of it), after the finalize before
+ * the rollups, the rollups and the staged rows' discard.
  * Each time the run recovers (the job runs again and carries on), or, when the fault
  * never goes away, the run fails with a reason the dashboard shows and a retry starts
  * afresh; and the dashboard's figures equal the simulator's truth.
@@ -31,6 +32,7 @@ import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
 import { truthTotals } from "../mocks/shopify/truth";
 
+import type * as BulkFinalize from "~/sync/bulk-finalize.server";
 import type * as Catalog from "~/sync/catalog.server";
 import type * as Ledger from "~/sync/ledger.server";
 import type * as Stage from "~/sync/stage.server";
@@ -39,7 +41,7 @@ import type * as Tenant from "~/db/tenant.server";
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
 
-type Phase = "products ingest" | "orders mid-stream" | "before finalize" | "finalize" | "rollups" | "discard";
+type Phase = "products ingest" | "orders mid-stream" | "before finalize" | "finalize" | "after finalize" | "rollups" | "discard";
 
 /** One armed fault: passes `skip` occurrences of its phase, then throws `times` times. */
 const fault = vi.hoisted(() => {
@@ -60,15 +62,28 @@ const fault = vi.hoisted(() => {
   };
 });
 
+vi.mock("~/sync/bulk-finalize.server", async (importOriginal) => {
+  const actual = await importOriginal<typeof BulkFinalize>();
+  return {
+    ...actual,
+    applyBulkRun: async (...args: Parameters<typeof actual.applyBulkRun>) => {
+      fault.hit("before finalize"); // every line staged and committed
+      const result = await actual.applyBulkRun(...args);
+      fault.hit("after finalize"); // the ledger written and committed, the rollups not rebuilt
+      return result;
+    },
+  };
+});
+
 vi.mock("~/sync/ledger.server", async (importOriginal) => {
   const actual = await importOriginal<typeof Ledger>();
   return {
     ...actual,
-    finalizeRun: async (...args: Parameters<typeof actual.finalizeRun>) => {
-      if (args[4] === "bulk") fault.hit("before finalize");
-      const result = await actual.finalizeRun(...args);
-      // Every ledger statement ran; the transaction has not committed.
-      if (args[4] === "bulk") fault.hit("finalize");
+    applyBulkPart: async (...args: Parameters<typeof actual.applyBulkPart>) => {
+      const result = await actual.applyBulkPart(...args);
+      // One part's statements ran, its transaction has not committed (on PostgreSQL
+      // the other part runs at once and may commit).
+      fault.hit("finalize");
       return result;
     },
     discardStagedBatch: async (...args: Parameters<typeof actual.discardStagedBatch>) => {
@@ -79,7 +94,7 @@ vi.mock("~/sync/ledger.server", async (importOriginal) => {
   };
 });
 
-// The rollups are the finalize's last statements, in its transaction: the kill comes
+// The rollups are rebuilt by the transaction that completes the run: the kill comes
 // when the month rollups are written (the daily ones already are).
 vi.mock("~/db/tenant.server", async (importOriginal) => {
   const actual = await importOriginal<typeof Tenant>();
@@ -172,23 +187,24 @@ function killBulkStart(shop: string, store: SimStore, kind: "orders" | "products
   return state;
 }
 
-/** Drops the orders run's bulk_operations/finish and kills its first poll: the poll job itself must recover. */
-function killOrdersPoll(shop: string, store: SimStore) {
+/** Drops one kind's bulk_operations/finish and kills its run's first poll: the poll job itself must recover. */
+function killPoll(shop: string, store: SimStore, kind: "orders" | "products") {
   const deliver = simulator.deliver!;
-  const isOrdersOp = (id: unknown) => store.bulkOperations.some((op) => op.id === id && op.query.includes("MarginNotesOrdersBulk"));
+  const marker = kind === "orders" ? "MarginNotesOrdersBulk" : "MarginNotesProductsBulk";
+  const isPolledOp = (id: unknown) => store.bulkOperations.some((op) => op.id === id && op.query.includes(marker));
   simulator.deliver = async (request) => {
     if (request.headers.get("X-Shopify-Topic") === "bulk_operations/finish") {
       const payload = (await request.clone().json()) as { admin_graphql_api_id: string };
-      if (isOrdersOp(payload.admin_graphql_api_id)) return new Response(null, { status: 200 }); // lost
+      if (isPolledOp(payload.admin_graphql_api_id)) return new Response(null, { status: 200 }); // lost
     }
     return deliver(request);
   };
   const state = { fired: 0 };
   mswServer.use(http.post(`https://${shop}/admin/api/:version/graphql.json`, async ({ request }) => {
     const body = (await request.clone().json()) as { query: string; variables?: { id?: string } };
-    if (!body.query.includes("MarginNotesBulkStatus") || !isOrdersOp(body.variables?.id) || state.fired > 0) return undefined;
+    if (!body.query.includes("MarginNotesBulkStatus") || !isPolledOp(body.variables?.id) || state.fired > 0) return undefined;
     state.fired++;
-    return HttpResponse.json({ errors: [{ message: "killed at the orders poll" }] });
+    return HttpResponse.json({ errors: [{ message: `killed at the ${kind} poll` }] });
   }));
   return state;
 }
@@ -220,6 +236,8 @@ const inJobs: Array<{ phase: Phase; skip?: number; orders?: number }> = [
   { phase: "orders mid-stream", skip: 1, orders: 1800 },
   { phase: "before finalize" },
   { phase: "finalize" },
+  // The ledger holds the run, the rollups do not yet: the retry must rebuild them.
+  { phase: "after finalize" },
   { phase: "rollups" },
   // The discard dies after its first batch: the ledger is complete already.
   { phase: "discard", skip: 1 },
@@ -251,9 +269,9 @@ describe("a backfill job killed once at each phase recovers, and the dashboard e
     await expectCleanLedger(shop);
   });
 
-  it("killed at the orders poll (its finish webhook lost)", async () => {
-    const { shop, store } = setUpStore(250, 82);
-    const killed = killOrdersPoll(shop, store);
+  it.each(["products", "orders"] as const)("killed at the %s poll (its finish webhook lost)", async (kind) => {
+    const { shop, store } = setUpStore(250, kind === "orders" ? 82 : 86);
+    const killed = killPoll(shop, store, kind);
     await install(simulator, shop);
     const runs = await settle(shop);
     expect(killed.fired).toBe(1);
@@ -289,12 +307,12 @@ describe("a backfill job killed at every attempt fails the run with a reason, an
 
   it("at the finalize", async () => {
     const { shop, store } = setUpStore(250, 85);
-    fault.arm("finalize", { times: 5 });
+    fault.arm("before finalize", { times: 5 });
     await install(simulator, shop);
     const runs = await settle(shop);
     expect(fault.state.fired).toBe(5);
     expect(runs.map((r) => [r.kind, r.status])).toEqual([["products", "completed"], ["orders", "failed"]]);
-    expect(runs[1]!.error).toMatch(/stopped after repeated errors: .*killed at finalize/);
+    expect(runs[1]!.error).toMatch(/stopped after repeated errors: .*killed at before finalize/);
     expect(await syncStatus(shop)).toMatchObject({ state: "failed", error: runs[1]!.error });
     // Nothing of the failed run reached the ledger.
     const [held] = await withShop(shop, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from orders where shop_id = ${shop}`));
