@@ -482,6 +482,30 @@ export const reportNarratives = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * The narrative being written for a report, at most one at a time (app/reports/
+ * narrate-once.server.ts): a double-clicked "Regenerate" must not pay Claude twice.
+ * One row per report, claimed by an upsert that succeeds only when the row is
+ * finished or its holder's lease has run out; the holder records its outcome (the
+ * narrative written, or the error) and the requests that waited answer with it.
+ */
+export const narrativeRequests = pgTable(
+  "narrative_requests",
+  {
+    shopId: text("shop_id").notNull(),
+    reportId: text("report_id").notNull(),
+    /** The holder: a random id per request. */
+    requestId: text("request_id").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+    narrativeId: text("narrative_id"),
+    notice: text("notice"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.reportId] })],
+).enableRLS();
+
 /** Per-shop preferences (app/settings.server.ts); a shop without a row has the defaults. */
 export const shopSettings = pgTable(
   "shop_settings",
@@ -511,7 +535,7 @@ export const shopSettings = pgTable(
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
   products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
-  stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, shopSettings,
+  stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, narrativeRequests, shopSettings,
 } as const;
 
 export const nowSql = sql`now()`;
