@@ -42,6 +42,31 @@ const historyFromOf = async (shop: string) =>
   (await withShop(shop, (tx) => tx.select({ historyFrom: shops.historyFrom }).from(shops).where(eq(shops.shopId, shop))))[0]?.historyFrom ?? null;
 const runsOf = (shop: string) => withShop(shop, (tx) => tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(syncRuns.startedAt));
 
+/** Holds back the first bulk_operations/finish of the operation whose query names `marker`. */
+function holdFinish(store: SimStore, marker: string): Request[] {
+  const deliver = simulator.deliver!;
+  const held: Request[] = [];
+  simulator.deliver = async (request) => {
+    if (request.headers.get("X-Shopify-Topic") === "bulk_operations/finish" && held.length === 0) {
+      const { admin_graphql_api_id: id } = (await request.clone().json()) as { admin_graphql_api_id: string };
+      if (store.bulkOperations.some((op) => op.id === id && op.query.includes(marker))) {
+        held.push(request);
+        return new Response(null, { status: 200 });
+      }
+    }
+    return deliver(request);
+  };
+  return held;
+}
+
+/** Drains the shop's jobs until `done()` (drains shorter than the full-history job's wait: a drain waits for jobs due before its deadline). */
+async function drainUntil(shop: string, done: () => boolean | Promise<boolean>) {
+  for (let i = 0; i < 50 && !(await done()); i++) {
+    await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
+    await simulator.settled();
+  }
+}
+
 function dashboard(shop: string, from: string, to: string, compare = "previous_period") {
   const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop), from, to, compare });
   return appHandler().then((handle) => handle(new Request(`${TEST_APP_URL}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } })));
@@ -120,24 +145,9 @@ describe("a shop without read_all_orders", () => {
   it("a grant that arrives while a run without it is under way is followed by a full run, and only that run clears history_from", async () => {
     const { shop, store } = await seeded("midrun");
     // The orders run's finish webhook is held back: the run stays under way.
-    const deliver = simulator.deliver!;
-    const held: Request[] = [];
-    const isOrdersOp = (id: string) => store.bulkOperations.some((op) => op.id === id && op.query.includes("MarginNotesOrdersBulk"));
-    simulator.deliver = async (request) => {
-      if (request.headers.get("X-Shopify-Topic") === "bulk_operations/finish" && held.length === 0) {
-        const { admin_graphql_api_id: id } = (await request.clone().json()) as { admin_graphql_api_id: string };
-        if (isOrdersOp(id)) {
-          held.push(request);
-          return new Response(null, { status: 200 });
-        }
-      }
-      return deliver(request);
-    };
+    const held = holdFinish(store, "MarginNotesOrdersBulk");
     await install(simulator, shop);
-    for (let i = 0; i < 50 && held.length === 0; i++) {
-      await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
-      await simulator.settled();
-    }
+    await drainUntil(shop, () => held.length > 0);
     expect(held).toHaveLength(1);
     expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "completed", false], ["orders", "running", false]]);
     const partialFrom = await historyFromOf(shop);
@@ -155,11 +165,7 @@ describe("a shop without read_all_orders", () => {
 
     // The run started without the scope completes: it read 60 days, history_from stands.
     await simulator.deliver!(held[0]!);
-    // (Drains shorter than the follow-up's wait: a drain waits for jobs due before its deadline.)
-    for (let i = 0; i < 50 && (await runsOf(shop)).some((r) => r.status !== "completed"); i++) {
-      await drainJobs({ shops: [shop], timeoutMs: 20_000, backoff: { baseMs: 5, maxMs: 20 } });
-      await simulator.settled();
-    }
+    await drainUntil(shop, async () => (await runsOf(shop)).every((r) => r.status === "completed"));
     expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "completed", false], ["orders", "completed", false]]);
     expect((await historyFromOf(shop))?.getTime()).toBe(partialFrom!.getTime());
 
@@ -172,6 +178,26 @@ describe("a shop without read_all_orders", () => {
     ]);
     expect(await historyFromOf(shop)).toBeNull();
     expect((await withShop(shop, (tx) => tx.select().from(orders).where(eq(orders.shopId, shop)))).length).toBe(store.orders.length);
+    await expectLedgerEqualsTruth(shop, store, 60);
+  });
+
+  it("a grant that arrives while the products run is under way needs no second run: the orders run that follows reads the whole history", async () => {
+    const { shop, store } = await seeded("midproducts");
+    const held = holdFinish(store, "MarginNotesProductsBulk");
+    await install(simulator, shop);
+    await drainUntil(shop, () => held.length > 0);
+    expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "running", false]]);
+
+    store.grantedScopes = WITH_ALL_ORDERS;
+    await simulator.deliverWebhook("app/scopes_update", shop, { id: 1, current: store.grantedScopes, previous: WITHOUT_ALL_ORDERS });
+    await simulator.deliver!(held[0]!);
+    await settle(simulator, shop);
+
+    // No follow-up run, none waiting: the orders run started after the grant, with the scope.
+    expect((await runsOf(shop)).map((r) => [r.kind, r.status, r.allOrders])).toEqual([["products", "completed", false], ["orders", "completed", true]]);
+    const followUps = await asSystem("test", (tx) => tx.select().from(jobs).where(and(eq(jobs.shopId, shop), eq(jobs.kind, "sync.bulk.full_history"))));
+    expect(followUps.map((j) => j.status)).toEqual(["succeeded"]);
+    expect(await historyFromOf(shop)).toBeNull();
     await expectLedgerEqualsTruth(shop, store, 60);
   });
 });
