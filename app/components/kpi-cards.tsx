@@ -1,24 +1,17 @@
 /**
  * The period's headline figures, each with its change against the comparison
- * period, and the profit coverage note: gross profit counts only items with a
- * recorded cost (Shopify's rule), so the page says how much of net sales that is.
+ * period (app/reports/change.ts: a positive change means the figure got bigger,
+ * the colour says whether that is good for the merchant), and how gross profit
+ * reconciles with net sales: profit counts only sales with a recorded cost
+ * (Shopify's profit reports), so the page shows both parts of net sales.
  */
 import { BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
+import { computeChanges, hasComparisonData, isLowerBetter } from "~/reports/change";
+import type { Metrics } from "~/reports/metrics";
 
-export interface KpiMetrics {
-  netSales: string;
-  totalSales: string;
-  orders: number;
-  averageOrderValue: string | null;
-  grossProfit: string;
-  grossMarginPercent: string | null;
-  cogs: string;
-  returns: string;
-  costCoveragePercent: string | null;
-  backfilledCostPercent: string | null;
-}
+export type KpiMetrics = Metrics;
 
 type KpiKey = "netSales" | "totalSales" | "orders" | "averageOrderValue" | "grossProfit" | "grossMarginPercent" | "cogs" | "returns";
 
@@ -27,6 +20,8 @@ interface KpiDefinition {
   label: string;
   kind: "money" | "count" | "percent";
   change?: ChangeOptions;
+  /** How the figure is made, under it: the profit cards' basis. */
+  basis?: (m: Metrics, currency: string) => string | null;
 }
 
 const KPIS: KpiDefinition[] = [
@@ -34,13 +29,19 @@ const KPIS: KpiDefinition[] = [
   { key: "totalSales", label: "Total sales", kind: "money" },
   { key: "orders", label: "Orders", kind: "count" },
   { key: "averageOrderValue", label: "Average order value", kind: "money" },
-  { key: "grossProfit", label: "Gross profit", kind: "money" },
-  { key: "grossMarginPercent", label: "Gross margin", kind: "percent", change: { unit: "points" } },
-  { key: "cogs", label: "Cost of goods sold", kind: "money", change: { lowerIsBetter: true } },
-  { key: "returns", label: "Returns", kind: "money", change: { lowerIsBetter: true, negativeFigure: true } },
+  {
+    key: "grossProfit", label: "Gross profit", kind: "money",
+    basis: (m, c) => (m.netSalesWithCost === undefined ? null : `${formatMoney(m.netSalesWithCost, c)} net sales with cost − ${formatMoney(m.cogs, c)} cost of goods sold`),
+  },
+  {
+    key: "grossMarginPercent", label: "Gross margin", kind: "percent", change: { unit: "points" },
+    basis: (m, c) => (m.netSalesWithCost === undefined ? null : `Gross profit ÷ ${formatMoney(m.netSalesWithCost, c)} net sales with cost`),
+  },
+  { key: "cogs", label: "Cost of goods sold", kind: "money" },
+  { key: "returns", label: "Returns", kind: "money" },
 ];
 
-function formatValue(kpi: KpiDefinition, metrics: KpiMetrics, currency: string): string {
+function formatValue(kpi: KpiDefinition, metrics: Metrics, currency: string): string {
   const value = metrics[kpi.key];
   if (kpi.kind === "count") return formatCount(Number(value));
   if (kpi.kind === "percent") return formatPercent(value as string | null);
@@ -48,25 +49,31 @@ function formatValue(kpi: KpiDefinition, metrics: KpiMetrics, currency: string):
 }
 
 export interface KpiCardsProps {
-  current: KpiMetrics;
-  previous: KpiMetrics | null;
-  changes: Partial<Record<string, string | null>>;
+  current: Metrics;
+  previous: Metrics | null;
   currency: string;
 }
 
-function KpiCard({ kpi, props }: { kpi: KpiDefinition; props: KpiCardsProps }) {
-  const { current, previous, changes, currency } = props;
+export const NO_COMPARISON_DATA = "No data for the comparison period";
+
+function KpiCard({ kpi, props, withData }: { kpi: KpiDefinition; props: KpiCardsProps; withData: boolean }) {
+  const { current, previous, currency } = props;
   const id = `kpi-${kpi.key}`;
-  const change = describeChange(
-    kpi.key === "grossMarginPercent" ? pointChange(current.grossMarginPercent, previous?.grossMarginPercent) : changes[kpi.key],
-    kpi.change,
-  );
+  const changes = computeChanges(current, previous);
+  const change = withData
+    ? describeChange(
+        kpi.key === "grossMarginPercent" ? pointChange(current.grossMarginPercent, previous?.grossMarginPercent) : changes[kpi.key],
+        { lowerIsBetter: isLowerBetter(kpi.key), ...kpi.change },
+      )
+    : null;
+  const basis = kpi.basis?.(current, currency);
   return (
     <Card>
-      <section aria-labelledby={id}>
+      <section aria-labelledby={id} data-testid={id}>
         <BlockStack gap="200">
           <Text as="h3" variant="headingSm" id={id}>{kpi.label}</Text>
           <Text as="p" variant="headingLg" numeric>{formatValue(kpi, current, currency)}</Text>
+          {basis ? <Text as="p" variant="bodySm" tone="subdued">{basis}</Text> : null}
           <InlineStack gap="200" blockAlign="center" wrap>
             {change ? (
               <Text as="span" variant="bodySm" tone={change.tone} fontWeight="medium">
@@ -74,9 +81,10 @@ function KpiCard({ kpi, props }: { kpi: KpiDefinition; props: KpiCardsProps }) {
                 <Text as="span" visuallyHidden>{change.label}</Text>
               </Text>
             ) : null}
-            {previous ? (
+            {previous && withData ? (
               <Text as="span" variant="bodySm" tone="subdued">vs {formatValue(kpi, previous, currency)}</Text>
             ) : null}
+            {previous && !withData ? <Text as="span" variant="bodySm" tone="subdued">{NO_COMPARISON_DATA}</Text> : null}
           </InlineStack>
         </BlockStack>
       </section>
@@ -84,20 +92,32 @@ function KpiCard({ kpi, props }: { kpi: KpiDefinition; props: KpiCardsProps }) {
   );
 }
 
+/** How gross profit relates to net sales, in one sentence with the figures. */
+function profitBasis(m: Metrics, currency: string): string {
+  if (m.netSalesWithCost === undefined || m.netSalesWithoutCost === undefined) {
+    return `Profit covers ${formatPercent(m.costCoveragePercent)} of net sales (items with a recorded cost).`;
+  }
+  const parts =
+    `Net sales ${formatMoney(m.netSales, currency)} = ${formatMoney(m.netSalesWithCost, currency)} with a recorded cost + ` +
+    `${formatMoney(m.netSalesWithoutCost, currency)} without (${formatPercent(m.costCoveragePercent)} covered).`;
+  return Number(m.netSalesWithoutCost) === 0
+    ? `${parts} Gross profit = net sales − cost of goods sold.`
+    : `${parts} Gross profit and margin count only the sales with a cost, so gross profit is net sales with cost − cost of goods sold, not net sales − cost of goods sold.`;
+}
+
 export function KpiCards(props: KpiCardsProps) {
-  const { current } = props;
+  const { current, previous, currency } = props;
+  const withData = hasComparisonData(previous);
   const backfilled = current.backfilledCostPercent !== null && Number(current.backfilledCostPercent) > 0;
   return (
     <BlockStack gap="300">
       <Text as="h2" variant="headingMd" visuallyHidden>Summary</Text>
       <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
-        {KPIS.map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} />)}
+        {KPIS.map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} withData={withData} />)}
       </InlineGrid>
       {current.costCoveragePercent !== null ? (
         <BlockStack gap="100">
-          <Text as="p" tone="subdued">
-            {`Profit covers ${formatPercent(current.costCoveragePercent)} of net sales (items with a recorded cost).`}
-          </Text>
+          <Text as="p" tone="subdued" data-testid="profit-basis">{profitBasis(current, currency)}</Text>
           {backfilled ? (
             <Text as="p" tone="subdued">
               {`${formatPercent(current.backfilledCostPercent)} of the costed sales are older than the first sync and use ` +

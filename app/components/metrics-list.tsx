@@ -1,9 +1,12 @@
 /**
  * Every metric of a report with its comparison, as a description list: the full
- * statement behind the dashboard's eight cards (used by saved reports).
+ * statement behind the dashboard's eight cards (used by saved reports). Changes
+ * are recomputed from the snapshot's figures under app/reports/change.ts's rule
+ * (a snapshot saved before it holds signed changes).
  */
 import { BlockStack, Card, DescriptionList, Text } from "@shopify/polaris";
 
+import { changesOf, hasComparisonData, isLowerBetter } from "~/reports/change";
 import type { Metrics } from "~/reports/metrics";
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
 
@@ -14,8 +17,8 @@ type Row = { key: keyof FullMetrics; term: string; kind: "money" | "count" | "pe
 
 const ROWS: Row[] = [
   { key: "grossSales", term: "Gross sales", kind: "money" },
-  { key: "discounts", term: "Discounts", kind: "money", change: { negativeFigure: true, lowerIsBetter: true } },
-  { key: "returns", term: "Returns", kind: "money", change: { negativeFigure: true, lowerIsBetter: true } },
+  { key: "discounts", term: "Discounts", kind: "money" },
+  { key: "returns", term: "Returns", kind: "money" },
   { key: "netSales", term: "Net sales", kind: "money" },
   { key: "shipping", term: "Shipping charges", kind: "money" },
   { key: "duties", term: "Duties", kind: "money" },
@@ -26,10 +29,12 @@ const ROWS: Row[] = [
   { key: "orders", term: "Orders", kind: "count" },
   { key: "units", term: "Units sold (net of returns)", kind: "count" },
   { key: "averageOrderValue", term: "Average order value", kind: "money" },
-  { key: "cogs", term: "Cost of goods sold", kind: "money", change: { lowerIsBetter: true } },
-  { key: "grossProfit", term: "Gross profit", kind: "money" },
-  { key: "grossMarginPercent", term: "Gross margin", kind: "percent", change: { unit: "points" } },
-  { key: "costCoveragePercent", term: "Net sales with a recorded cost", kind: "percent" },
+  { key: "netSalesWithCost", term: "Net sales with cost recorded", kind: "money" },
+  { key: "netSalesWithoutCost", term: "Net sales without cost recorded", kind: "money" },
+  { key: "cogs", term: "Cost of goods sold", kind: "money" },
+  { key: "grossProfit", term: "Gross profit (net sales with cost − cost of goods sold)", kind: "money" },
+  { key: "grossMarginPercent", term: "Gross margin (gross profit ÷ net sales with cost)", kind: "percent", change: { unit: "points" } },
+  { key: "costCoveragePercent", term: "Share of net sales with a recorded cost", kind: "percent" },
   { key: "backfilledCostPercent", term: "Costed sales using today's cost", kind: "percent" },
 ];
 
@@ -43,22 +48,27 @@ function format(row: Row, metrics: FullMetrics, currency: string): string {
 export interface MetricsListProps {
   current: FullMetrics;
   previous: FullMetrics | null;
-  changes: Partial<Record<string, string | null>>;
   currency: string;
 }
 
-export function MetricsList({ current, previous, changes, currency }: MetricsListProps) {
-  const items = ROWS.map((row) => {
+export function MetricsList({ current, previous, currency }: MetricsListProps) {
+  const changes = changesOf({ current, previous });
+  const withData = hasComparisonData(previous);
+  // A snapshot saved before net sales were split by cost lacks those two rows.
+  const items = ROWS.filter((row) => current[row.key] !== undefined).map((row) => {
     const value = format(row, current, currency);
     if (!previous) return { term: row.term, description: value };
-    const raw = row.key === "grossMarginPercent" ? pointChange(current.grossMarginPercent, previous.grossMarginPercent) : changes[row.key];
-    const change = row.key in changes || row.key === "grossMarginPercent" ? describeChange(raw, row.change) : null;
+    if (!withData) {
+      return { term: row.term, description: <>{value} <Text as="span" tone="subdued">(no data for the comparison period)</Text></> };
+    }
+    const raw = row.key === "grossMarginPercent" ? pointChange(current.grossMarginPercent, previous.grossMarginPercent) : changes[row.key as keyof typeof changes];
+    const change = row.key in changes || row.key === "grossMarginPercent" ? describeChange(raw, { lowerIsBetter: isLowerBetter(row.key), ...row.change }) : null;
     return {
       term: row.term,
       description: (
         <>
           {value}{" "}
-          <Text as="span" tone="subdued">
+          <Text as="span" tone={change?.tone ?? "subdued"}>
             (vs {format(row, previous, currency)}
             {change ? `, ${change.direction === "flat" ? "no change" : `${change.direction} ${change.text}`}` : ""})
           </Text>

@@ -11,7 +11,7 @@ import { BlockStack, Box, Card, InlineStack, Text } from "@shopify/polaris";
 import { lazy, Suspense, useEffect, useState, type CSSProperties } from "react";
 
 import { formatMoney, formatPeriod } from "~/lib/format";
-import { bucketSeries, type DayPoint, type Grain, grainFor } from "~/lib/series";
+import { bucketSeries, describePartial, type DayPoint, type Grain, grainFor } from "~/lib/series";
 
 const SalesChartCanvas = lazy(() => import("./sales-chart.client"));
 
@@ -45,6 +45,7 @@ export function SalesChart({ series, currency, period, totals }: SalesChartProps
   const hydrated = useHydrated();
   const grain = grainFor(series.length);
   const points = bucketSeries(series, grain);
+  const partial = points.filter((p) => p.partial);
   const summary =
     `Line chart of net sales and gross profit per ${GRAIN_WORD[grain]}, ${formatPeriod(period)}: ` +
     `net sales ${formatMoney(totals.netSales, currency)}, gross profit ${formatMoney(totals.grossProfit, currency)} in total. ` +
@@ -68,6 +69,12 @@ export function SalesChart({ series, currency, period, totals }: SalesChartProps
             )}
           </div>
         </Box>
+        {partial.length ? (
+          <Text as="p" tone="subdued" variant="bodySm" data-testid="chart-partial-note">
+            {`Partial ${GRAIN_WORD[grain]}${partial.length > 1 ? "s" : ""}, cut by the period's dates and drawn dashed with an open dot: ` +
+              `${partial.map(describePartial).join("; ")}. Their totals cover only those days.`}
+          </Text>
+        ) : null}
         <div style={visuallyHidden}>
           <table>
             <caption>Net sales and gross profit per {GRAIN_WORD[grain]}</caption>
@@ -82,7 +89,7 @@ export function SalesChart({ series, currency, period, totals }: SalesChartProps
             <tbody>
               {points.map((p) => (
                 <tr key={p.start}>
-                  <th scope="row">{p.longLabel}</th>
+                  <th scope="row">{p.partial ? `${describePartial(p)}, partial` : p.longLabel}</th>
                   <td>{formatMoney(p.netSales, currency)}</td>
                   <td>{formatMoney(p.grossProfit, currency)}</td>
                   <td>{p.orders}</td>

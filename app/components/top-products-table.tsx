@@ -1,21 +1,33 @@
 /**
- * Top products of a report, sortable by any column. Sorting is the page's job
- * (the dashboard re-ranks in the database via the URL); the table only reports
+ * Top products of a report, sortable by the ranked columns. Sorting is the page's
+ * job (the dashboard re-ranks in the database via the URL); the table only reports
  * which heading was pressed.
+ *
+ * Every row reconciles with itself, as Shopify's profit reports lay it out: net
+ * sales = net sales with cost + net sales without cost; gross profit = net sales
+ * with cost − cost of goods sold; gross margin = gross profit ÷ net sales with
+ * cost. A row with sales whose items have no recorded cost is flagged, because its
+ * profit and margin describe only part of its sales.
  */
-import { Card, EmptyState, IndexTable, type IndexTableProps, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, type IndexTableProps, InlineStack, Text } from "@shopify/polaris";
 
 import { formatCount, formatMoney, formatPercent } from "~/lib/format";
+import { costCoverageOf, type CostCoverage } from "~/reports/cost-coverage";
 import type { ProductRow, ProductSort, ProductSortColumn } from "~/reports/product-sort";
 
 export type ProductView = ProductRow;
 
-const COLUMNS: Array<{ column: ProductSortColumn; title: string; numeric: boolean }> = [
-  { column: "title", title: "Product", numeric: false },
-  { column: "netSales", title: "Net sales", numeric: true },
-  { column: "grossProfit", title: "Gross profit", numeric: true },
-  { column: "margin", title: "Margin", numeric: true },
-  { column: "units", title: "Units", numeric: true },
+type Column = { title: string; numeric: boolean; sort?: ProductSortColumn; value?: (p: ProductView, currency: string) => string };
+
+const COLUMNS: Column[] = [
+  { title: "Product", numeric: false, sort: "title" },
+  { title: "Net sales", numeric: true, sort: "netSales", value: (p, c) => formatMoney(p.netSales, c) },
+  { title: "Net sales without cost", numeric: true, value: (p, c) => formatMoney(p.netSalesWithoutCost, c) },
+  { title: "Net sales with cost", numeric: true, value: (p, c) => formatMoney(p.netSalesWithCost, c) },
+  { title: "Cost of goods sold", numeric: true, value: (p, c) => formatMoney(p.cogs, c) },
+  { title: "Gross profit", numeric: true, sort: "grossProfit", value: (p, c) => formatMoney(p.grossProfit, c) },
+  { title: "Gross margin", numeric: true, sort: "margin", value: (p) => formatPercent(p.grossMarginPercent) },
+  { title: "Units", numeric: true, sort: "units", value: (p) => formatCount(p.units) },
 ];
 
 const HEADINGS = COLUMNS.map((c) => ({ title: c.title, alignment: c.numeric ? ("end" as const) : ("start" as const) })) as IndexTableProps["headings"];
@@ -28,6 +40,11 @@ const SORT_LABELS: Record<ProductSortColumn, string> = {
   units: "by units",
 };
 
+const COVERAGE_BADGE: Partial<Record<CostCoverage, { text: string; tone: "warning" | "attention" }>> = {
+  partial: { text: "Partial cost", tone: "attention" },
+  none: { text: "No cost", tone: "warning" },
+};
+
 export interface TopProductsTableProps {
   products: ProductView[];
   currency: string;
@@ -38,7 +55,8 @@ export interface TopProductsTableProps {
 }
 
 export function TopProductsTable({ products, currency, sort, onSort, loading, heading }: TopProductsTableProps) {
-  const sortIndex = COLUMNS.findIndex((c) => c.column === sort.column);
+  const sortIndex = COLUMNS.findIndex((c) => c.sort === sort.column);
+  const flagged = products.some((p) => COVERAGE_BADGE[costCoverageOf(p)]);
   return (
     <Card padding="0">
       <div style={{ padding: "var(--p-space-400) var(--p-space-400) var(--p-space-200)" }}>
@@ -50,11 +68,11 @@ export function TopProductsTable({ products, currency, sort, onSort, loading, he
         selectable={false}
         loading={loading}
         headings={HEADINGS}
-        sortable={COLUMNS.map(() => true)}
+        sortable={COLUMNS.map((c) => c.sort !== undefined)}
         sortColumnIndex={sortIndex}
         sortDirection={sort.direction === "asc" ? "ascending" : "descending"}
         onSort={(index, direction) => {
-          const column = COLUMNS[index]?.column;
+          const column = COLUMNS[index]?.sort;
           if (column) onSort({ column, direction: direction === "ascending" ? "asc" : "desc" });
         }}
         emptyState={
@@ -63,26 +81,40 @@ export function TopProductsTable({ products, currency, sort, onSort, loading, he
           </EmptyState>
         }
       >
-        {products.map((p, index) => (
-          <IndexTable.Row id={p.productId} key={p.productId} position={index}>
-            <IndexTable.Cell>
-              <Text as="span" fontWeight="semibold" breakWord>{p.title}</Text>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <Text as="span" alignment="end" numeric>{formatMoney(p.netSales, currency)}</Text>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <Text as="span" alignment="end" numeric>{formatMoney(p.grossProfit, currency)}</Text>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <Text as="span" alignment="end" numeric>{formatPercent(p.grossMarginPercent)}</Text>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <Text as="span" alignment="end" numeric>{formatCount(p.units)}</Text>
-            </IndexTable.Cell>
-          </IndexTable.Row>
-        ))}
+        {products.map((p, index) => {
+          const badge = COVERAGE_BADGE[costCoverageOf(p)];
+          return (
+            <IndexTable.Row id={p.productId} key={p.productId} position={index}>
+              <IndexTable.Cell>
+                <InlineStack gap="200" blockAlign="center" wrap={false}>
+                  <Text as="span" fontWeight="semibold" breakWord>{p.title}</Text>
+                  {badge ? <Badge tone={badge.tone}>{badge.text}</Badge> : null}
+                </InlineStack>
+              </IndexTable.Cell>
+              {COLUMNS.slice(1).map((c) => (
+                <IndexTable.Cell key={c.title}>
+                  <Text as="span" alignment="end" numeric>{c.value!(p, currency)}</Text>
+                </IndexTable.Cell>
+              ))}
+            </IndexTable.Row>
+          );
+        })}
       </IndexTable>
+      {products.length ? (
+        <Box padding="400">
+          <BlockStack gap="100">
+            <Text as="p" tone="subdued" variant="bodySm">
+              Net sales = net sales with cost + net sales without cost. Gross profit = net sales with cost − cost of goods sold.
+              Gross margin = gross profit ÷ net sales with cost (Shopify&apos;s profit report definitions).
+            </Text>
+            {flagged ? (
+              <Text as="p" tone="subdued" variant="bodySm">
+                Products marked Partial cost or No cost sold items without a recorded cost in Shopify: those sales count in net sales, not in gross profit or margin.
+              </Text>
+            ) : null}
+          </BlockStack>
+        </Box>
+      ) : null}
     </Card>
   );
 }

@@ -51,9 +51,9 @@ describe("describeChange", () => {
     expect(describeChange("-10.00", { lowerIsBetter: true })).toMatchObject({ direction: "down", tone: "success" });
   });
 
-  it("shows returns growing as returns up (their figures are negative)", () => {
-    // Returns went from -100 to -200: the signed change is -100%.
-    expect(describeChange("-100.00", { negativeFigure: true, lowerIsBetter: true })).toMatchObject({ text: "100.0%", direction: "up", tone: "critical" });
+  it("shows returns growing as returns up, in red (change.ts gives their change as a size)", () => {
+    // Returns went from -100 to -200: change.ts says +100.00.
+    expect(describeChange("100.00", { lowerIsBetter: true })).toMatchObject({ text: "100.0%", direction: "up", tone: "critical" });
   });
 
   it("reports margins in percentage points", () => {

@@ -94,21 +94,18 @@ export interface ChangeView {
 export interface ChangeOptions {
   /** Costs: a rise is bad news. */
   lowerIsBetter?: boolean;
-  /**
-   * The figure is negative by convention (returns): the stored change is of the
-   * signed value, so "more returns" is a negative change. Show the change of the
-   * size instead, which is what a merchant means by "returns went up".
-   */
-  negativeFigure?: boolean;
   /** Percentage points rather than percent (for margins). */
   unit?: "percent" | "points";
 }
 
-/** How to show a change against the comparison period; null when there is none. */
+/**
+ * How to show a change against the comparison period; null when there is none.
+ * The change follows app/reports/change.ts's rule (positive = the figure got
+ * bigger, deductions included), so up is up on every figure; only the tone differs.
+ */
 export function describeChange(change: string | null | undefined, options: ChangeOptions = {}): ChangeView | null {
   if (change === null || change === undefined) return null;
-  let value = new Big(change);
-  if (options.negativeFigure) value = value.times(-1);
+  const value = new Big(change);
   const rounded = value.round(1, Big.roundHalfEven);
   const direction = rounded.gt(0) ? "up" : rounded.lt(0) ? "down" : "flat";
   const text = options.unit === "points" ? `${rounded.abs().toFixed(1)} pts` : `${rounded.abs().toFixed(1)}%`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { bucketSeries, grainFor, type DayPoint } from "./series";
+import { bucketSeries, describePartial, grainFor, type DayPoint } from "./series";
 
 const days = (from: string, count: number, value = "1.10"): DayPoint[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -42,5 +42,20 @@ describe("chart buckets", () => {
     expect(points).toHaveLength(60);
     expect(points[0]).toMatchObject({ label: "Jan 2021", netSales: "3.10", orders: 31 });
     expect(points[1]).toMatchObject({ label: "Feb 2021", netSales: "2.80" });
+  });
+
+  it("marks the buckets cut by the period's edges as partial, and only those", () => {
+    // Five years ending on Dec 2, 2026: the last month holds 2 of its 31 days.
+    const points = bucketSeries(days("2021-12-03", 1826, "0.10"));
+    const last = points.at(-1)!;
+    expect(last).toMatchObject({ label: "Dec 2026", days: 2, fullDays: 31, partial: true, netSales: "0.20" });
+    expect(describePartial(last)).toBe("Dec 1 – 2, 2026 (2 of 31 days)");
+    expect(points[0]).toMatchObject({ label: "Dec 2021", days: 29, fullDays: 31, partial: true });
+    expect(points.slice(1, -1).every((p) => !p.partial && p.days === p.fullDays)).toBe(true);
+    // February in a leap year is whole at 29 days.
+    expect(points.find((p) => p.label === "Feb 2024")).toMatchObject({ days: 29, fullDays: 29, partial: false });
+    // Weeks: the Sunday alone and the two-day tail are partial; days never are.
+    expect(bucketSeries(days("2026-03-01", 10), "week").map((p) => p.partial)).toEqual([true, false, true]);
+    expect(bucketSeries(days("2026-03-01", 3)).some((p) => p.partial)).toBe(false);
   });
 });

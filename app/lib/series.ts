@@ -4,6 +4,11 @@
  * days), so longer periods are summed into weeks, then months. Pure and exact:
  * sums use big.js on the decimal strings; only the chart's own coordinates are
  * numbers.
+ *
+ * A week or month cut by the period's edges (the current month of a 5-year view,
+ * a range that starts mid-month) holds only some of its days: its total is not
+ * comparable with whole buckets, so it is marked `partial` and the chart draws it
+ * apart rather than as a collapse.
  */
 import Big from "big.js";
 
@@ -30,6 +35,11 @@ export interface ChartPoint {
   netSales: string;
   grossProfit: string;
   orders: number;
+  /** Days of the bucket inside the period, and in the whole week or month. */
+  days: number;
+  fullDays: number;
+  /** Fewer days than its whole week or month: cut by the period's start or end. */
+  partial: boolean;
 }
 
 export const DAILY_MAX_DAYS = 92;
@@ -50,6 +60,9 @@ function bucketKey(day: string, grain: Grain): string {
   return new Date(date.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
 }
 
+const daysInMonth = (day: string) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 0)).getUTCDate();
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+
 export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFor(series.length)): ChartPoint[] {
   const buckets: Array<{ key: string; start: string; end: string; net: Big; profit: Big; orders: number }> = [];
   for (const point of series) {
@@ -64,13 +77,23 @@ export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFo
     bucket.profit = bucket.profit.plus(point.grossProfit);
     bucket.orders += point.orders;
   }
-  return buckets.map((b) => ({
-    start: b.start,
-    end: b.end,
-    label: grain === "month" ? formatMonth(b.start) : formatShortDay(b.start),
-    longLabel: grain === "day" ? formatDay(b.start) : formatPeriod({ from: b.start, to: b.end }),
-    netSales: b.net.toFixed(2),
-    grossProfit: b.profit.toFixed(2),
-    orders: b.orders,
-  }));
+  return buckets.map((b) => {
+    const days = daysBetween(b.start, b.end);
+    const fullDays = grain === "day" ? 1 : grain === "week" ? 7 : daysInMonth(b.start);
+    return {
+      start: b.start,
+      end: b.end,
+      label: grain === "month" ? formatMonth(b.start) : formatShortDay(b.start),
+      longLabel: grain === "day" ? formatDay(b.start) : formatPeriod({ from: b.start, to: b.end }),
+      netSales: b.net.toFixed(2),
+      grossProfit: b.profit.toFixed(2),
+      orders: b.orders,
+      days,
+      fullDays,
+      partial: days < fullDays,
+    };
+  });
 }
+
+/** "Dec 2026 (2 of 31 days)": what the chart says of a partial bucket. */
+export const describePartial = (p: ChartPoint): string => `${p.longLabel} (${p.days} of ${p.fullDays} days)`;

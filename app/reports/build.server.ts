@@ -16,7 +16,8 @@ import { reports } from "~/db/schema.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 import { audit, type Actor } from "~/security/audit.server";
 
-import { computeMetrics, emptyComponents, percentChange, seriesPoint, sumComponents, type Components, type Metrics } from "./metrics";
+import { computeChanges } from "./change";
+import { computeMetrics, emptyComponents, seriesPoint, sumComponents, type Components, type Metrics } from "./metrics";
 import { splitByMonths } from "./month-split";
 import type { Period, ReportRange } from "./period";
 import { DEFAULT_PRODUCT_SORT, type ProductRow, type ProductSort, type ProductSortColumn } from "./product-sort";
@@ -36,7 +37,11 @@ export interface ReportData {
   currencyCode: string;
   current: Metrics;
   previous: Metrics | null;
-  /** Percent change per metric against the comparison period. */
+  /**
+   * Percent change per metric against the comparison period, under change.ts's
+   * sign rule. Snapshots saved before that rule hold signed changes: read a
+   * report's changes with changesOf(data), never from here.
+   */
   changes: Partial<Record<keyof Metrics, string | null>>;
   series: SeriesPoint[];
   topProducts: ProductRow[];
@@ -126,6 +131,9 @@ export async function rankProducts(tx: Tx, shop: string, period: Period, sort: P
       grossProfit: m.grossProfit,
       units: m.units,
       grossMarginPercent: m.grossMarginPercent,
+      netSalesWithCost: m.netSalesWithCost,
+      netSalesWithoutCost: m.netSalesWithoutCost,
+      cogs: m.cogs,
     };
   });
 }
@@ -164,12 +172,7 @@ export async function readReport(tx: Tx, shop: string, range: ReportRange, curre
   const days = await dailyComponents(tx, shop, compare ? [period, compare] : [period]);
   const current = computeMetrics(sumComponents(within(days, period)));
   const previous = compare ? computeMetrics(sumComponents(within(days, compare))) : null;
-  const changes: ReportData["changes"] = {};
-  if (previous) {
-    for (const key of ["grossSales", "netSales", "totalSales", "grossProfit", "averageOrderValue", "cogs", "returns", "discounts", "units", "orders"] as const) {
-      changes[key] = percentChange(current[key], previous[key]);
-    }
-  }
+  const changes = computeChanges(current, previous);
   const none = emptyComponents();
   const series = eachDay(period).map((day) => ({ day, ...seriesPoint(days.get(day) ?? none) }));
   const topProducts = await rankProducts(tx, shop, period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10);

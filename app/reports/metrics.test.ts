@@ -52,6 +52,45 @@ describe("computeMetrics", () => {
   });
 });
 
+describe("profit reconciliation (Shopify's profit report definitions)", () => {
+  const amount = fc.integer({ min: -500_000, max: 5_000_000 }).map((c) => (c / 100).toFixed(2));
+  const cents = (v: string) => Math.round(Number(v) * 100);
+
+  it("splits net sales into with and without cost, and every displayed figure satisfies its formula", () => {
+    fc.assert(
+      fc.property(amount, amount, amount, amount, amount, (gross, discount, refund, withCost, cogs) => {
+        const m = computeMetrics({
+          ...emptyComponents(), grossSales: gross, discounts: `-${discount.replace("-", "")}`, returns: `-${refund.replace("-", "")}`,
+          netSalesWithCost: withCost, cogs: cogs.replace("-", ""),
+        });
+        // net sales = with cost + without cost; gross profit = with cost − COGS; to the cent as shown.
+        expect(cents(m.netSalesWithCost!) + cents(m.netSalesWithoutCost!)).toBe(cents(m.netSales));
+        expect(cents(m.netSalesWithCost!) - cents(m.cogs)).toBe(cents(m.grossProfit));
+        // margin = gross profit / net sales with cost (never / net sales), to the shown 2 decimals.
+        if (m.grossMarginPercent !== null) {
+          expect(Math.abs(Number(m.grossMarginPercent) - (Number(m.grossProfit) / Number(m.netSalesWithCost)) * 100)).toBeLessThanOrEqual(0.005 + 1e-9);
+        } else {
+          expect(cents(m.netSalesWithCost!)).toBe(0);
+        }
+      }),
+    );
+  });
+
+  it("makes the issue's row add up: margin is on the costed part of net sales", () => {
+    // Willow Journal: $15,728.92 net sales, of which $8,650.00 has a cost of $2,863.03.
+    const m = computeMetrics({ ...emptyComponents(), grossSales: "15728.92", netSalesWithCost: "8650.00", cogs: "2863.03" });
+    expect(m).toMatchObject({ netSales: "15728.92", netSalesWithCost: "8650.00", netSalesWithoutCost: "7078.92", grossProfit: "5786.97", grossMarginPercent: "66.90" });
+    expect(seriesPoint({ ...emptyComponents(), grossSales: "15728.92", netSalesWithCost: "8650.00", cogs: "2863.03" }).grossProfit).toBe(m.grossProfit);
+  });
+
+  it("computes gross profit from the rounded parts, in the series too", () => {
+    const c = { ...emptyComponents(), grossSales: "10.005", netSalesWithCost: "10.005", cogs: "3.005" };
+    const m = computeMetrics(c);
+    expect([m.netSalesWithCost, m.cogs, m.grossProfit]).toEqual(["10.01", "3.01", "7.00"]);
+    expect(seriesPoint(c).grossProfit).toBe("7.00");
+  });
+});
+
 describe("percentChange", () => {
   it.each([
     ["120", "100", "20.00"],

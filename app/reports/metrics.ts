@@ -6,9 +6,17 @@
  *   net sales   = gross sales + discounts + returns        (discounts, returns ≤ 0)
  *   total sales = net sales + shipping + duties + fees + taxes   (tips, gift cards out)
  *   AOV         = (gross − discounts) of orders at creation / orders
- *   gross profit= net sales of lines with a recorded cost − COGS
- *   margin      = gross profit / net sales with a recorded cost
- *   coverage    = net sales with a recorded cost / net sales
+ *   net sales   = net sales with cost recorded + net sales without cost recorded
+ *   gross profit= net sales with cost recorded − COGS
+ *   margin      = gross profit / net sales with cost recorded
+ *   coverage    = net sales with cost recorded / net sales
+ *
+ * The profit lines are Shopify's profit reports' definitions (Help Center, Shopify
+ * reports → Profit reports: "Net sales without cost recorded", "Net sales with cost
+ * recorded", "Gross profit = net sales with cost recorded − cost of goods sold",
+ * "Gross margin = gross profit / net sales with cost recorded"): a sale whose
+ * item has no cost counts in net sales but in neither profit nor margin, which is
+ * why gross profit ≠ net sales − COGS whenever coverage is below 100%.
  *
  * Orders and AOV when an order is edited on a later day. Shopify's Help Center
  * (Editing orders → Considerations, Analytics): "If you edit an order after the day
@@ -63,6 +71,12 @@ export interface Metrics {
   units: number;
   averageOrderValue: string | null;
   cogs: string;
+  /**
+   * Net sales of lines with / without a recorded cost: they add up to netSales.
+   * Optional only because snapshots saved before they existed lack them.
+   */
+  netSalesWithCost?: string;
+  netSalesWithoutCost?: string;
   grossProfit: string;
   /** Percent with two decimals, e.g. "42.50"; null without costed sales. */
   grossMarginPercent: string | null;
@@ -110,10 +124,11 @@ const unitsToFixed = (units: bigint, dp: 2 | 4): string => {
   return `${units < 0n && abs !== 0n ? "-" : ""}${abs / scale}.${frac}`;
 };
 /** Ten-thousandths to cents, half away from zero: what money() does. */
-const unitsToMoney = (units: bigint): string => {
+const toCents = (units: bigint): bigint => {
   const cents = ((units < 0n ? -units : units) + 50n) / 100n;
-  return unitsToFixed(units < 0n ? -cents : cents, 2);
+  return units < 0n ? -cents : cents;
 };
+const unitsToMoney = (units: bigint): string => unitsToFixed(toCents(units), 2);
 
 /** Adds component rows (e.g. days) exactly. */
 export function sumComponents(rows: Iterable<Partial<Components>>): Components {
@@ -163,7 +178,7 @@ export function seriesPoint(c: Components): Pick<Metrics, "netSales" | "totalSal
   return {
     netSales: unitsToMoney(net),
     totalSales: unitsToMoney(net + shipping! + duties! + fees! + taxes!),
-    grossProfit: unitsToMoney(withCost! - cogs!),
+    grossProfit: unitsToFixed(toCents(withCost!) - toCents(cogs!), 2),
     orders: c.orders,
   };
 }
@@ -172,8 +187,11 @@ export function computeMetrics(c: Components): Metrics {
   const gross = new Big(c.grossSales);
   const net = gross.plus(c.discounts).plus(c.returns);
   const total = net.plus(c.shipping).plus(c.duties).plus(c.fees).plus(c.taxes);
-  const netWithCost = new Big(c.netSalesWithCost);
-  const profit = netWithCost.minus(c.cogs);
+  // Profit and margin from the rounded parts a merchant sees, so that the row reads
+  // "with cost − COGS = gross profit" to the cent (exact 4-decimal sums can differ
+  // from their rounded parts by a cent).
+  const netWithCost = new Big(money(new Big(c.netSalesWithCost)));
+  const profit = netWithCost.minus(money(new Big(c.cogs)));
   return {
     grossSales: money(gross),
     discounts: money(new Big(c.discounts)),
@@ -189,6 +207,9 @@ export function computeMetrics(c: Components): Metrics {
     units: c.units,
     averageOrderValue: c.orders > 0 ? money(new Big(c.originalNetProduct).div(c.orders)) : null,
     cogs: money(new Big(c.cogs)),
+    netSalesWithCost: money(netWithCost),
+    // From the rounded parts, so the two always add up to the rounded net sales shown.
+    netSalesWithoutCost: new Big(money(net)).minus(money(netWithCost)).toFixed(MONEY_DP).replace(/^-0\.00$/, "0.00"),
     grossProfit: money(profit),
     grossMarginPercent: percent(profit, netWithCost),
     costCoveragePercent: percent(netWithCost, net),

@@ -3,9 +3,10 @@
  * system prompt, the user message wrapper or the tool schema: every stored narrative
  * records the version it was written with.
  */
+import { CHANGE_RULE } from "./change";
 import { CITABLE_KEYS } from "./narrative";
 
-export const PROMPT_VERSION = "narrative-2026-11-01.1";
+export const PROMPT_VERSION = "narrative-2026-12-02.1";
 
 export const NARRATIVE_TOOL_NAME = "write_report_narrative";
 
@@ -16,10 +17,14 @@ The report arrives as JSON. It contains only aggregated figures:
 - "metrics" are the report period's totals, "comparisonMetrics" the comparison period's (or null).
   Money amounts are decimal strings in "currencyCode"; percentages are decimal strings ("42.50" means 42.5%).
   Net sales = gross sales + discounts + returns (discounts and returns are negative). Total sales adds shipping,
-  duties, fees and taxes. Gross profit and gross margin count only sales with a recorded product cost;
-  "costCoveragePercent" says how much of net sales that is, and "backfilledCostPercent" how much of it used
+  duties, fees and taxes. Gross profit and gross margin count only sales with a recorded product cost:
+  net sales = netSalesWithCost + netSalesWithoutCost, gross profit = netSalesWithCost - cogs, gross margin =
+  gross profit / netSalesWithCost (never gross profit / net sales). The same holds for each product.
+  "costCoveragePercent" says how much of net sales has a cost, and "backfilledCostPercent" how much of it used
   today's cost for older sales.
-- "changesPercent" is the change against the comparison period; null means it cannot be computed.
+- "changesPercent" is the change against the comparison period, in percent. ${CHANGE_RULE}
+  When "comparison" is set but "comparisonMetrics" is null, the comparison period has no data: say so, and never
+  describe a change from zero.
 - "dailySales.buckets" are date ranges; days with fewer than 5 orders were merged with neighbouring days,
   so a bucket may cover several days. Do not try to split a bucket into days.
 - "topProducts.products" are products with at least 5 units; smaller ones are summed in "otherProducts".

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { ReportData } from "./build.server";
 import { writeLocalNarrative } from "./local-narrative";
 import { computeMetrics, emptyComponents } from "./metrics";
+import { CHANGE_RULE } from "./change";
 import { bucketDays, bucketProducts, cleanTitle, NarrativeInputSchema, NarrativeSchema, toNarrativeInput } from "./narrative";
+import { SYSTEM_PROMPT } from "./narrative-prompt";
 import { nextWeeklyOccurrence, zonedTimeToUtc } from "./zoned-time";
 
 const metrics = (overrides: Partial<ReturnType<typeof computeMetrics>> = {}) => ({ ...computeMetrics(emptyComponents()), ...overrides });
@@ -13,7 +15,7 @@ function report(overrides: Partial<ReportData> = {}): ReportData {
     range: { period: { from: "2026-03-01", to: "2026-03-07" }, compare: { from: "2026-02-22", to: "2026-02-28" }, compareMode: "previous_period" },
     currencyCode: "USD",
     current: metrics({ grossSales: "1200.00", discounts: "-100.00", returns: "-150.00", netSales: "950.00", totalSales: "1100.00", orders: 20, units: 31, averageOrderValue: "55.00", cogs: "400.00", grossProfit: "550.00", grossMarginPercent: "57.89", costCoveragePercent: "100.00", backfilledCostPercent: "0.00" }),
-    previous: metrics({ netSales: "800.00", orders: 16, grossMarginPercent: "61.00" }),
+    previous: metrics({ netSales: "800.00", returns: "-100.00", discounts: "-100.00", orders: 16, grossMarginPercent: "61.00" }),
     changes: { netSales: "18.75", orders: "25.00", averageOrderValue: null },
     series: ["01", "02", "03", "04", "05", "06", "07"].map((d, i) => ({ day: `2026-03-${d}`, netSales: `${100 + i}.00`, totalSales: "0.00", grossProfit: "10.00", orders: [6, 1, 2, 3, 0, 7, 1][i]! })),
     topProducts: [
@@ -33,7 +35,32 @@ describe("narrative input", () => {
     // Scarf (3) + Mug (1) = 4 units < 5: the "other" bucket is dropped, and says so.
     expect(input.topProducts).toMatchObject({ otherProducts: null, droppedProducts: 2 });
     expect(input.comparison).toMatchObject({ label: "Previous period", days: 7 });
-    expect(input.changesPercent).toEqual({ netSales: "18.75", orders: "25.00", averageOrderValue: null });
+    // Recomputed from the figures under change.ts's rule, whatever the snapshot stored:
+    // returns went from −100 to −150, which is +50%.
+    expect(input.changesPercent).toEqual({
+      grossSales: null, discounts: "0.00", returns: "50.00", netSales: "18.75", totalSales: null, grossProfit: null,
+      averageOrderValue: null, cogs: null, units: null, orders: "25.00",
+    });
+  });
+
+  it("tells the model the sign rule and the profit basis", () => {
+    expect(SYSTEM_PROMPT).toContain(CHANGE_RULE);
+    expect(SYSTEM_PROMPT).toContain("gross profit = netSalesWithCost - cogs");
+    expect(SYSTEM_PROMPT).toContain("never gross profit / net sales");
+    expect(SYSTEM_PROMPT).toMatch(/comparisonMetrics" is null, the comparison period has no data/);
+  });
+
+  it("sends no comparison figures or changes when the comparison period has no data", () => {
+    const input = toNarrativeInput(report({ previous: metrics() }));
+    expect(input.comparison).toMatchObject({ label: "Previous period" });
+    expect(input.comparisonMetrics).toBeNull();
+    expect(input.changesPercent).toEqual({});
+  });
+
+  it("sends each product's profit basis, never its id", () => {
+    const row = { productId: "101", title: "Linen Shirt", netSales: "600.00", netSalesWithCost: "400.00", netSalesWithoutCost: "200.00", cogs: "100.00", grossProfit: "300.00", units: 12, grossMarginPercent: "75.00" };
+    const input = toNarrativeInput(report({ topProducts: [row] }));
+    expect(input.topProducts.products).toEqual([{ title: "Linen Shirt", netSales: "600.00", netSalesWithCost: "400.00", netSalesWithoutCost: "200.00", cogs: "100.00", grossProfit: "300.00", units: 12, grossMarginPercent: "75.00" }]);
   });
 
   it("merges consecutive days until each bucket has at least 5 orders; a short tail joins the last bucket", () => {

@@ -26,12 +26,14 @@
  */
 import { z } from "zod";
 
+import { CHANGE_KEYS, changesOf, hasComparisonData } from "./change";
 import type { Metrics } from "./metrics";
 import type { CompareMode } from "./period";
 import type { ReportData } from "./build.server";
 
 export const SMALL_CELL_MIN = 5;
-export const NARRATIVE_INPUT_VERSION = 1;
+/** 2: changes under change.ts's sign rule; net sales split by cost, totals and products. */
+export const NARRATIVE_INPUT_VERSION = 2;
 const TITLE_MAX = 120;
 
 const Money = z.string().regex(/^-?\d{1,15}\.\d{2}$/, "must be a decimal amount like 1234.50");
@@ -42,8 +44,8 @@ const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be an ISO date");
 /** Every metric a narrative may cite; also the keys of `metrics` in the input. */
 export const METRIC_KEYS = [
   "grossSales", "discounts", "returns", "netSales", "shipping", "duties", "fees", "taxes", "tips", "totalSales",
-  "orders", "units", "averageOrderValue", "cogs", "grossProfit", "grossMarginPercent", "costCoveragePercent",
-  "backfilledCostPercent",
+  "orders", "units", "averageOrderValue", "cogs", "netSalesWithCost", "netSalesWithoutCost", "grossProfit", "grossMarginPercent",
+  "costCoveragePercent", "backfilledCostPercent",
 ] as const satisfies ReadonlyArray<keyof Metrics>;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
@@ -55,11 +57,12 @@ const MetricsSchema = z
   .object({
     grossSales: Money, discounts: Money, returns: Money, netSales: Money, shipping: Money, duties: Money, fees: Money,
     taxes: Money, tips: Money, totalSales: Money, orders: Count, units: Count, averageOrderValue: Money.nullable(),
-    cogs: Money, grossProfit: Money, grossMarginPercent: Percent, costCoveragePercent: Percent, backfilledCostPercent: Percent,
+    // Optional: a snapshot saved before net sales were split by cost lacks them.
+    cogs: Money, netSalesWithCost: Money.optional(), netSalesWithoutCost: Money.optional(),
+    grossProfit: Money, grossMarginPercent: Percent, costCoveragePercent: Percent, backfilledCostPercent: Percent,
   })
   .strict();
 
-const CHANGE_KEYS = ["grossSales", "netSales", "totalSales", "grossProfit", "averageOrderValue", "cogs", "returns", "discounts", "units", "orders"] as const;
 
 export const PERIOD_LABELS = { current: "Report period", previous_period: "Previous period", previous_year: "Same period last year" } as const;
 
@@ -80,6 +83,9 @@ const ProductSchema = z
   .object({
     title: z.string().min(1).max(TITLE_MAX),
     netSales: Money,
+    netSalesWithCost: Money.optional(),
+    netSalesWithoutCost: Money.optional(),
+    cogs: Money.optional(),
     grossProfit: Money,
     units: Count,
     grossMarginPercent: Percent,
@@ -96,7 +102,7 @@ export const NarrativeInputSchema = z
     comparison: PeriodSchema.nullable(),
     metrics: MetricsSchema,
     comparisonMetrics: MetricsSchema.nullable(),
-    /** Percent change against the comparison period; null where it had nothing. */
+    /** Percent change against the comparison period under change.ts's sign rule; null where it had nothing. */
     changesPercent: z.object(Object.fromEntries(CHANGE_KEYS.map((k) => [k, Percent.optional()])) as Record<(typeof CHANGE_KEYS)[number], z.ZodOptional<typeof Percent>>).strict(),
     dailySales: z
       .object({
@@ -221,8 +227,11 @@ export function bucketProducts(products: ReportData["topProducts"], k = SMALL_CE
     : null;
   const keepOther = other !== null && other.units >= k;
   return {
-    // Only these four fields are copied: never the product id.
-    products: listed.map((p) => ({ title: cleanTitle(p.title), netSales: p.netSales, grossProfit: p.grossProfit, units: p.units, grossMarginPercent: p.grossMarginPercent })),
+    // Only these fields are copied: never the product id.
+    products: listed.map((p) => ({
+      title: cleanTitle(p.title), netSales: p.netSales, netSalesWithCost: p.netSalesWithCost, netSalesWithoutCost: p.netSalesWithoutCost,
+      cogs: p.cogs, grossProfit: p.grossProfit, units: p.units, grossMarginPercent: p.grossMarginPercent,
+    })),
     otherProducts: keepOther ? other : null,
     droppedProducts: keepOther || !other ? 0 : other.products,
   };
@@ -245,16 +254,21 @@ const COMPARE_LABEL: Record<Exclude<CompareMode, "none">, NarrativeInput["period
 export function toNarrativeInput(data: ReportData): NarrativeInput {
   const { range } = data;
   const comparison = range.compare && range.compareMode !== "none" ? periodOf(COMPARE_LABEL[range.compareMode], range.compare) : null;
+  // Recomputed from the figures (change.ts), never read from the snapshot: older
+  // snapshots stored discounts' and returns' changes with the opposite sign.
+  const computed = changesOf(data);
   const changes: Record<string, string | null> = {};
-  for (const key of CHANGE_KEYS) if (data.changes[key] !== undefined) changes[key] = data.changes[key] ?? null;
+  for (const key of CHANGE_KEYS) if (computed[key] !== undefined) changes[key] = computed[key] ?? null;
+  // A comparison period without any data is not a comparison with zero.
+  const compared = comparison !== null && data.previous !== null && hasComparisonData(data.previous);
   return NarrativeInputSchema.parse({
     inputVersion: NARRATIVE_INPUT_VERSION,
     currencyCode: data.currencyCode,
     period: periodOf(PERIOD_LABELS.current, range.period),
     comparison,
     metrics: pickMetrics(data.current),
-    comparisonMetrics: data.previous && comparison ? pickMetrics(data.previous) : null,
-    changesPercent: comparison ? changes : {},
+    comparisonMetrics: compared ? pickMetrics(data.previous!) : null,
+    changesPercent: compared ? changes : {},
     dailySales: bucketDays(data.series),
     topProducts: bucketProducts(data.topProducts),
     smallCellMinimum: SMALL_CELL_MIN,

@@ -34,7 +34,11 @@ export type SortParseResult = { ok: true; sort: ProductSort } | { ok: false; mes
 
 export const defaultDirection = (column: ProductSortColumn): SortDirection => (column === "title" ? "asc" : "desc");
 
-/** One product's figures in a report (exact decimal strings). */
+/**
+ * One product's figures in a report (exact decimal strings). They reconcile as in
+ * metrics.ts: netSales = netSalesWithCost + netSalesWithoutCost, grossProfit =
+ * netSalesWithCost − cogs, grossMarginPercent = grossProfit / netSalesWithCost.
+ */
 export interface ProductRow {
   productId: string;
   title: string;
@@ -42,6 +46,10 @@ export interface ProductRow {
   grossProfit: string;
   units: number;
   grossMarginPercent: string | null;
+  /** Absent only from snapshots saved before rows carried their profit basis. */
+  netSalesWithCost?: string;
+  netSalesWithoutCost?: string;
+  cogs?: string;
 }
 
 export type SortableProduct = ProductRow;

@@ -8,13 +8,16 @@
  * shop currency named in the header, exactly as computed (no symbols, no
  * grouping), so a spreadsheet reads them as numbers. Text cells (product titles
  * are merchant-controlled) go through the formula-injection guard in csvLine.
+ * "Change %" follows change.ts's rule, stated in the header; it is recomputed from
+ * the report's figures, so an older snapshot exports under the same rule.
  */
 import { csvLine, type CsvValue } from "~/lib/csv";
 
 import type { ReportData } from "./build.server";
+import { CHANGE_RULE, changesOf, hasComparisonData } from "./change";
 import type { Metrics } from "./metrics";
 
-const WIDTH = 6;
+const WIDTH = 9;
 const record = (...cells: CsvValue[]) => csvLine([...cells, ...Array<CsvValue>(Math.max(0, WIDTH - cells.length)).fill("")]);
 
 type MetricRow = [label: string, key: keyof Metrics];
@@ -32,9 +35,11 @@ const METRIC_ROWS: MetricRow[] = [
   ["Orders", "orders"],
   ["Units", "units"],
   ["Average order value", "averageOrderValue"],
+  ["Net sales with cost recorded", "netSalesWithCost"],
+  ["Net sales without cost recorded", "netSalesWithoutCost"],
   ["Cost of goods sold", "cogs"],
-  ["Gross profit", "grossProfit"],
-  ["Gross margin %", "grossMarginPercent"],
+  ["Gross profit (net sales with cost - cost of goods sold)", "grossProfit"],
+  ["Gross margin % (gross profit / net sales with cost)", "grossMarginPercent"],
   ["Cost coverage % (net sales with a recorded cost)", "costCoveragePercent"],
   ["Backfilled cost % (older sales at today's cost)", "backfilledCostPercent"],
 ];
@@ -52,14 +57,21 @@ export function reportCsv(data: ReportData, source: ReportCsvSource): string {
   out.push(record("Margin Notes report"));
   out.push(record("Shop", source.shop));
   out.push(record("Period", period.from, period.to));
-  out.push(compare ? record(compareMode === "previous_year" ? "Compared with (previous year)" : "Compared with (previous period)", compare.from, compare.to) : record("Compared with", "none"));
+  const withData = hasComparisonData(data.previous);
+  const compareLabel = compareMode === "previous_year" ? "Compared with (previous year)" : "Compared with (previous period)";
+  out.push(compare ? record(compareLabel, compare.from, compare.to, data.previous && !withData ? "no data for the comparison period" : "") : record("Compared with", "none"));
   out.push(record("Currency", data.currencyCode));
   if (source.reportId) out.push(record("Saved report", source.reportId, source.savedAt ?? ""));
+  if (data.previous && withData) out.push(record("Change %", CHANGE_RULE));
   out.push(record());
 
-  out.push(record("Metric", "Value", data.previous ? "Comparison" : "", data.previous ? "Change %" : ""));
+  const compared = data.previous && withData ? data.previous : null;
+  const changes = changesOf(data);
+  out.push(record("Metric", "Value", compared ? "Comparison" : "", compared ? "Change %" : ""));
   for (const [label, key] of METRIC_ROWS) {
-    out.push(record(label, data.current[key], data.previous ? data.previous[key] : "", data.changes[key] ?? ""));
+    // A snapshot saved before net sales were split by cost has no such figure.
+    if (data.current[key] === undefined) continue;
+    out.push(record(label, data.current[key], compared ? compared[key] : "", compared ? (changes[key as keyof typeof changes] ?? "") : ""));
   }
   out.push(record());
 
@@ -67,8 +79,13 @@ export function reportCsv(data: ReportData, source: ReportCsvSource): string {
   for (const p of data.series) out.push(record(p.day, p.netSales, p.totalSales, p.grossProfit, p.orders));
   out.push(record());
 
-  out.push(record("Product ID", "Product", "Net sales", "Gross profit", "Gross margin %", "Units"));
-  for (const p of data.topProducts) out.push(record(p.productId, p.title, p.netSales, p.grossProfit, p.grossMarginPercent, p.units));
+  out.push(record(
+    "Product ID", "Product", "Net sales", "Net sales without cost recorded", "Net sales with cost recorded", "Cost of goods sold",
+    "Gross profit", "Gross margin %", "Units",
+  ));
+  for (const p of data.topProducts) {
+    out.push(record(p.productId, p.title, p.netSales, p.netSalesWithoutCost, p.netSalesWithCost, p.cogs, p.grossProfit, p.grossMarginPercent, p.units));
+  }
   return out.join("");
 }
 

@@ -230,7 +230,7 @@ export default function Dashboard() {
                 </Card>
               ) : hasSales ? (
                 <>
-                  <KpiCards current={report.current} previous={report.previous} changes={report.changes} currency={shop.currency} />
+                  <KpiCards current={report.current} previous={report.previous} currency={shop.currency} />
                   <SalesChart series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} />
                   <TopProductsTable products={report.topProducts} currency={shop.currency} sort={sort} onSort={onSort} loading={pending !== null} />
                 </>

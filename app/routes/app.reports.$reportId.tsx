@@ -98,7 +98,7 @@ export default function SavedReport() {
           <NarrativeCard reportId={report.id} narrative={narrative} ai={ai} />
         </Layout.Section>
         <Layout.Section>
-          <MetricsList current={data.current} previous={data.previous} changes={data.changes} currency={data.currencyCode} />
+          <MetricsList current={data.current} previous={data.previous} currency={data.currencyCode} />
         </Layout.Section>
         <Layout.Section>
           <SalesChart series={data.series} currency={data.currencyCode} period={period} totals={data.current} />
