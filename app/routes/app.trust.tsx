@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Page } from "@shopify/polaris";
 
+import { DataRightsCard } from "~/components/data-rights-card";
 import { TrustReport } from "~/components/trust-report";
 import { TrustShopFacts } from "~/components/trust-shop-facts";
 import { authenticate } from "~/shopify.server";
@@ -13,16 +14,17 @@ export const meta: MetaFunction = () => [{ title: "Security · Margin Notes" }];
 // The public /trust report inside the admin, with this shop's own facts (the shop from the verified session).
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request, context);
-  return adminTrustPage(session.shop);
+  return { ...(await adminTrustPage(session.shop)), shopDomain: session.shop };
 };
 
 export default function Security() {
-  const { trust, shop } = useLoaderData<typeof loader>();
+  const { trust, shop, shopDomain } = useLoaderData<typeof loader>();
   return (
     <Page title="Security">
       <TitleBar title="Security" />
       <BlockStack gap="500">
         <TrustShopFacts facts={shop} />
+        <DataRightsCard shop={shopDomain} />
         <TrustReport data={trust} shopAi={shop.ai} />
       </BlockStack>
     </Page>

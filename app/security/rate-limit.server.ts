@@ -42,6 +42,10 @@ export interface RateLimitPolicy {
 export const policies = {
   /** Report exports (CSV/PDF). */
   export: { limit: 10, windowSeconds: 3600 },
+  /** "Export all my data" (the whole store's archive). */
+  dataExport: { limit: 3, windowSeconds: 3600 },
+  /** "Delete my data now": the erase is queued once anyway; more is a mistake or abuse. */
+  dataErase: { limit: 2, windowSeconds: 3600 },
   /** Activity (audit log) CSV exports: each one is itself audited. */
   auditExport: { limit: 10, windowSeconds: 3600 },
   /** "Retry sync": each one starts Shopify bulk operations. */

@@ -11,4 +11,5 @@ export const WEBHOOK_HARDENING = "tests/integration/webhook-hardening.test.ts";
 export const AUDIT = "tests/integration/audit-log.test.ts";
 export const AUDIT_KEYED = "tests/integration/audit-keyed-chain.test.ts";
 export const TRUST = "tests/integration/trust.test.ts";
+export const DATA_RIGHTS = "tests/integration/data-rights.test.ts";
 

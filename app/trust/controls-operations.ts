@@ -1,6 +1,6 @@
 /** Controls: audit, abuse, HTTP, AI and data, retention, supply chain, disclosure. See controls.ts. */
 import type { Control } from "./control-types";
-import { AUDIT, AUDIT_KEYED, HARDENING, tests as t, TRUST, WEBHOOK_HARDENING, WEBHOOKS } from "./control-files";
+import { AUDIT, AUDIT_KEYED, DATA_RIGHTS, HARDENING, tests as t, TRUST, WEBHOOK_HARDENING, WEBHOOKS } from "./control-files";
 
 export const OPERATIONS_CONTROLS: readonly Control[] = [
   // Audit trail
@@ -216,6 +216,32 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     claim: "When Shopify asks us to erase your store's data, every row about your store is deleted.",
     how: "The shop/redact webhook is recorded and queues an erase job in one transaction; the job deletes the shop's rows from every table, its jobs, sessions and rate-limit counters, in short batches (app/webhooks/erase-shop.server.ts); the test finds every shop reference in the database catalog.",
     tests: t(WEBHOOKS, "compliance webhooks > shop/redact deletes every row of the shop from every table, and only that shop's"),
+  },
+  {
+    id: "data-export",
+    section: "retention",
+    claim: "The store owner can download everything Margin Notes holds for the store, and nothing of any other store is in it.",
+    how: "\"Export all my data\" on the Security page streams a .tar.gz of JSON and CSV files (profile, settings, reports, narratives, products, cost history, sync runs, audit trail) read under the store's row level security, plus the audit chain head signed with the audit key; owner only (Shopify's online token says who), audited, 3 an hour (app/data-rights/export.server.ts). Orders and sales lines are Shopify's own records and are not in it.",
+    tests: [
+      ...t("tests/e2e/trust.test.ts", "the trust pages in Chromium > lets the store owner download the data export, and asks for the store's domain before erasing"),
+      ...t(DATA_RIGHTS,
+        "Export all my data > streams a .tar.gz holding every kind of the shop's data, and nothing of another shop",
+        "Export all my data > is the store owner's only: staff get a 403, and nothing is exported or audited",
+        "Export all my data > is limited to 3 an hour per shop: the 4th is a 429 with Retry-After, not audited"),
+    ],
+  },
+  {
+    id: "data-erase-now",
+    section: "retention",
+    claim: "The store owner can erase all of the store's data at once, without uninstalling; the app then starts afresh.",
+    how: "\"Delete my data now\" (typed confirmation) queues shop/redact's own batched erase of every table, recorded in the system audit chain under the store's pseudonym; owner only, 2 an hour (app/data-rights/erase.server.ts, app/webhooks/erase-shop.server.ts). The test finds every shop reference in the database catalog.",
+    tests: [
+      ...t("tests/e2e/trust.test.ts", "the trust pages in Chromium > lets the store owner download the data export, and asks for the store's domain before erasing"),
+      ...t(DATA_RIGHTS,
+        "Delete my data now > erases every row of the shop in every table (shop/redact's erase), audited under a pseudonym, and only that shop's",
+        "Delete my data now > starts clean afterwards: the next visit installs the app afresh, with a new audit chain",
+        "Delete my data now > is the store owner's only, and limited to 2 an hour even across the erase: the 3rd is a 429 with Retry-After"),
+    ],
   },
   {
     id: "customer-requests",

@@ -15,9 +15,10 @@ export const STORED: readonly StoredKind[] = [
   { kind: "Orders and sales lines: ids, dates, money amounts, quantities, unit cost snapshots", why: "the profit and sales reports", kept: "while the app is installed; erased on shop/redact" },
   { kind: "Products and variants: titles, SKUs, unit cost history", why: "product names in reports, cost of goods", kept: "while the app is installed; erased on shop/redact" },
   { kind: "Daily totals, saved reports and their narratives (with the exact AI input)", why: "fast reports, report history", kept: "while the app is installed; erased on shop/redact" },
-  { kind: "Settings (AI on or off, weekly report schedule and recipient address, AI daily limit)", why: "your choices", kept: "while the app is installed; erased on shop/redact" },
+  { kind: "Settings (AI on/off, weekly report schedule and recipient, AI daily limit)", why: "your choices", kept: "while the app is installed; erased on shop/redact" },
   { kind: "Access token and refresh token, encrypted", why: "reading your store through Shopify's API", kept: "deleted when you uninstall" },
   { kind: "Audit events: action, time, staff user id, IP address, user agent", why: "the audit trail", kept: "12 months (daily pruning); erased on shop/redact" },
+  { kind: "Erase records: when, and which staff user id asked (store pseudonymised)", why: "proof of an erase", kept: "12 months (daily pruning)" },
   { kind: "Webhook delivery ids", why: "exactly-once processing", kept: "7 days (daily pruning, past Shopify's retry window); erased on shop/redact" },
   { kind: "Sync runs", why: "sync progress", kept: "while the app is installed; erased on shop/redact" },
 ];

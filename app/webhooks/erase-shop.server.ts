@@ -37,6 +37,9 @@ export const ERASE_BATCH_ROWS = 5_000;
 const ErasePayload = z.object({
   shop: z.string().refine(isShopDomain, "not a shop domain"),
   batchSize: z.number().int().min(1).max(50_000).optional(),
+  // Who asked: Shopify's shop/redact (absent: jobs queued before this field existed) or
+  // the store owner's "Delete my data now" (app/data-rights/erase.server.ts).
+  requestedBy: z.enum(["shopify", "owner"]).optional(),
 }).strict();
 
 declare module "~/jobs/handlers.server" {
@@ -99,14 +102,19 @@ export async function eraseShopInBatches(shop: string, batchSize = ERASE_BATCH_R
 }
 
 /** Enqueues the erase inside the delivery's transaction (an asSystem tx): recorded ⇔ queued. */
-export const enqueueShopErase = (tx: Tx, shop: string) =>
+export const enqueueShopErase = (tx: Tx, shop: string, requestedBy: "shopify" | "owner" = "shopify") =>
   // No shopId: the job must not erase itself with the shop's jobs, nor wait behind them.
   // Keyed by the pseudonym: the job row names the shop only in its payload.
-  enqueue("shop.erase", { shop }, { key: `erase:${pseudonymFor(shop)}`, tx });
+  enqueue("shop.erase", { shop, ...(requestedBy === "owner" ? { requestedBy } : {}) }, { key: `erase:${pseudonymFor(shop)}`, tx });
 
 registerJob("shop.erase", ErasePayload, async ({ payload }) => {
   const { rows, batches } = await eraseShopInBatches(payload.shop, payload.batchSize);
   await asSystem("shop/redact: record the erase", (tx) =>
-    audit(tx, SYSTEM_CHAIN, { action: "shop.redacted", actor: { type: "shopify" }, target: pseudonymFor(payload.shop), meta: { rows, batches } }));
+    audit(tx, SYSTEM_CHAIN, {
+      action: "shop.redacted",
+      actor: payload.requestedBy === "owner" ? { type: "system" } : { type: "shopify" },
+      target: pseudonymFor(payload.shop),
+      meta: { rows, batches, requestedBy: payload.requestedBy ?? "shopify" },
+    }));
   log.info({ target: pseudonymFor(payload.shop), rows, batches }, "shop erased");
 });

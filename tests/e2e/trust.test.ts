@@ -104,4 +104,46 @@ describe("the trust pages in Chromium", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("lets the store owner download the data export, and asks for the store's domain before erasing", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 2000 }, userAgent: MERCHANT_UA, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const admin = new URL(inject("e2e").adminUrl);
+    await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
+    await appFrame(page).getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
+    const securityLink = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Security" });
+    await expect
+      .poll(async () => {
+        await securityLink.click();
+        await page.waitForTimeout(500);
+        return new URL(appFrame(page).url()).pathname;
+      }, { timeout: 30_000 })
+      .toBe("/app/trust");
+    const frame = appFrame(page);
+    await frame.getByRole("heading", { name: "Your data", exact: true, level: 2 }).waitFor({ timeout: 30_000 });
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 30_000 }),
+      frame.getByRole("button", { name: "Export all my data" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^margin-notes-data-demo-store-\d{4}-\d\d-\d\d\.tar\.gz$/);
+
+    await frame.getByRole("button", { name: "Delete my data now" }).click();
+    const dialog = frame.getByRole("dialog");
+    await dialog.waitFor();
+    const confirm = dialog.getByRole("button", { name: "Delete my data now" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(/Type demo-store\.myshopify\.com to confirm/).fill("demo-store.myshopify.com");
+    expect(await confirm.isDisabled()).toBe(false);
+    const violations = await seriousAxeViolations(frame);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "security-erase-dialog.png") });
+    // The demo store is shared by the other browser tests: cancel, never erase it here.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(admin.hostname).toBeTruthy();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
