@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
@@ -40,7 +40,7 @@ export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
 
 const BATCH_LINES = 5000;
-const PARSE_SLICE = 250;
+const PARSE_SLICE = 100;
 /** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
 const MAX_REPLACEMENT_RUNS = 3;
 const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
@@ -192,15 +192,18 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
       for (const line of batchLines.slice(i, i + PARSE_SLICE)) batch.addBulkLine(line);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const statement = batch instanceof StagedBatch ? batch.statement(shop, runId) : null;
+    // The batch's rows and the run's progress: one statement, so the transaction
+    // is three round trips (begin + tenant settings, the statement, commit).
+    const progress = sql`update sync_runs set lines_processed = ${done} where shop_id = ${shop} and run_id = ${runId}`;
+    const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId, progress) : null;
     await writing;
     writing = withShop(shop, async (tx) => {
       if (batch instanceof StagedBatch) {
-        if (statement) await tx.execute(statement);
+        await tx.execute(statement!);
       } else {
         await batch.write(tx, shop, run.startedAt);
+        await tx.execute(progress);
       }
-      await tx.update(syncRuns).set({ linesProcessed: done }).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.runId, runId)));
     });
     // Surfaced by the next batch's (or the end's) await, never unhandled.
     writing.catch(() => {});

@@ -125,22 +125,44 @@ export class StagedBatch {
    * work of a write, so the caller builds them before it opens the transaction,
    * which then only waits on the database.
    */
-  statement(shop: string, runId: string): SQL | null {
+  statement(shop: string, runId: string, also?: SQL): SQL | null {
     const inserts = [
       insertColumns("staged_orders", shop, runId, this.orders),
       insertColumns("staged_agreements", shop, runId, this.agreements),
       insertColumns("staged_sales", shop, runId, this.sales),
     ].filter((q): q is SQL => q !== null);
-    if (inserts.length === 0) return null;
-    const last = inserts.pop()!;
-    if (inserts.length === 0) return last;
-    return sql`with ${sql.join(inserts.map((q, i) => sql`${sql.raw(`staged_${i}`)} as (${q})`), sql`, `)} ${last}`;
+    return joinStatements(inserts, also);
+  }
+
+  /**
+   * The same statement, built a table at a time with a yield between tables (the
+   * array literals of 5,000 lines take milliseconds to build): a write in flight
+   * meanwhile gets its replies and sends its next statement without waiting for
+   * the whole build. `also` (e.g. the run's progress) joins the same statement.
+   */
+  async statementYielding(shop: string, runId: string, also?: SQL): Promise<SQL | null> {
+    const inserts: SQL[] = [];
+    for (const [table, columns] of [["staged_orders", this.orders], ["staged_agreements", this.agreements], ["staged_sales", this.sales]] as const) {
+      const insert = insertColumns(table, shop, runId, columns as Columns<string>);
+      if (insert) inserts.push(insert);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return joinStatements(inserts, also);
   }
 
   async write(tx: Tx, shop: string, runId: string): Promise<void> {
     const statement = this.statement(shop, runId);
     if (statement) await tx.execute(statement);
   }
+}
+
+/** Writes as one statement (data-modifying CTEs: one round trip); `also` runs in it too. */
+function joinStatements(inserts: SQL[], also?: SQL): SQL | null {
+  if (inserts.length === 0) return also ?? null;
+  const parts = also ? [also, ...inserts] : [...inserts];
+  const last = parts.pop()!;
+  if (parts.length === 0) return last;
+  return sql`with ${sql.join(parts.map((q, i) => sql`${sql.raw(`staged_${i}`)} as (${q})`), sql`, `)} ${last}`;
 }
 
 function insertColumns<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
