@@ -27,6 +27,8 @@ export const METRIC_LABELS: Record<CitableKey, string> = {
   units: "Units",
   averageOrderValue: "Average order value",
   cogs: "Cost of goods",
+  netSalesWithCost: "Net sales with cost",
+  netSalesWithoutCost: "Net sales without cost",
   grossProfit: "Gross profit",
   grossMarginPercent: "Gross margin",
   costCoveragePercent: "Cost coverage",
@@ -55,8 +57,12 @@ export function NarrativeCard({ reportId, narrative: initial, ai }: NarrativeCar
   const answer = fetcher.data && fetcher.data !== dismissed ? fetcher.data : undefined;
   const narrative = (answer?.ok ? answer.narrative : null) ?? initial;
 
-  const submit = (mode: "auto" | "local") =>
-    fetcher.submit({ intent: "narrate", mode }, { method: "post", action: `/app/reports/${reportId}/narrative` });
+  // Once per press: the button is disabled while a request runs, and the server
+  // answers a second request for the same shown narrative with the first one's.
+  const submit = (mode: "auto" | "local") => {
+    if (fetcher.state !== "idle") return;
+    fetcher.submit({ intent: "narrate", mode, replaces: narrative?.id ?? "none" }, { method: "post", action: `/app/reports/${reportId}/narrative` });
+  };
 
   return (
     <Card>

@@ -1,7 +1,9 @@
 /**
  * The narrative of a saved report, as a resource route for the NarrativeCard:
  *   GET  → the newest narrative (or null)
- *   POST → write a new one (`mode=auto`: Claude when configured; `mode=local`: without AI)
+ *   POST → write a new one (`mode=auto`: Claude when configured; `mode=local`: without AI),
+ *          at most one at a time per report (`replaces`: the narrative the page shows;
+ *          app/reports/narrate-once.server.ts)
  * Always JSON, never a 500 for an Anthropic failure: the merchant gets a message
  * (503, nothing saved) and the offer to write it without AI. The shop comes from the
  * session; another shop's report id is simply not found (row level security).
@@ -10,7 +12,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
 import { env } from "~/env.server";
-import { loadLatestNarrative, NarrativeError, narrateReport } from "~/reports/narrate.server";
+import { narrateReportOnce } from "~/reports/narrate-once.server";
+import { loadLatestNarrative, NarrativeError } from "~/reports/narrate.server";
 import type { NarrativeResponse } from "~/reports/narrative";
 import { reportIdFromParam } from "~/reports/params.server";
 import { requestOrigin } from "~/security/audit.server";
@@ -45,6 +48,8 @@ const NarrateForm = z
   .object({
     intent: z.literal("narrate").optional(),
     mode: z.enum(["auto", "local"]).default("auto"),
+    /** The narrative id the page showed, or "none". */
+    replaces: z.string().regex(/^[0-9a-f-]{36}$|^none$/).optional(),
   })
   .strict();
 
@@ -60,7 +65,7 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
     return failure("bad_request", "The request could not be read.", 400);
   }
   const input = NarrateForm.safeParse(Object.fromEntries(form));
-  if (!input.success) return failure("bad_request", "The request is not valid: send mode=auto or mode=local.", 400);
+  if (!input.success) return failure("bad_request", "The request is not valid: send mode=auto or mode=local (and replaces=<narrative id> or none).", 400);
 
   try {
     await rateLimit(`shop:${session.shop}:narrate`, policies.narrate);
@@ -74,7 +79,11 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
 
   const actor = { type: "staff", id: String(sessionToken?.sub ?? "unknown") } as const;
   try {
-    const { view, notice } = await narrateReport(session.shop, reportId, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS), { mode: input.data.mode });
+    const { replaces } = input.data;
+    const { view, notice } = await narrateReportOnce(session.shop, reportId, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS), {
+      mode: input.data.mode,
+      replaces: replaces === undefined ? undefined : replaces === "none" ? null : replaces,
+    });
     return respond({ ok: true, narrative: view, notice });
   } catch (error) {
     if (error instanceof NarrativeError) {

@@ -33,7 +33,7 @@ export interface CapturedRequest {
 
 export type AnthropicReply =
   | { kind: "narrative"; input?: unknown }
-  | { kind: "error"; status: number }
+  | { kind: "error"; status: number; /** Answer after this long (a slow failure). */ ms?: number }
   | { kind: "slow"; ms: number }
   | { kind: "malformed" }
   | { kind: "text-only" };
@@ -103,6 +103,7 @@ export function mockAnthropic(reply: AnthropicReply | ((attempt: number, request
           await delay(answer.ms);
           return HttpResponse.json(message(model, [{ type: "tool_use", id: id("toolu"), name: toolName, input: sampleToolInput }]));
         case "error":
+          if (answer.ms) await delay(answer.ms);
           return HttpResponse.json(
             { type: "error", error: { type: ERROR_TYPES[answer.status] ?? "api_error", message: `Simulated ${answer.status}` }, request_id: id("req") },
             { status: answer.status, headers: { "retry-after-ms": "5", "request-id": id("req") } },
