@@ -191,7 +191,7 @@ describe("dashboard data", () => {
     const html = await response.text();
     for (const text of [
       "Net sales", "$160.00", "Total sales", "$187.00", "Average order value", "$45.00", "Gross margin", "62.5%",
-      "Profit covers 75.0% of net sales (items with a recorded cost).", "Sales and profit", "Top products by net sales",
+      "= $120.00 with a recorded cost + $40.00 without (75.0% covered).", "Sales and profit", "Top products by net sales",
       "Linen Shirt", "Save report", "Export CSV", "Compare to", 'href="/app/reports"',
     ]) {
       expect(html, text).toContain(text);
@@ -232,7 +232,7 @@ describe("report CSV export", () => {
 
     const text = await response.text();
     const rows = parseCsv(text);
-    expect(new Set(rows.map((r) => r.length))).toEqual(new Set([6]));
+    expect(new Set(rows.map((r) => r.length))).toEqual(new Set([9]));
     const find = (label: string) => rows.find((r) => r[0] === label);
     expect(find("Shop")?.slice(0, 2)).toEqual(["Shop", shop]);
     expect(find("Period")?.slice(0, 3)).toEqual(["Period", "2026-03-01", "2026-03-07"]);
@@ -240,7 +240,9 @@ describe("report CSV export", () => {
     expect(find("Currency")?.[1]).toBe("CAD");
     expect(find("Net sales")?.slice(0, 4)).toEqual(["Net sales", "160.00", "80.00", "100.00"]);
     expect(find("Returns")?.slice(0, 4)).toEqual(["Returns", "-20.00", "0.00", ""]);
-    expect(find("Gross margin %")?.slice(0, 3)).toEqual(["Gross margin %", "62.50", "70.00"]);
+    expect(find("Gross margin % (gross profit / net sales with cost)")?.slice(0, 3)).toEqual(["Gross margin % (gross profit / net sales with cost)", "62.50", "70.00"]);
+    expect(find("Net sales with cost recorded")?.slice(0, 3)).toEqual(["Net sales with cost recorded", "120.00", "80.00"]);
+    expect(find("Net sales without cost recorded")?.slice(0, 3)).toEqual(["Net sales without cost recorded", "40.00", "0.00"]);
     expect(find("2026-03-03")?.slice(0, 5)).toEqual(["2026-03-03", "0.00", "27.00", "0.00", "0"]);
     const header = rows.findIndex((r) => r[0] === "Product ID");
     expect(rows.slice(header + 1).map((r) => r.slice(0, 2))).toEqual([
