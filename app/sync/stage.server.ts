@@ -159,7 +159,7 @@ export class StagedBatch {
 /** Writes as one statement (data-modifying CTEs: one round trip); `also` runs in it too. */
 function joinStatements(inserts: SQL[], also?: SQL): SQL | null {
   if (inserts.length === 0) return also ?? null;
-  const parts = also ? [also, ...inserts] : [...inserts];
+  const parts = also ? [...inserts, also] : [...inserts];
   const last = parts.pop()!;
   if (parts.length === 0) return last;
   return sql`with ${sql.join(parts.map((q, i) => sql`${sql.raw(`staged_${i}`)} as (${q})`), sql`, `)} ${last}`;
