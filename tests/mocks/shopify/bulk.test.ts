@@ -397,12 +397,11 @@ describe("bulk operations", () => {
         callback();
       },
     });
-    const started = performance.now();
+    // (Its speed is bench:ingest's to print, not a test's to assert: a timed
+    // assertion fails on a busy machine and proves nothing about the app.)
     const result = await writeOrdersJsonl(generateOrders(options), catalog, "USD", sink);
-    const seconds = (performance.now() - started) / 1000;
     expect(result.orders).toBe(2000);
     expect(written.trimEnd().split("\n")).toHaveLength(result.lines);
-    expect(result.orders / seconds).toBeGreaterThan(5000);
   });
 });
 
