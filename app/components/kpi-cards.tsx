@@ -117,7 +117,9 @@ export function KpiCards(props: KpiCardsProps) {
       </InlineGrid>
       {current.costCoveragePercent !== null ? (
         <BlockStack gap="100">
-          <Text as="p" tone="subdued" data-testid="profit-basis">{profitBasis(current, currency)}</Text>
+          <div data-testid="profit-basis">
+            <Text as="p" tone="subdued">{profitBasis(current, currency)}</Text>
+          </div>
           {backfilled ? (
             <Text as="p" tone="subdued">
               {`${formatPercent(current.backfilledCostPercent)} of the costed sales are older than the first sync and use ` +

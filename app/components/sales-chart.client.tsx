@@ -61,8 +61,12 @@ export default function SalesChartCanvas({ points, currency, height }: Props) {
         <Line type="monotone" dataKey="netSalesValue" name="Net sales" stroke={NET_SALES_COLOR} strokeWidth={2} dot={false} isAnimationActive={false} />
         {/* Dashed as well as coloured: the two lines stay apart without colour vision. */}
         <Line type="monotone" dataKey="grossProfitValue" name="Gross profit" stroke={PROFIT_COLOR} strokeWidth={2} strokeDasharray="6 4" dot={false} isAnimationActive={false} />
-        <Line type="monotone" dataKey="netSalesPartial" name="Net sales (partial)" legendType="none" stroke={NET_SALES_COLOR} strokeOpacity={0.5} strokeWidth={2} strokeDasharray="2 4" dot={partialDot} activeDot={false} isAnimationActive={false} />
-        <Line type="monotone" dataKey="grossProfitPartial" name="Gross profit (partial)" legendType="none" stroke={PROFIT_COLOR} strokeOpacity={0.5} strokeWidth={2} strokeDasharray="2 4" dot={partialDot} activeDot={false} isAnimationActive={false} />
+        {points.some((p) => p.partial) ? (
+          <>
+            <Line type="monotone" dataKey="netSalesPartial" name="Net sales (partial)" legendType="none" stroke={NET_SALES_COLOR} strokeOpacity={0.5} strokeWidth={2} strokeDasharray="2 4" dot={partialDot} activeDot={false} isAnimationActive={false} />
+            <Line type="monotone" dataKey="grossProfitPartial" name="Gross profit (partial)" legendType="none" stroke={PROFIT_COLOR} strokeOpacity={0.5} strokeWidth={2} strokeDasharray="2 4" dot={partialDot} activeDot={false} isAnimationActive={false} />
+          </>
+        ) : null}
       </LineChart>
     </ResponsiveContainer>
   );

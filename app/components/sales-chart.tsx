@@ -39,12 +39,14 @@ export interface SalesChartProps {
   currency: string;
   period: { from: string; to: string };
   totals: { netSales: string; grossProfit: string };
+  /** The shop's today, on a live dashboard: its bucket is still filling (a snapshot has none). */
+  today?: string;
 }
 
-export function SalesChart({ series, currency, period, totals }: SalesChartProps) {
+export function SalesChart({ series, currency, period, totals, today }: SalesChartProps) {
   const hydrated = useHydrated();
   const grain = grainFor(series.length);
-  const points = bucketSeries(series, grain);
+  const points = bucketSeries(series, grain, today);
   const partial = points.filter((p) => p.partial);
   const summary =
     `Line chart of net sales and gross profit per ${GRAIN_WORD[grain]}, ${formatPeriod(period)}: ` +
@@ -70,10 +72,12 @@ export function SalesChart({ series, currency, period, totals }: SalesChartProps
           </div>
         </Box>
         {partial.length ? (
-          <Text as="p" tone="subdued" variant="bodySm" data-testid="chart-partial-note">
-            {`Partial ${GRAIN_WORD[grain]}${partial.length > 1 ? "s" : ""}, cut by the period's dates and drawn dashed with an open dot: ` +
-              `${partial.map(describePartial).join("; ")}. Their totals cover only those days.`}
-          </Text>
+          <div data-testid="chart-partial-note">
+            <Text as="p" tone="subdued" variant="bodySm">
+              {`Partial ${GRAIN_WORD[grain]}${partial.length > 1 ? "s" : ""}, drawn dashed with an open dot: ` +
+                `${partial.map(describePartial).join("; ")}. Their totals cover only those days, so far.`}
+            </Text>
+          </div>
         ) : null}
         <div style={visuallyHidden}>
           <table>

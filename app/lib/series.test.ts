@@ -50,6 +50,11 @@ describe("chart buckets", () => {
     const last = points.at(-1)!;
     expect(last).toMatchObject({ label: "Dec 2026", days: 2, fullDays: 31, partial: true, netSales: "0.20" });
     expect(describePartial(last)).toBe("Dec 1 – 2, 2026 (2 of 31 days)");
+    // On a live dashboard today is still filling: its bucket is partial, a single day too.
+    const live = bucketSeries(days("2026-11-03", 30), "day", "2026-12-02");
+    expect(live.filter((p) => p.partial).map(describePartial)).toEqual(["Dec 2, 2026 (in progress)"]);
+    expect(bucketSeries(days("2021-12-03", 1826), undefined, "2026-12-02").at(-1)).toMatchObject({ inProgress: true, partial: true });
+    expect(describePartial(bucketSeries(days("2021-12-03", 1826), undefined, "2026-12-02").at(-1)!)).toBe("Dec 1 – 2, 2026 (2 of 31 days, in progress)");
     expect(points[0]).toMatchObject({ label: "Dec 2021", days: 29, fullDays: 31, partial: true });
     expect(points.slice(1, -1).every((p) => !p.partial && p.days === p.fullDays)).toBe(true);
     // February in a leap year is whole at 29 days.

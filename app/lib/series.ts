@@ -8,7 +8,8 @@
  * A week or month cut by the period's edges (the current month of a 5-year view,
  * a range that starts mid-month) holds only some of its days: its total is not
  * comparable with whole buckets, so it is marked `partial` and the chart draws it
- * apart rather than as a collapse.
+ * apart rather than as a collapse. So is the bucket holding today, whose sales are
+ * still coming in (`inProgress`), a single day included.
  */
 import Big from "big.js";
 
@@ -38,7 +39,9 @@ export interface ChartPoint {
   /** Days of the bucket inside the period, and in the whole week or month. */
   days: number;
   fullDays: number;
-  /** Fewer days than its whole week or month: cut by the period's start or end. */
+  /** Holds today (the shop's), which has not ended. */
+  inProgress: boolean;
+  /** Fewer days than its whole week or month (cut by the period's start or end), or in progress. */
   partial: boolean;
 }
 
@@ -63,7 +66,8 @@ function bucketKey(day: string, grain: Grain): string {
 const daysInMonth = (day: string) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 0)).getUTCDate();
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 
-export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFor(series.length)): ChartPoint[] {
+/** `today`: the shop's local day, when the series may reach it (a live dashboard). */
+export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFor(series.length), today?: string): ChartPoint[] {
   const buckets: Array<{ key: string; start: string; end: string; net: Big; profit: Big; orders: number }> = [];
   for (const point of series) {
     const key = bucketKey(point.day, grain);
@@ -80,6 +84,7 @@ export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFo
   return buckets.map((b) => {
     const days = daysBetween(b.start, b.end);
     const fullDays = grain === "day" ? 1 : grain === "week" ? 7 : daysInMonth(b.start);
+    const inProgress = today !== undefined && b.start <= today && today <= b.end;
     return {
       start: b.start,
       end: b.end,
@@ -90,10 +95,14 @@ export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFo
       orders: b.orders,
       days,
       fullDays,
-      partial: days < fullDays,
+      inProgress,
+      partial: days < fullDays || inProgress,
     };
   });
 }
 
-/** "Dec 2026 (2 of 31 days)": what the chart says of a partial bucket. */
-export const describePartial = (p: ChartPoint): string => `${p.longLabel} (${p.days} of ${p.fullDays} days)`;
+/** "Dec 1 – 2, 2026 (2 of 31 days, in progress)": what the chart says of a partial bucket. */
+export function describePartial(p: ChartPoint): string {
+  const parts = [...(p.days < p.fullDays ? [`${p.days} of ${p.fullDays} days`] : []), ...(p.inProgress ? ["in progress"] : [])];
+  return `${p.longLabel} (${parts.join(", ")})`;
+}

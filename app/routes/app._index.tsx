@@ -231,7 +231,7 @@ export default function Dashboard() {
               ) : hasSales ? (
                 <>
                   <KpiCards current={report.current} previous={report.previous} currency={shop.currency} />
-                  <SalesChart series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} />
+                  <SalesChart series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} today={today} />
                   <TopProductsTable products={report.topProducts} currency={shop.currency} sort={sort} onSort={onSort} loading={pending !== null} />
                 </>
               ) : (

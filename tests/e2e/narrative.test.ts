@@ -51,8 +51,23 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     await page.screenshot({ path: path.join(ARTIFACTS, "narrative.png"), fullPage: true });
 
     // Regenerate writes a new one without leaving the page.
+    const narrated = async () => {
+      // The Activity export, fetched from inside the app (App Bridge adds the session token).
+      const csv = (await frame.evaluate(`fetch("/app/activity/export?action=report.narrated").then((r) => r.text())`)) as string;
+      return csv.trim().split("\n").length - 1;
+    };
+    const before = await narrated();
+    expect(before).toBeGreaterThanOrEqual(1);
     await frame.getByRole("button", { name: "Regenerate" }).click();
     await expect.poll(() => frame.getByRole("button", { name: "Regenerate" }).isEnabled(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(narrated, { timeout: 10_000 }).toBe(before + 1);
+
+    // A double click writes one narrative, not two (button disabled while it runs, and the
+    // server answers a repeat of the same press with the first one's narrative).
+    await frame.getByRole("button", { name: "Regenerate" }).dblclick();
+    await expect.poll(() => frame.getByRole("button", { name: "Regenerate" }).isEnabled(), { timeout: 30_000 }).toBe(true);
+    await page.waitForTimeout(1_000);
+    expect(await narrated()).toBe(before + 2);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -42,6 +42,15 @@ async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
   })))`);
 }
 
+const cents = (digits: string) => Math.round(Number(digits.replace(/,/g, "")) * 100);
+/** "$1,234.50" / "-$3.00" as cents. */
+const money = (text: string) => {
+  const m = /(-?)\$([\d,]+\.\d\d)/.exec(text);
+  if (!m) throw new Error(`not money: ${text}`);
+  return (m[1] ? -1 : 1) * cents(m[2]!);
+};
+const kpiCard = (frame: Frame, label: string) => frame.locator("section").filter({ has: frame.getByRole("heading", { name: label, exact: true, level: 3 }) });
+
 describe("reports on the demo store's dashboard", () => {
   it("shows KPI cards, a drawn chart and the top products, accessible and usable from the keyboard", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2200 }, userAgent: MERCHANT_UA });
@@ -55,7 +64,25 @@ describe("reports on the demo store's dashboard", () => {
       await expect.poll(() => card.count(), { message: label }).toBe(1);
       expect((await card.innerText()).split("\n").length, label).toBeGreaterThanOrEqual(2);
     }
-    await expect.poll(() => frame.getByText(/^Profit covers \d+(\.\d)?% of net sales \(items with a recorded cost\)\.$/).isVisible()).toBe(true);
+    // The totals reconcile as displayed: net sales = with cost + without; gross profit = with cost − COGS.
+    const basis = await frame.locator('[data-testid="profit-basis"]').innerText();
+    const [net, withCost, withoutCost] = [...basis.matchAll(/\$([\d,]+\.\d\d)/g)].map((m) => cents(m[1]!));
+    expect(basis).toMatch(/^Net sales \$[\d,.]+ = \$[\d,.]+ with a recorded cost \+ -?\$[\d,.]+ without \(\d+(\.\d)?% covered\)\./);
+    expect(withCost! + withoutCost!).toBe(net);
+    const profitCard = await kpiCard(frame, "Gross profit").innerText();
+    const [profit, profitWithCost, cogs] = [...profitCard.matchAll(/(-?)\$([\d,]+\.\d\d)/g)].slice(0, 3).map((m) => (m[1] ? -1 : 1) * cents(m[2]!));
+    expect(profitWithCost).toBe(withCost);
+    expect(profitWithCost! - cogs!).toBe(profit);
+    expect(await kpiCard(frame, "Cost of goods sold").innerText()).toContain(profitCard.match(/− (\$[\d,]+\.\d\d) cost of goods sold/)![1]!);
+    // One sign for changes: the arrow follows the size of the figure, the colour whether that is good.
+    const returns = kpiCard(frame, "Returns");
+    const returnsText = await returns.innerText();
+    const sizes = [...returnsText.matchAll(/\$([\d,]+\.\d\d)/g)].map((m) => cents(m[1]!));
+    if (sizes.length === 2 && sizes[0] !== sizes[1] && /[↑↓]/.test(returnsText)) {
+      const grew = sizes[0]! > sizes[1]!;
+      expect(returnsText).toContain(grew ? "↑" : "↓");
+      expect(await returns.locator(grew ? ".Polaris-Text--critical" : ".Polaris-Text--success").count()).toBeGreaterThan(0);
+    }
 
     // The chart: lazily loaded, drawn with a real size, in the space reserved for it.
     const chart = frame.locator('[data-testid="sales-chart"]');
@@ -65,8 +92,12 @@ describe("reports on the demo store's dashboard", () => {
     expect(box?.width).toBeGreaterThan(300);
     expect(box?.height).toBeGreaterThan(200);
     expect((await chart.boundingBox())?.height).toBe(280);
-    expect(await chart.locator("path.recharts-line-curve").count()).toBe(2);
-    expect(await chart.getAttribute("aria-label")).toMatch(/^Line chart of net sales and gross profit per day/);
+    // Today is still filling: its point is drawn apart (dashed, open dot) and named, not as a collapse.
+    const note = frame.locator('[data-testid="chart-partial-note"]');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.innerText()).toMatch(/^Partial day, drawn dashed with an open dot: [A-Z][a-z]{2} \d{1,2}, \d{4} \(in progress\)\./);
+    expect(await chart.locator("path.recharts-line-curve").count()).toBe(4);
+    expect(await chart.locator("circle").count()).toBeGreaterThanOrEqual(2);
     // Reserved height: loading the chart moved nothing (Built for Shopify asks CLS <= 0.1).
     const shift = await frame.evaluate(`new Promise((resolve) => {
       let total = 0;
@@ -80,9 +111,30 @@ describe("reports on the demo store's dashboard", () => {
     await expect.poll(() => frame.getByRole("heading", { name: "Top products by net sales" }).isVisible()).toBe(true);
     const rows = frame.locator(".Polaris-IndexTable__TableRow");
     expect(await rows.count()).toBeGreaterThan(0);
-    for (const column of ["Product", "Net sales", "Gross profit", "Margin", "Units"]) {
+    for (const column of ["Product", "Net sales", "Net sales without cost", "Net sales with cost", "Cost of goods sold", "Gross profit", "Gross margin", "Units"]) {
       expect(await frame.getByRole("columnheader", { name: new RegExp(column) }).count(), column).toBeGreaterThan(0);
     }
+    // Every row reconciles as displayed, and a row with uncosted sales says so.
+    const flags = { partial: 0, none: 0 };
+    for (const row of await rows.all()) {
+      const cells = await row.locator("td, th").allInnerTexts();
+      const [netSales, without, withCostRow, cogsRow, profitRow] = cells.slice(1, 6).map(money);
+      const margin = cells[6]!;
+      expect(withCostRow! + without!, cells.join(" | ")).toBe(netSales);
+      expect(withCostRow! - cogsRow!, cells.join(" | ")).toBe(profitRow);
+      if (withCostRow === 0) expect(margin).toBe("—");
+      // Shown to one decimal from the report's two-decimal figure: two roundings, at most 0.055 apart.
+      else expect(Math.abs(Number(margin.replace("%", "")) - (profitRow! / withCostRow!) * 100), cells.join(" | ")).toBeLessThanOrEqual(0.055 + 1e-9);
+      const title = cells[0]!;
+      const coverage = without === 0 ? "full" : withCostRow === 0 ? "none" : "partial";
+      if (coverage === "full") expect(title).not.toMatch(/Partial cost|No cost/);
+      else {
+        expect(title).toContain(coverage === "none" ? "No cost" : "Partial cost");
+        flags[coverage]++;
+      }
+    }
+    // The demo store has products without a recorded cost (tests/mocks/shopify/seed.ts).
+    expect(flags.partial + flags.none).toBeGreaterThan(0);
 
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-reports.png"), fullPage: true });
 
