@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { CHANGE_KEYS, changePercent, changesOf, computeChanges, hasComparisonData, isLowerBetter } from "./change";
+import { CHANGE_KEYS, changeInWords, changePercent, changesOf, computeChanges, hasComparisonData, isLowerBetter } from "./change";
 import { computeMetrics, emptyComponents, sumComponents } from "./metrics";
 
 const metrics = (over: Partial<ReturnType<typeof emptyComponents>>) => computeMetrics(sumComponents([{ ...emptyComponents(), ...over }]));
@@ -43,5 +43,12 @@ describe("the change sign rule", () => {
     // A snapshot saved under the old rule stored returns' signed change, −50.00.
     const snapshot = { current, previous, changes: { returns: "-50.00" } };
     expect(changesOf(snapshot)).toMatchObject({ returns: "50.00", grossSales: "100.00", netSales: "112.50", orders: "100.00" });
+  });
+
+  it("says a change in words with the same sign", () => {
+    expect(changeInWords(changePercent("returns", "-1135.00", "-1000.00"))).toBe("up 13.5%");
+    expect(changeInWords("-2.70")).toBe("down 2.7%");
+    expect(changeInWords("0.04")).toBe("unchanged");
+    expect(changeInWords(null)).toBeNull();
   });
 });

@@ -79,3 +79,15 @@ export function computeChanges(current: Metrics, previous: Metrics | null | unde
 
 /** A report's changes, recomputed from its own figures (see the header: old snapshots). */
 export const changesOf = (data: { current: Metrics; previous: Metrics | null }): Changes => computeChanges(data.current, data.previous);
+
+/**
+ * A change in words for plain-text surfaces (the weekly email): "up 13.5%", "down 2.7%",
+ * "unchanged"; null when there is none to tell. Same rule, so "returns up" means more
+ * was returned on every surface.
+ */
+export function changeInWords(change: string | null | undefined): string | null {
+  if (change === null || change === undefined) return null;
+  const value = new Big(change).round(1, Big.roundHalfEven);
+  if (value.eq(0)) return "unchanged";
+  return `${value.gt(0) ? "up" : "down"} ${value.abs().toFixed(1)}%`;
+}

@@ -11,6 +11,7 @@ import { createTransport } from "nodemailer";
 
 import { env } from "~/env.server";
 
+import { computeChanges, changeInWords, hasComparisonData, type ChangeKey } from "./change";
 import type { Metrics } from "./metrics";
 import type { Narrative } from "./narrative";
 
@@ -21,7 +22,9 @@ export interface WeeklyEmail {
   shopName: string;
   period: { from: string; to: string };
   currencyCode: string;
-  metrics: Pick<Metrics, "netSales" | "orders" | "grossProfit" | "grossMarginPercent">;
+  metrics: Pick<Metrics, "netSales" | "orders" | "grossProfit" | "grossMarginPercent"> & Partial<Metrics>;
+  /** The week before, for the changes (change.ts's rule); absent: no comparison is written. */
+  previous?: Metrics | null;
   narrative: Narrative | null;
   /** "Written by Claude (model)" or "Written by Margin Notes (no AI)". */
   narrativeLabel: string | null;
@@ -36,10 +39,20 @@ export function composeWeeklyEmail(mail: WeeklyEmail): { subject: string; text: 
   // The subject is a header: no line breaks from the shop name.
   const shopName = mail.shopName.replace(/[\r\n]+/g, " ").slice(0, 100);
   const subject = `${shopName}: weekly report, ${mail.period.from} to ${mail.period.to}`;
+  // Changes under change.ts's rule: "Returns: -$1,135.00 (up 13.5% on the previous week)".
+  const { previous } = mail;
+  const changes = previous && mail.metrics.returns !== undefined ? computeChanges(mail.metrics as Metrics, previous) : null;
+  const against = (key: ChangeKey) => {
+    if (!previous) return "";
+    if (!hasComparisonData(previous)) return " (no data for the previous week)";
+    const words = changeInWords(changes?.[key]);
+    return words ? ` (${words} on the previous week)` : "";
+  };
   const figures = [
-    `Net sales: ${money(mail.metrics.netSales)}`,
-    `Orders: ${mail.metrics.orders}`,
-    `Gross profit: ${money(mail.metrics.grossProfit)}${mail.metrics.grossMarginPercent ? ` (${mail.metrics.grossMarginPercent}% margin)` : ""}`,
+    `Net sales: ${money(mail.metrics.netSales)}${against("netSales")}`,
+    `Orders: ${mail.metrics.orders}${against("orders")}`,
+    `Gross profit: ${money(mail.metrics.grossProfit)}${mail.metrics.grossMarginPercent ? ` (${mail.metrics.grossMarginPercent}% margin)` : ""}${against("grossProfit")}`,
+    ...(mail.metrics.returns !== undefined ? [`Returns: ${money(mail.metrics.returns)}${against("returns")}`] : []),
   ];
   const n = mail.narrative;
   const sections: Array<[string, string[]]> = n

@@ -126,6 +126,7 @@ export async function runWeeklyReport(payload: WeeklyPayload, now = new Date()):
       period,
       currencyCode: built.data.currencyCode,
       metrics: built.data.current,
+      previous: built.data.previous,
       narrative: narrative?.narrative ?? null,
       narrativeLabel: narrative ? narrativeLabel(narrative) : null,
     });

@@ -125,6 +125,20 @@ describe("weekly report email", () => {
     expect(mail.text).toContain("Net sales: $700.00");
   });
 
+  it("states changes under the one sign rule: returns going up is 'up', and an empty week is no data", async () => {
+    const { computeMetrics, emptyComponents } = await import("~/reports/metrics");
+    const week = (grossSales: string, returns: string, orders: number) =>
+      computeMetrics({ ...emptyComponents(), grossSales, returns, orders, originalNetProduct: grossSales });
+    const base = { to: "owner@example.com", shopName: "Shop", period: { from: "2026-03-02", to: "2026-03-08" }, currencyCode: "USD", narrative: null, narrativeLabel: null };
+    const mail = composeWeeklyEmail({ ...base, metrics: week("3000.00", "-1135.00", 20), previous: week("2500.00", "-1000.00", 16) });
+    expect(mail.text).toContain("Returns: -$1,135.00 (up 13.5% on the previous week)");
+    expect(mail.text).toContain("Orders: 20 (up 25.0% on the previous week)");
+    expect(mail.text).not.toContain("down 13.5%");
+    const empty = composeWeeklyEmail({ ...base, metrics: week("3000.00", "-1135.00", 20), previous: week("0", "0", 0) });
+    expect(empty.text).toContain("Net sales: $1,865.00 (no data for the previous week)");
+    expect(empty.text).not.toMatch(/on the previous week/);
+  });
+
   it("is delivered over SMTP when configured, and not at all when not", async () => {
     const received: string[] = [];
     const server = createServer((socket: Socket) => {
