@@ -20,9 +20,10 @@
 import { sql, type SQL } from "drizzle-orm";
 
 import { affectedRows, queryRows, type Tx } from "~/db/client.server";
+import { asOneStatement } from "~/db/one-statement";
 
 import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
-import { applyOrderContribution, pruneEmptyRollups, rebuildAllRollups } from "./rollups.server";
+import { applyOrderContribution, pruneEmptyRollups, pruneParts, rebuildAllRollups } from "./rollups.server";
 
 /** The sale's components (classify-sale.ts's one list), as a column list and as an upsert's SET list. */
 const COMPONENTS = sql.raw(COMPONENT_COLUMNS.join(", "));
@@ -240,10 +241,10 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
   });
   touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, 1)));
   const days = [...new Set(touched)];
-  await pruneEmptyRollups(tx, shop, days);
-  // A live run is a few rows: gone with its transaction. A bulk run's millions of
-  // staged rows are deleted after the run completes, in batches (discardStagedBatch).
-  await discardStaged(tx, shop, runId);
+  // Emptied rollup rows go, and the run's staged rows with them (one statement: a
+  // live run is a few rows, gone with its transaction; a bulk run's millions are
+  // deleted after the run completes, in batches: discardStagedBatch).
+  await tx.execute(asOneStatement([...discardParts(shop, runId), ...(days.length > 0 ? pruneParts(shop, days) : [])]));
   return { orders, sales, days: days.length };
 }
 
@@ -304,11 +305,9 @@ export async function removeOrder(tx: Tx, shop: string, orderId: number, timezon
 
 const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_orders"] as const;
 
-async function discardStaged(tx: Tx, shop: string, runId: string): Promise<void> {
-  // One statement (data-modifying CTEs): the live path counts round trips.
-  const [first, ...rest] = STAGED_TABLES.map((table) => sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
-  await tx.execute(sql`with ${sql.join(rest.map((q, i) => sql`${sql.raw(`discarded_${i}`)} as (${q})`), sql`, `)} ${first}`);
-}
+/** Deletes of every staged row of a run (a live run's few; as CTEs of one statement). */
+const discardParts = (shop: string, runId: string): SQL[] =>
+  STAGED_TABLES.map((table) => sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
 
 /** Whether any staged row of the run exists (in any of the three tables). */
 export async function hasStagedRows(tx: Tx, shop: string, runId: string): Promise<boolean> {
@@ -344,6 +343,14 @@ export async function discardStagedBatch(tx: Tx, shop: string, runId: string, li
  * Transaction-scoped, so it ends with the caller's transaction.
  */
 export async function lockLedger(tx: Tx, shop: string): Promise<void> {
+  // Taken once per transaction: a caller that locks before reading the zone, then
+  // finalizes, pays one round trip, not two (the live path counts them).
+  const held = lockedLedgers.get(tx);
+  if (held?.has(shop)) return;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${shop}`}))`);
+  lockedLedgers.set(tx, (held ?? new Set()).add(shop));
 }
+
+/** The ledgers each live transaction holds (transaction-scoped locks: gone with the transaction object). */
+const lockedLedgers = new WeakMap<Tx, Set<string>>();
 

@@ -21,6 +21,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
+import { asOneStatement } from "~/db/one-statement";
 import { pgArray } from "~/db/pg-array";
 
 import { COMPONENT_COLUMNS } from "./classify-sale";
@@ -174,18 +175,21 @@ export async function applyOrderContribution(tx: Tx, shop: string, timezone: str
   return rows.map((r) => r.day);
 }
 
-/** The statement removing rows of `days` (and their months) that no longer sum any sale or count any order. */
-export function pruneStep(shop: string, days: string[]): RollupStep {
+/** The deletes removing rows of `days` (and their months) that no longer sum any sale or count any order. */
+export function pruneParts(shop: string, days: string[]): SQL[] {
   const months = [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))];
   const onDays = sql`shop_id = ${shop} and day = any(${pgArray(days)}::date[])`;
-  return {
-    name: "prune empty rollups",
-    query: sql`with product_days as (delete from daily_rollups where ${onDays} and lines = 0),
-        day_totals as (delete from daily_totals where ${onDays} and lines = 0),
-        months as (delete from monthly_rollups where shop_id = ${shop} and month = any(${pgArray(months)}::date[]) and lines = 0)
-      delete from daily_orders where ${onDays} and orders = 0`,
-  };
+  return [
+    sql`delete from daily_rollups where ${onDays} and lines = 0`,
+    sql`delete from daily_totals where ${onDays} and lines = 0`,
+    sql`delete from monthly_rollups where shop_id = ${shop} and month = any(${pgArray(months)}::date[]) and lines = 0`,
+    sql`delete from daily_orders where ${onDays} and orders = 0`,
+  ];
 }
+
+/** pruneParts as one statement (exported so a test can EXPLAIN it). */
+export const pruneStep = (shop: string, days: string[]): RollupStep =>
+  ({ name: "prune empty rollups", query: asOneStatement(pruneParts(shop, days)) });
 
 export async function pruneEmptyRollups(tx: Tx, shop: string, days: string[]): Promise<void> {
   if (days.length > 0) await tx.execute(pruneStep(shop, days).query);

@@ -5,6 +5,7 @@
  * Sales are staged as Shopify sent them (types, quantity, amounts); the finalize
  * classifies them set-based (classify-sale.ts's rule, as SQL).
  */
+import { asOneStatement } from "~/db/one-statement";
 import { pgArray } from "~/db/pg-array";
 import { sql, type SQL } from "drizzle-orm";
 
@@ -158,11 +159,8 @@ export class StagedBatch {
 
 /** Writes as one statement (data-modifying CTEs: one round trip); `also` runs in it too. */
 function joinStatements(inserts: SQL[], also?: SQL): SQL | null {
-  if (inserts.length === 0) return also ?? null;
-  const parts = also ? [...inserts, also] : [...inserts];
-  const last = parts.pop()!;
-  if (parts.length === 0) return last;
-  return sql`with ${sql.join(parts.map((q, i) => sql`${sql.raw(`staged_${i}`)} as (${q})`), sql`, `)} ${last}`;
+  const parts = also ? [...inserts, also] : inserts;
+  return parts.length === 0 ? null : asOneStatement(parts);
 }
 
 function insertColumns<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
