@@ -1,8 +1,8 @@
 /**
  * Every row that names a shop, counted table by table from the database catalog (any
  * `shop_id` or `shop` column, and ':'-separated text keys such as rate-limit counters),
- * so a table added later is counted without editing a list. The erase tests use it.
- * (The same census as tests/integration/webhooks.test.ts's shop/redact test.)
+ * so a table added later is counted without editing a list. The erase tests
+ * (shop/redact, "Delete my data now") use it.
  */
 import { sql } from "drizzle-orm";
 
@@ -24,6 +24,7 @@ export async function rowsOfShopEverywhere(shop: string): Promise<Record<string,
       const match = column === "key"
         ? sql`${shop} = any(string_to_array(${sql.identifier(column)}, ':'))`
         : sql`${sql.identifier(column)} = ${shop}`;
+      // app_system's policy sees every shop's rows.
       const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where ${match}`);
       counts[column === "key" ? `${table}.key` : table] = row?.n ?? 0;
     }

@@ -255,10 +255,13 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     section: "retention",
     claim: "A public privacy policy says what is collected, why, who else receives it, how long it is kept and how to have it deleted, from the same facts as this page.",
     how: "/privacy is generated from the data inventory that this page's data section also shows (app/trust/data-inventory.ts, app/trust/privacy-policy.ts, app/routes/privacy.tsx); no sign-in, cached 5 minutes, limited per address like /trust.",
-    tests: t("tests/integration/privacy.test.ts",
-      "/privacy > is public and cacheable, framed nowhere, and says what is collected, why, for how long and what never is, from the inventory",
-      "/privacy > names where data goes in this deployment (no Anthropic key, no SMTP here) and how to have it deleted",
-      "/privacy > is linked from /trust, which also states incident response, backups and the egress allowlist"),
+    tests: [
+      ...t("tests/integration/privacy.test.ts",
+        "/privacy > is public and cacheable, framed nowhere, and says what is collected, why, for how long and what never is, from the inventory",
+        "/privacy > names where data goes in this deployment (no Anthropic key, no SMTP here) and how to have it deleted",
+        "/privacy > is linked from /trust, which also states incident response, backups and the egress allowlist"),
+      ...t("tests/e2e/trust.test.ts", "the trust pages in Chromium > renders the public /privacy page from the data inventory, linked both ways with /trust, accessible and printable"),
+    ],
   },
   {
     id: "audit-retention",

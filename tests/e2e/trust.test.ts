@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { SECTIONS } from "~/trust/control-types";
 import { CONTROLS } from "~/trust/controls";
+import { NEVER_STORED, STORED, subprocessors } from "~/trust/data-inventory";
 
 import { appFrame, ARTIFACTS, launchChromium, MERCHANT_UA } from "./browser";
 
@@ -49,7 +50,77 @@ async function expectWholeReport(target: Page | Frame) {
   expect(await target.getByText("Verified on this build").count()).toBe(0);
 }
 
+/** The app's own origin: the public pages live there, outside the admin frame. */
+async function appOriginOf(): Promise<string> {
+  const admin = await browser.newPage({ userAgent: MERCHANT_UA });
+  await admin.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
+  await admin.waitForFunction(() => document.querySelector("iframe")?.getAttribute("src"));
+  const origin = new URL((await admin.locator("iframe").getAttribute("src"))!).origin;
+  await admin.close();
+  return origin;
+}
+
+/** Every part of the privacy policy the data inventory has: kinds stored, never stored, who processes it, deletion. */
+async function expectWholePrivacyPolicy(page: Page) {
+  for (const name of ["What we collect, why, and how long we keep it", "Where it goes", "How to have it deleted"]) {
+    expect(await page.getByRole("heading", { name, level: 2 }).isVisible(), name).toBe(true);
+  }
+  expect(await page.getByRole("heading", { name: "What we never collect", level: 3 }).isVisible()).toBe(true);
+  const table = page.getByRole("table");
+  for (const { kind, why, kept } of STORED) {
+    const row = table.getByRole("row").filter({ hasText: kind });
+    expect(await row.count(), kind).toBe(1);
+    expect(await row.isVisible(), kind).toBe(true);
+    const text = await row.innerText();
+    expect(text, kind).toContain(why);
+    expect(text, kind).toContain(kept);
+  }
+  for (const never of NEVER_STORED) expect(await page.getByText(never, { exact: true }).isVisible(), never).toBe(true);
+  // The demo sets neither ANTHROPIC_API_KEY nor SMTP: each is named, with what it receives here.
+  for (const processor of subprocessors({ anthropic: false, smtp: false })) {
+    expect(await page.getByRole("listitem").filter({ hasText: processor.name }).first().isVisible(), processor.name).toBe(true);
+  }
+  expect(await page.getByText("Delete my data now", { exact: false }).isVisible()).toBe(true);
+}
+
 describe("the trust pages in Chromium", () => {
+  it("renders the public /privacy page from the data inventory, linked both ways with /trust, accessible and printable", async () => {
+    const appOrigin = await appOriginOf();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 2000 }, userAgent: MERCHANT_UA });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    // Reached from /trust's data section (a new tab, as the link asks).
+    expect((await page.goto(`${appOrigin}/trust`, { waitUntil: "load" }))?.status()).toBe(200);
+    const [policy] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.getByRole("link", { name: "Privacy policy", exact: true }).click(),
+    ]);
+    policy.on("pageerror", (e) => errors.push(e.message));
+    await policy.waitForLoadState("load");
+    expect(new URL(policy.url()).pathname).toBe("/privacy");
+    expect(await policy.title()).toBe("Privacy policy · Margin Notes");
+    await expectWholePrivacyPolicy(policy);
+
+    const violations = await seriousAxeViolations(policy);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await policy.screenshot({ path: path.join(ARTIFACTS, "privacy.png"), fullPage: true });
+
+    // Printed, the whole policy is still there (nothing hidden by print styles).
+    await policy.emulateMedia({ media: "print" });
+    await expectWholePrivacyPolicy(policy);
+    await policy.screenshot({ path: path.join(ARTIFACTS, "privacy-print.png"), fullPage: true });
+    await policy.emulateMedia({ media: "screen" });
+
+    // And back: its link to /trust lands on the trust page.
+    await policy.getByRole("link", { name: "security & trust page" }).click();
+    await policy.waitForURL((url) => url.pathname === "/trust");
+    expect(await policy.getByRole("heading", { name: "Your data and who processes it", level: 2 }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await policy.close();
+    await page.close();
+  });
+
   it("renders the public /trust page with every section and claim, unframeable and accessible", async () => {
     const admin = await browser.newPage({ userAgent: MERCHANT_UA });
     await admin.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });

@@ -1,7 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { queryRows } from "~/db/client.server";
 import { auditEvents, jobs, products, sessions, shops } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { drainJobs } from "~/jobs/queue.server";
@@ -12,6 +11,7 @@ import { pseudonymFor } from "~/webhooks/handle.server";
 
 import { appHandler, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
+import { rowsOfShopEverywhere } from "../shop-census";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import { compliancePayloads, signedWebhook, type WebhookOptions } from "../mocks/shopify/webhooks";
 import { TEST_API_SECRET, TEST_APP_URL } from "../setup/test-env";
@@ -29,34 +29,6 @@ const auditActions = (shop: string) =>
 
 // Through app_system: sessions have forced row level security (the owning login sees nothing).
 const sessionCount = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)))).length;
-
-/**
- * Every place in the public schema that names a shop, found in the catalog (so a table
- * added later is covered without touching this test), with this shop's row count:
- * columns named shop_id or shop, and ':'-separated keys (rate limits) with the shop as a part.
- */
-async function rowsOfShopEverywhere(shop: string): Promise<Record<string, number>> {
-  return asSystem("test: census", async (tx) => {
-    const columns = await queryRows<{ table: string; column: string }>(
-      tx,
-      sql`select c.table_name as table, c.column_name as column from information_schema.columns c
-          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-          where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
-            and (c.column_name in ('shop_id', 'shop') or (c.column_name = 'key' and c.data_type = 'text'))
-          order by 1, 2`,
-    );
-    const counts: Record<string, number> = {};
-    for (const { table, column } of columns) {
-      const match = column === "key"
-        ? sql`${shop} = any(string_to_array(${sql.identifier(column)}, ':'))`
-        : sql`${sql.identifier(column)} = ${shop}`;
-      // app_system's policy sees every shop's rows.
-      const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)} where ${match}`);
-      counts[column === "key" ? `${table}.key` : table] = row?.n ?? 0;
-    }
-    return counts;
-  });
-}
 
 describe("app/uninstalled", () => {
   it("deletes the shop's tokens in the request and marks it uninstalled, once across 5 deliveries", async () => {
