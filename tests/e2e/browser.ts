@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
@@ -48,4 +49,22 @@ export async function openDashboardWithData(page: Page, adminUrl: string): Promi
     }
     await page.waitForTimeout(1_000);
   }
+}
+
+const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's violations in a frame (the app's, inside the admin page). */
+export async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
+  await frame.evaluate(axeSource);
+  // A string, not a function: the test transform's helpers do not exist in the page.
+  return frame.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  })))`);
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { appFrame, ARTIFACTS, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
+import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -50,6 +50,14 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
 
     await page.screenshot({ path: path.join(ARTIFACTS, "narrative.png"), fullPage: true });
 
+    // The saved report's statement and products carry the profit basis; the page stays axe-clean.
+    for (const term of ["Net sales with cost recorded", "Net sales without cost recorded", "Gross profit (net sales with cost − cost of goods sold)"]) {
+      expect(await frame.getByText(term, { exact: true }).count(), term).toBe(1);
+    }
+    expect(await frame.getByRole("columnheader", { name: /Net sales without cost/ }).count()).toBeGreaterThan(0);
+    const serious = (await axeViolations(frame)).filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
     // Regenerate writes a new one without leaving the page.
     const narrated = async () => {
       // The Activity export, fetched from inside the app (App Bridge adds the session token).
@@ -68,6 +76,21 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     await expect.poll(() => frame.getByRole("button", { name: "Regenerate" }).isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.waitForTimeout(1_000);
     expect(await narrated()).toBe(before + 2);
+
+    // The same press reaching the server twice (a double click that got through, a retried
+    // request): two concurrent POSTs for the narrative the page shows write one narrative.
+    const action = `${new URL(appFrame(page).url()).pathname}/narrative`;
+    const ids = (await frame.evaluate(`(async () => {
+      const shown = (await (await fetch(${JSON.stringify(action)})).json()).narrative.id;
+      const press = () => fetch(${JSON.stringify(action)}, { method: "POST", body: new URLSearchParams({ intent: "narrate", mode: "auto", replaces: shown }) })
+        .then((r) => r.json()).then((b) => b.narrative && b.narrative.id);
+      const answers = await Promise.all([press(), press()]);
+      return [shown, ...answers];
+    })()`)) as string[];
+    expect(ids[1]).toBeTruthy();
+    expect(ids[1]).not.toBe(ids[0]);
+    expect(ids[2]).toBe(ids[1]);
+    expect(await narrated()).toBe(before + 3);
     expect(errors).toEqual([]);
     await page.close();
   });

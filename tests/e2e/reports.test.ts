@@ -1,12 +1,9 @@
-import { createRequire } from "node:module";
 import path from "node:path";
 
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { appFrame, ARTIFACTS, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
-
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
 
 const KPI_LABELS = ["Net sales", "Total sales", "Orders", "Average order value", "Gross profit", "Gross margin", "Cost of goods sold", "Returns"];
 
@@ -25,21 +22,6 @@ async function tabTo(page: Page, frame: Frame, matches: string): Promise<void> {
     if (hit) return;
   }
   throw new Error(`Tab never reached ${matches}`);
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
-  await frame.evaluate(axeSource);
-  // A string, not a function: the test transform's helpers do not exist in the page.
-  return frame.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-  })))`);
 }
 
 const cents = (digits: string) => Math.round(Number(digits.replace(/,/g, "")) * 100);
