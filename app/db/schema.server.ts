@@ -362,6 +362,13 @@ export const syncRuns = pgTable(
      * (app/sync/history.server.ts). False for runs from before it was recorded.
      */
     allOrders: boolean("all_orders").notNull().default(false),
+    /** Shopify's rootObjectCount: the orders (or products) the file holds, the progress bar's whole. */
+    rootObjectCount: bigint("root_object_count", { mode: "number" }),
+    /** Orders (or products) staged so far, committed with each batch like lines_processed. */
+    rootsProcessed: bigint("roots_processed", { mode: "number" }).notNull().default(0),
+    /** When the current ingest attempt began, and at which line: its rate gives the estimate. */
+    ingestStartedAt: timestamp("ingest_started_at", { withTimezone: true }),
+    ingestStartedLines: bigint("ingest_started_lines", { mode: "number" }),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
 ).enableRLS();
