@@ -37,6 +37,12 @@ export const shops = pgTable("shops", {
    * to a later installation (app/webhooks/lifecycle.server.ts).
    */
   tokenExchangedAt: timestamp("token_exchanged_at", { withTimezone: true }),
+  /**
+   * Set when the shop's erase is queued (shop/redact, "Delete my data now"), in the
+   * same transaction; the erase deletes this row last. Meanwhile every writer for the
+   * shop holds this row and writes nothing (app/shops.server.ts holdShopForWrite).
+   */
+  erasingSince: timestamp("erasing_since", { withTimezone: true }),
   ...timestamps,
 }).enableRLS();
 

@@ -1,0 +1,1 @@
+ALTER TABLE "shops" ADD COLUMN "erasing_since" timestamp with time zone;
