@@ -28,6 +28,7 @@ import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { clearHistoryFromIfAllOrders, exportWindow, hasAllOrders } from "./history.server";
+import { describeProgress, type SyncPhase } from "./progress";
 import { applyBulkRun } from "./bulk-finalize.server";
 import { discardStagedBatch, hasStagedRows, lockLedger } from "./ledger.server";
 import { rebuildAllRollups } from "./rollups.server";
@@ -51,6 +52,8 @@ interface BulkOperationStatus {
   status: string;
   errorCode: string | null;
   objectCount: string | number | null;
+  /** The file's top-level objects: orders (or products). */
+  rootObjectCount?: string | number | null;
   url: string | null;
   partialDataUrl: string | null;
   createdAt?: string | null;
@@ -176,7 +179,13 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     log.warn({ shop, runId, linesProcessed: skip }, "staged rows of an unfinished run were lost (database restart); staging again from the start");
     skip = 0;
   }
-  await markRun(shop, runId, { status: "ingesting", objectCount: expected ?? null, linesProcessed: skip });
+  await markRun(shop, runId, {
+    status: "ingesting", objectCount: expected ?? null, linesProcessed: skip,
+    // Progress in orders, and this attempt's start for the estimate (progress.ts).
+    rootObjectCount: op.rootObjectCount == null ? null : Number(op.rootObjectCount),
+    ...(skip === 0 ? { rootsProcessed: 0 } : {}),
+    ingestStartedAt: new Date(), ingestStartedLines: skip,
+  });
 
   // Parsing batch n+1 (JS, this thread) overlaps with batch n's write and commit
   // (the database's own process): staging runs at the speed of the slower of the
@@ -194,7 +203,9 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     }
     // The batch's rows and the run's progress: one statement, so the transaction
     // is three round trips (begin + tenant settings, the statement, commit).
-    const progress = sql`update sync_runs set lines_processed = ${done} where shop_id = ${shop} and run_id = ${runId}`;
+    const roots = batch instanceof StagedBatch ? batch.orders.length : batch.products.length;
+    const progress = sql`update sync_runs set lines_processed = ${done}, roots_processed = roots_processed + ${roots}
+      where shop_id = ${shop} and run_id = ${runId}`;
     const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId, progress) : null;
     await writing;
     writing = withShop(shop, async (tx) => {
@@ -291,8 +302,13 @@ export async function discardStagedRun(shop: string, runId: string, options: { s
 export interface SyncStatus {
   state: "never" | "running" | "completed" | "failed";
   kind: SyncKind | null;
+  /** While running: Shopify exporting, the app importing (orders or products counted), or finishing. */
+  phase: SyncPhase | null;
+  /** Orders (or products) imported so far, of `total` (null until Shopify's export completes). */
   processed: number;
   total: number | null;
+  /** Seconds of import left, from this attempt's rate (null: not enough to go on yet). */
+  etaSeconds: number | null;
   lastCompletedAt: Date | null;
   error: string | null;
 }
@@ -303,17 +319,20 @@ export async function syncStatus(shop: string): Promise<SyncStatus> {
 }
 
 /** syncStatus inside the caller's transaction (the dashboard reads it with its report). */
-export async function readSyncStatus(tx: Tx, shop: string): Promise<SyncStatus> {
+export async function readSyncStatus(tx: Tx, shop: string, now = new Date()): Promise<SyncStatus> {
   const runs = await tx.select().from(syncRuns).where(eq(syncRuns.shopId, shop)).orderBy(desc(syncRuns.startedAt)).limit(10);
   const latest = runs[0];
   const lastOrders = runs.find((r) => r.kind === "orders" && r.status === "completed");
-  if (!latest) return { state: "never", kind: null, processed: 0, total: null, lastCompletedAt: null, error: null };
+  if (!latest) return { state: "never", kind: null, phase: null, processed: 0, total: null, etaSeconds: null, lastCompletedAt: null, error: null };
   const state = (ACTIVE as readonly string[]).includes(latest.status) ? "running" : latest.status === "failed" ? "failed" : "completed";
+  const progress = state === "running" ? describeProgress(latest, now) : null;
   return {
     state,
     kind: latest.kind,
-    processed: latest.linesProcessed,
-    total: latest.objectCount,
+    phase: progress?.phase ?? null,
+    processed: progress?.done ?? latest.rootsProcessed,
+    total: progress ? progress.total : latest.rootObjectCount,
+    etaSeconds: progress?.etaSeconds ?? null,
     lastCompletedAt: lastOrders?.finishedAt ?? null,
     error: latest.error,
   };

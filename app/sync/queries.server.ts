@@ -112,7 +112,7 @@ export const BULK_RUN_MUTATION = `#graphql
 export const BULK_STATUS_QUERY = `#graphql
   query MarginNotesBulkStatus($id: ID!) {
     node(id: $id) {
-      ... on BulkOperation { id status errorCode objectCount url partialDataUrl createdAt completedAt }
+      ... on BulkOperation { id status errorCode objectCount rootObjectCount url partialDataUrl createdAt completedAt }
     }
   }
 `;
