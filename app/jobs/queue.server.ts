@@ -452,6 +452,22 @@ export async function pruneFinishedJobs(now = new Date(), batchSize = 5_000): Pr
   return total;
 }
 
+/**
+ * The shop's pending jobs go (app/uninstalled): no more work for a shop that left;
+ * running ones finish or fail on the missing session. In the caller's asSystem tx.
+ */
+export async function cancelJobs(tx: Tx, shop: string): Promise<number> {
+  return affectedRows(await tx.delete(jobs).where(and(eq(jobs.shopId, shop), eq(jobs.status, "pending"))));
+}
+
+/**
+ * One batch of at most `limit` of the shop's jobs in any state (shop/redact erases
+ * them all, batch by batch). In the caller's asSystem tx; returns how many went.
+ */
+export async function deleteShopJobs(tx: Tx, shop: string, limit: number): Promise<number> {
+  return affectedRows(await tx.execute(sql`delete from ${jobs} where ${jobs.id} = any(array(select ${jobs.id} from ${jobs} where ${jobs.shopId} = ${shop} limit ${limit}))`));
+}
+
 /** Starts a polling worker in this process. Its timers never keep the process alive. */
 export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
   const runner = new Runner(opts);

@@ -24,7 +24,7 @@
  */
 import { lt, sql } from "drizzle-orm";
 
-import { queryRows } from "~/db/client.server";
+import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 import { rateLimits } from "~/db/schema.server";
 import { asSystem } from "~/db/tenant.server";
 import { log } from "~/log.server";
@@ -150,4 +150,13 @@ export async function rateLimit(key: string, policy: RateLimitPolicy, options: R
   if ((options.random ?? Math.random)() < SWEEP_CHANCE) await sweepExpired(options.now);
   if (!row) throw new Error("rate limit: upsert returned no row");
   if (Number(row.count) > policy.limit) throw tooManyRequests(policy, Math.max(1, Number(row.seconds_left)));
+}
+
+/**
+ * Deletes every counter that names the shop (shop/redact). A key is ':'-separated
+ * (`shop:<domain>:export`, …) and a domain has no ':', so a whole part must equal the
+ * domain: a substring match would also hit "xa.myshopify.com" for "a.myshopify.com".
+ */
+export async function deleteShopRateLimits(tx: Tx, shop: string): Promise<number> {
+  return affectedRows(await tx.delete(rateLimits).where(sql`${shop} = any(string_to_array(${rateLimits.key}, ':'))`));
 }

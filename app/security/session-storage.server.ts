@@ -175,9 +175,13 @@ export function createSessionStorage(): SessionStorage {
   };
 }
 
-/** Deletes every session of a shop (app/uninstalled). Returns how many went. */
-export async function deleteShopSessions(shop: string): Promise<number> {
-  const deleted = await withShop(shop, (tx) => tx.delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id }));
+/**
+ * Deletes every session of a shop, in the caller's transaction: app/uninstalled's
+ * `withShop`, or the erase's `asSystem` batch (so the tokens go with the rest of the
+ * shop). Returns how many went.
+ */
+export async function deleteShopSessions(tx: Tx, shop: string): Promise<number> {
+  const deleted = await tx.delete(sessions).where(eq(sessions.shopId, shop)).returning({ id: sessions.id });
   return deleted.length;
 }
 

@@ -18,16 +18,18 @@
  */
 import { createHash } from "node:crypto";
 
-import { eq, getTableName, sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { affectedRows, queryRows, type Tx } from "~/db/client.server";
-import { auditCheckpoints, auditEvents, jobs, rateLimits, sessions, shops, tenantTables } from "~/db/schema.server";
+import { auditCheckpoints, auditEvents, shops, tenantTables } from "~/db/schema.server";
 import { asSystem, isShopDomain } from "~/db/tenant.server";
 import { registerJob } from "~/jobs/handlers.server";
-import { enqueue } from "~/jobs/queue.server";
+import { deleteShopJobs, enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN } from "~/security/audit.server";
+import { deleteShopRateLimits } from "~/security/rate-limit.server";
+import { deleteShopSessions } from "~/security/session-storage.server";
 
 /** A stable pseudonym: lets the system chain say "a shop was redacted" without naming it. */
 export const pseudonymFor = (shop: string) => `shop:${createHash("sha256").update(shop).digest("hex").slice(0, 16)}`;
@@ -84,18 +86,15 @@ export async function eraseShopInBatches(shop: string, batchSize = ERASE_BATCH_R
   }
   // Queued work for the shop (jobs are app_system's table, keyed by shop too). The
   // erase job itself is enqueued without a shop (handle.server.ts), so it stays.
-  await untilEmpty(() => asSystem("shop/redact: erase the shop's jobs", (tx) =>
-    tx.execute(sql`delete from ${jobs} where ${jobs.id} = any(array(select ${jobs.id} from ${jobs} where ${jobs.shopId} = ${shop} limit ${batchSize}))`)));
+  await untilEmpty(() => asSystem("shop/redact: erase the shop's jobs", async (tx) => ({ count: await deleteShopJobs(tx, shop, batchSize) })));
   await asSystem("shop/redact: erase audit, sessions, counters", async (tx) => {
     // The chain is removed by its owner-run function (the app roles cannot delete audit rows).
     const [audited] = await queryRows<{ erased: string | number }>(tx, sql`select audit_erase_shop(${shop}) as erased`);
     result.rows += Number(audited?.erased ?? 0);
     // app/uninstalled normally removed them already; a shop has a handful.
-    result.rows += affectedRows(await tx.delete(sessions).where(eq(sessions.shopId, shop)));
-    // Rate-limit counters name the shop inside their key (`shop:<domain>:export`, …). A
-    // key is ':'-separated and a domain has no ':', so a whole part must equal the
-    // domain: a substring match would also hit "xa.myshopify.com" for "a.myshopify.com".
-    result.rows += affectedRows(await tx.delete(rateLimits).where(sql`${shop} = any(string_to_array(${rateLimits.key}, ':'))`));
+    result.rows += await deleteShopSessions(tx, shop);
+    // Rate-limit counters name the shop inside their key (`shop:<domain>:export`, …).
+    result.rows += await deleteShopRateLimits(tx, shop);
     result.batches++;
   });
   return result;

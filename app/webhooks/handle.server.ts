@@ -12,9 +12,9 @@
 import { and, eq, or, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
-import { jobs, shops, webhookDeliveries } from "~/db/schema.server";
+import { shops, webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
-import { enqueue } from "~/jobs/queue.server";
+import { cancelJobs, enqueue } from "~/jobs/queue.server";
 import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { enqueueFullHistorySync, enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
@@ -145,11 +145,9 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
       if (age === "before-installation") return ignoreStaleLifecycleEvent(delivery);
       if (age === "before-reinstall") return recordMissedReinstall(delivery);
       // Tokens first and unconditionally: even a duplicate delivery must leave none.
-      await deleteShopSessions(shop);
+      await withShop(shop, (tx) => deleteShopSessions(tx, shop));
       // No more work for a shop that left: queued jobs go (running ones find no session).
-      await asSystem("app/uninstalled: stop the shop's jobs", (tx) =>
-        tx.delete(jobs).where(and(eq(jobs.shopId, shop), eq(jobs.status, "pending"))),
-      );
+      await asSystem("app/uninstalled: stop the shop's jobs", (tx) => cancelJobs(tx, shop));
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
         await tx.update(shops).set({ uninstalledAt: sql`coalesce(${shops.uninstalledAt}, now())`, updatedAt: new Date() }).where(eq(shops.shopId, shop));

@@ -31,7 +31,7 @@ beforeEach(() => {
 
 /** The merchant opens the app again with a fresh token exchange (afterAuth runs). */
 async function signInAgain(shop: string) {
-  await deleteShopSessions(shop);
+  await withShop(shop, (tx) => deleteShopSessions(tx, shop));
   await install(simulator, shop);
 }
 
