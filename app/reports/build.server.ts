@@ -82,12 +82,14 @@ const within = (days: Map<string, Components>, p: Period) => [...days].filter(([
  * Products are ranked in SQL over the whole period, not re-sorted from a fixed top
  * list: "top 10 by gross profit" must rank every product, not ten of them.
  */
-const profit = sql`(r.net_sales_with_cost - r.cogs)`;
+// Gross profit and margin as displayed (metrics.ts: from the parts rounded to the cent;
+// PostgreSQL's round() is half away from zero, as money() is), so the order agrees with the figures.
+const profit = sql`(round(r.net_sales_with_cost, 2) - round(r.cogs, 2))`;
 const ORDER_BY: Record<ProductSortColumn, SQL> = {
   title: sql`lower(coalesce(pr.title, r.product_id::text))`,
   netSales: sql`(r.gross_sales + r.discounts + r.returns)`,
   grossProfit: profit,
-  margin: sql`${profit} / nullif(r.net_sales_with_cost, 0)`,
+  margin: sql`${profit} / nullif(round(r.net_sales_with_cost, 2), 0)`,
   units: sql`r.units`,
 };
 
