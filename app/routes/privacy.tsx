@@ -1,10 +1,11 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { AppProvider, BlockStack, Card, DataTable, Link, List, Page, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import en from "@shopify/polaris/locales/en.json";
 
-import { securityHeaders } from "~/security/headers.server";
+import { PublicPageError } from "~/components/public-page-error";
+import { publicPageHeaders } from "~/security/headers.server";
 import type { PrivacyPolicy } from "~/trust/privacy-policy";
 import { PUBLIC_CACHE, publicPrivacyPage } from "~/trust/trust-page.server";
 
@@ -20,13 +21,7 @@ export const meta: MetaFunction = () => [
 export const loader = async ({ request, context }: LoaderFunctionArgs) =>
   data<PrivacyPolicy>(await publicPrivacyPage(request, context), { headers: { "Cache-Control": PUBLIC_CACHE } });
 
-// The loader's caching, or a refusal's Retry-After, with the app's header set.
-export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
-  const headers = new Headers({ "Cache-Control": errorHeaders ? "no-store" : (loaderHeaders.get("Cache-Control") ?? "no-store") });
-  const retryAfter = errorHeaders?.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return securityHeaders(headers);
-};
+export const headers: HeadersFunction = publicPageHeaders;
 
 export default function Privacy() {
   const policy = useLoaderData<PrivacyPolicy>();
@@ -94,16 +89,4 @@ export default function Privacy() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error) && error.status < 500 && typeof error.data === "string" ? error.data : "Something went wrong. Try again.";
-  return (
-    <AppProvider i18n={en}>
-      <Page title="Privacy policy">
-        <main>
-          <Text as="p">{message}</Text>
-        </main>
-      </Page>
-    </AppProvider>
-  );
-}
+export const ErrorBoundary = () => <PublicPageError title="Privacy policy" />;

@@ -1,11 +1,12 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
-import { AppProvider, Page, Text } from "@shopify/polaris";
+import { useLoaderData } from "@remix-run/react";
+import { AppProvider, Page } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import en from "@shopify/polaris/locales/en.json";
 
+import { PublicPageError } from "~/components/public-page-error";
 import { TrustReport } from "~/components/trust-report";
-import { securityHeaders } from "~/security/headers.server";
+import { publicPageHeaders } from "~/security/headers.server";
 import { PUBLIC_CACHE, publicTrustPage, type TrustPageData } from "~/trust/trust-page.server";
 
 // Public, outside the admin (no session): linkable from the App Store listing.
@@ -20,13 +21,7 @@ export const meta: MetaFunction = () => [
 export const loader = async ({ request, context }: LoaderFunctionArgs) =>
   data<TrustPageData>(await publicTrustPage(request, context), { headers: { "Cache-Control": PUBLIC_CACHE } });
 
-// The loader's caching, or a refusal's Retry-After, with the app's header set.
-export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
-  const headers = new Headers({ "Cache-Control": errorHeaders ? "no-store" : (loaderHeaders.get("Cache-Control") ?? "no-store") });
-  const retryAfter = errorHeaders?.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return securityHeaders(headers);
-};
+export const headers: HeadersFunction = publicPageHeaders;
 
 export default function Trust() {
   const trust = useLoaderData<TrustPageData>();
@@ -41,16 +36,4 @@ export default function Trust() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error) && error.status < 500 && typeof error.data === "string" ? error.data : "Something went wrong. Try again.";
-  return (
-    <AppProvider i18n={en}>
-      <Page title="Security & trust">
-        <main>
-          <Text as="p">{message}</Text>
-        </main>
-      </Page>
-    </AppProvider>
-  );
-}
+export const ErrorBoundary = () => <PublicPageError title="Security & trust" />;

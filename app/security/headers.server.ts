@@ -61,3 +61,14 @@ export function fillSecurityHeaders(has: (name: string) => boolean, set: (name: 
   for (const [name, value] of Object.entries(STATIC_HEADERS)) if (!has(name)) set(name, value);
   if (!has("Content-Security-Policy")) set("Content-Security-Policy", mergeCsp(null, []));
 }
+
+/**
+ * `headers` of a public page (/trust, /privacy): the loader's caching, or, for a
+ * refusal, no-store with its Retry-After — with the app's header set either way.
+ */
+export const publicPageHeaders = ({ loaderHeaders, errorHeaders }: { loaderHeaders: Headers; errorHeaders?: Headers }): Headers => {
+  const headers = new Headers({ "Cache-Control": errorHeaders ? "no-store" : (loaderHeaders.get("Cache-Control") ?? "no-store") });
+  const retryAfter = errorHeaders?.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return securityHeaders(headers);
+};
