@@ -6,6 +6,7 @@ import { securityHeaders } from "~/security/headers.server";
 import { loadShop } from "~/shops.server";
 
 import { listSavedReports, loadSavedReport } from "./build.server";
+import { todayIn } from "./period";
 import { sortProducts, type ProductSort } from "./product-sort";
 
 export const SAVED_REPORTS_LISTED = 50;
@@ -35,10 +36,13 @@ export async function loadSavedReportPage(shop: string, reportId: string, sort: 
       headers: securityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" })),
     });
   }
-  const format = timeFormat(await shopZone(shop));
+  const zone = await shopZone(shop);
+  const format = timeFormat(zone);
   return {
     report: {
       id: saved.reportId,
+      // The shop's day when the snapshot was taken: its figures were still filling (the chart marks it).
+      savedDay: todayIn(zone, saved.createdAt),
       savedAt: format.format(saved.createdAt),
       savedAtIso: saved.createdAt.toISOString(),
       savedBy: savedByLabel(saved.createdBy),

@@ -101,7 +101,7 @@ export default function SavedReport() {
           <MetricsList current={data.current} previous={data.previous} currency={data.currencyCode} />
         </Layout.Section>
         <Layout.Section>
-          <SalesChart series={data.series} currency={data.currencyCode} period={period} totals={data.current} />
+          <SalesChart series={data.series} currency={data.currencyCode} period={period} totals={data.current} today={report.savedDay} />
         </Layout.Section>
         <Layout.Section>
           <TopProductsTable

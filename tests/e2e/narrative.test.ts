@@ -55,6 +55,8 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
       expect(await frame.getByText(term, { exact: true }).count(), term).toBe(1);
     }
     expect(await frame.getByRole("columnheader", { name: /Net sales without cost/ }).count()).toBeGreaterThan(0);
+    // Saved today, over a range ending today: today's point was still filling when it was taken.
+    expect(await frame.locator('[data-testid="chart-partial-note"]').innerText()).toMatch(/\(in progress\)/);
     const serious = (await axeViolations(frame)).filter((v) => v.impact === "serious" || v.impact === "critical");
     expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
 
