@@ -87,7 +87,7 @@ export default defineConfig(async () => {
           test: {
             name: "unit",
             root,
-            include: ["app/**/*.test.{ts,tsx}", "tests/mocks/**/*.test.ts"],
+            include: ["app/**/*.test.{ts,tsx}", "tests/mocks/**/*.test.ts", "tests/lint-fixtures/*.test.ts"],
             setupFiles: ["tests/setup/env.ts"],
             testTimeout: 30_000,
           },

@@ -17,7 +17,7 @@
  *    the library re-runs token exchange instead of failing the merchant's request.
  *  - `withSessionLock(shop, fn)` holds that same lock for the whole of fn, and this
  *    storage's loads and stores for the shop inside fn run in the lock's transaction:
- *    load → refresh → store is one critical section (offline-session.server.ts).
+ *    load → refresh → store is one critical section (app/sync/offline-session.server.ts).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 

@@ -17,7 +17,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { RetryLaterError } from "~/jobs/handlers.server";
-import { offlineSession } from "~/security/offline-session.server";
+import { offlineSession } from "./offline-session.server";
 import { apiVersion } from "~/shopify.server";
 import { log } from "~/log.server";
 

@@ -15,7 +15,7 @@ import type { Session } from "@shopify/shopify-app-remix/server";
 
 import { sessionStorage, unauthenticated } from "~/shopify.server";
 
-import { withSessionLock } from "./session-storage.server";
+import { withSessionLock } from "~/security/session-storage.server";
 
 // The library refreshes within 5 minutes of expiry; take the lock a minute before that.
 const REFRESH_MARGIN_MS = 6 * 60_000;
