@@ -10,7 +10,7 @@ import { log } from "~/log.server";
 import { appSecurityHeaders } from "~/security/request-guards.server";
 import { createSessionStorage } from "~/security/session-storage.server";
 import { guardAdmin, guardLogin } from "~/security/shopify-doors.server";
-import { syncShopProfile } from "~/shops.server";
+import { ShopErasingError, syncShopProfile } from "~/shops.server";
 
 const severityToLevel = {
   [LogSeverity.Error]: "error",
@@ -46,6 +46,15 @@ const shopify = shopifyApp({
       } catch (err) {
         // The library turns any non-Response thrown here into a bare 500, which our
         // admin door reads as a refused token exchange: say what happened instead.
+        if (err instanceof ShopErasingError) {
+          // The library stored the exchanged session before calling us: the erase took the
+          // shop's tokens, so this one goes too (the erase would sweep it again anyway).
+          await shopify.sessionStorage.deleteSession(session.id);
+          throw new Response("Margin Notes is deleting this store's data. Open the app again in a few minutes to start afresh.", {
+            status: 503,
+            headers: appSecurityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Retry-After": "120" })),
+          });
+        }
         log.error({ err, shop: session.shop }, "afterAuth failed");
         throw new Response("Margin Notes could not reach Shopify to set up this store. Try again in a minute.", {
           status: 503,

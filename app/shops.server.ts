@@ -14,6 +14,33 @@ import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
 
 export type Shop = typeof shops.$inferSelect;
 
+/** A writer found its shop being erased (shops.erasing_since): it wrote nothing. */
+export class ShopErasingError extends Error {
+  constructor(readonly shop: string) {
+    super("the shop's data is being erased");
+    this.name = "ShopErasingError";
+  }
+}
+
+/**
+ * Call first in a transaction that writes for the shop: holds the shop's row (FOR
+ * SHARE) until the transaction ends. Marking the shop erasing (markShopErasing)
+ * updates that row, so it waits for every writer already past this point to commit,
+ * and every writer after it sees the mark; the erase deletes the row last, under
+ * FOR UPDATE, once every table is empty (app/webhooks/erase-shop.server.ts).
+ * "absent": no row (not installed yet, or erased): the caller decides.
+ */
+export async function holdShopForWrite(tx: Tx, shop: string): Promise<"open" | "erasing" | "absent"> {
+  const [row] = await tx.select({ erasingSince: shops.erasingSince }).from(shops).where(eq(shops.shopId, shop)).for("share");
+  if (!row) return "absent";
+  return row.erasingSince ? "erasing" : "open";
+}
+
+/** In the transaction that queues the erase (an asSystem tx): from its commit on, writers leave the shop alone. */
+export async function markShopErasing(tx: Tx, shop: string): Promise<void> {
+  await tx.update(shops).set({ erasingSince: sql`coalesce(${shops.erasingSince}, now())` }).where(eq(shops.shopId, shop));
+}
+
 /** What an auth changed, so the caller knows which work to start. */
 export interface InstallOutcome {
   /** A new installation (first install, or a reinstall): start the first sync. */
@@ -40,6 +67,8 @@ export async function recordInstall(shop: string, profile: ShopProfile, scopes: 
   return withShop(shop, async (tx) => {
     // The layout and page loaders can both run afterAuth on a first load: one at a time.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`install:${shop}`}))`);
+    // A visit while the erase runs must not start a new installation under it.
+    if ((await holdShopForWrite(tx, shop)) === "erasing") throw new ShopErasingError(shop);
     const before = await readShop(tx, shop);
     const installed = !before || before.uninstalledAt !== null;
     const historyFrom = historyFromAfterAuth(scopes, before?.historyFrom ?? null, installed);

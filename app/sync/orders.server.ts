@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 
 import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
-import { loadShop } from "~/shops.server";
+import { holdShopForWrite, loadShop } from "~/shops.server";
 
 import { beyondReach } from "./history.server";
 import { finalizeRun, lockLedger, removeOrder } from "./ledger.server";
@@ -26,7 +26,7 @@ import { StagedBatch } from "./stage.server";
 
 export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "unreachable" | "missing-shop"> {
   const shopRow = await loadShop(shop);
-  if (!shopRow || shopRow.uninstalledAt) return "missing-shop";
+  if (!shopRow || shopRow.uninstalledAt || shopRow.erasingSince) return "missing-shop";
   // Whole or not at all: readOrder pages through every agreement and sale.
   const read = await readOrder(shop, `gid://shopify/Order/${orderId}`);
   if (!read) {
@@ -45,21 +45,26 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
     for (const sale of agreementSales) batch.addSale(sale, agreement.id);
   }
   const runId = `order-${orderId}-${randomUUID()}`;
-  await withShop(shop, async (tx) => {
+  const written = await withShop(shop, async (tx) => {
+    // The read took a while: the shop may be being erased (or erased) by now.
+    if ((await holdShopForWrite(tx, shop)) !== "open") return false;
     await batch.write(tx, shop, runId);
     // The zone under the ledger lock, not the one read before the (slow) Admin calls:
     // a time-zone change and its rollups rebuild may have happened meanwhile.
     await lockLedger(tx, shop);
     await finalizeRun(tx, shop, runId, (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone, "live");
+    return true;
   });
-  return "applied";
+  return written ? "applied" : "missing-shop";
 }
 
 /** Shopify no longer has the order: deleted orders leave every report. */
-async function deleteOrder(shop: string, orderId: string, heldTimezone: string): Promise<"deleted"> {
-  await withShop(shop, async (tx) => {
+async function deleteOrder(shop: string, orderId: string, heldTimezone: string): Promise<"deleted" | "missing-shop"> {
+  return withShop(shop, async (tx) => {
+    // Removing rewrites the order's days' rollups: nothing of the kind for a shop being erased.
+    if ((await holdShopForWrite(tx, shop)) !== "open") return "missing-shop" as const;
     await lockLedger(tx, shop);
     await removeOrder(tx, shop, Number(orderId), (await currentTimezone(tx, shop)) ?? heldTimezone);
+    return "deleted" as const;
   });
-  return "deleted";
 }

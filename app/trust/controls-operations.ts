@@ -234,11 +234,12 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     id: "data-erase-now",
     section: "retention",
     claim: "The store owner can erase all of the store's data at once, without uninstalling; the app then starts afresh.",
-    how: "\"Delete my data now\" (typed confirmation) queues shop/redact's own batched erase of every table, recorded in the system audit chain under the store's pseudonym; owner only, 2 an hour (app/data-rights/erase.server.ts, app/webhooks/erase-shop.server.ts). The test finds every shop reference in the database catalog.",
+    how: "\"Delete my data now\" (typed confirmation) queues shop/redact's own batched erase of every table, recorded in the system audit chain under the store's pseudonym; owner only, 2 an hour (app/data-rights/erase.server.ts, app/webhooks/erase-shop.server.ts). The same transaction marks the store erasing and deletes its tokens: until the erase ends, webhooks, order syncs and visits write nothing for it, and the store's own row goes last, only once every table is empty (app/shops.server.ts). The tests find every shop reference in the database catalog.",
     tests: [
       ...t("tests/e2e/trust.test.ts", "the trust pages in Chromium > lets the store owner download the data export, and asks for the store's domain before erasing"),
       ...t(DATA_RIGHTS,
         "Delete my data now > erases every row of the shop in every table (shop/redact's erase), audited under a pseudonym, and only that shop's",
+        "Delete my data now > writes nothing for the shop while the erase runs (an order re-read in flight, a webhook, a visit), then every table is empty and another shop untouched",
         "Delete my data now > starts clean afterwards: the next visit installs the app afresh, with a new audit chain",
         "Delete my data now > is the store owner's only, and limited to 2 an hour even across the erase: the 3rd is a 429 with Retry-After"),
     ],

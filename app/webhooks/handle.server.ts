@@ -6,8 +6,10 @@
  *    recognised and does nothing, and a failed effect leaves no record and is retried.
  *  - Fast: every effect here is a few indexed writes; anything slow is enqueued.
  *  - app/uninstalled deletes the shop's tokens in the request itself.
- *  - shop/redact records the delivery and queues the erase in one transaction; the
- *    job deletes every row of the shop in every table, in batches (erase-shop.server.ts).
+ *  - shop/redact records the delivery, marks the shop erasing and queues the erase in
+ *    one transaction; the job deletes every row of the shop in every table, in batches
+ *    (erase-shop.server.ts). Until it ends, deliveries for the shop are acknowledged
+ *    and do nothing (firstDelivery).
  */
 import { and, eq, or, sql } from "drizzle-orm";
 
@@ -20,12 +22,13 @@ import { enqueueFullHistorySync, enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
+import { holdShopForWrite, ShopErasingError } from "~/shops.server";
 
 import { onBulkOperationFinished } from "~/sync/bulk.server";
 import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
 import { topicSchemas, type BoundTopic, type TopicPayload } from "./bind-delivery.server";
-import { enqueueShopErase, pseudonymFor } from "./erase-shop.server";
+import { beginShopErase, pseudonymFor } from "./erase-shop.server";
 import { lifecycleEventAge } from "./lifecycle.server";
 
 export interface WebhookDelivery {
@@ -63,6 +66,9 @@ function parse<T extends BoundTopic>(topic: T, payload: unknown): TopicPayload<T
  * https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
  */
 async function firstDelivery(tx: Tx, chain: string, delivery: WebhookDelivery): Promise<boolean> {
+  // Every effect for the shop starts here, in its transaction: a shop being erased
+  // gets nothing, not even the delivery's record (handleWebhook answers "ignored").
+  if (chain !== SYSTEM_CHAIN && (await holdShopForWrite(tx, delivery.shop)) === "erasing") throw new ShopErasingError(delivery.shop);
   const inserted = await tx
     .insert(webhookDeliveries)
     .values({
@@ -136,6 +142,17 @@ async function recordMissedReinstall(delivery: WebhookDelivery): Promise<Webhook
 export { pseudonymFor };
 
 export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome> {
+  try {
+    return await applyDelivery(delivery);
+  } catch (err) {
+    if (!(err instanceof ShopErasingError)) throw err;
+    // Acknowledged (Shopify must not retry into the erase), with no effect and no record.
+    log.info({ topic: delivery.topic, target: pseudonymFor(delivery.shop) }, "webhook for a shop being erased ignored");
+    return "ignored";
+  }
+}
+
+async function applyDelivery(delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const { topic, shop, payload, origin } = delivery;
   if (!isShopDomain(shop)) throw new WebhookPayloadError(topic, "shop domain is not a myshopify.com domain");
 
@@ -180,7 +197,8 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
         // The delivery record lives in the system chain: the shop's own rows are about to go.
         if (!(await firstDelivery(tx, SYSTEM_CHAIN, delivery))) return "duplicate";
         // Erased by a job, in batches; the job writes "shop.redacted" when it is done.
-        await enqueueShopErase(tx, shop);
+        // Marked erasing in this transaction: a delivery or a visit meanwhile writes nothing.
+        await beginShopErase(tx, shop);
         return "applied";
       });
     case "CUSTOMERS_REDACT": {
@@ -252,7 +270,9 @@ export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookO
     }
     case "BULK_OPERATIONS_FINISH": {
       const body = parse("BULK_OPERATIONS_FINISH", payload);
-      // The hand-off opens its own transactions: skip it for a delivery already applied.
+      // The hand-off opens its own transactions: skip it for a delivery already applied,
+      // or for a shop being erased (the erase sweeps until nothing of it is left).
+      if ((await withShop(shop, (tx) => holdShopForWrite(tx, shop))) === "erasing") throw new ShopErasingError(shop);
       if (await withShop(shop, (tx) => seenBefore(tx, shop, delivery))) {
         return withShop(shop, async (tx) => ((await firstDelivery(tx, shop, delivery)) ? "applied" : "duplicate"));
       }

@@ -15,12 +15,15 @@ import { drainJobs } from "~/jobs/queue.server";
 import { verifyAgainstHead, type AuditHead } from "~/security/audit-head.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
 import { updateSettings } from "~/settings.server";
-import { pseudonymFor } from "~/webhooks/erase-shop.server";
+import { syncOrder } from "~/sync/orders.server";
+import { pseudonymFor, sweepShopRows } from "~/webhooks/erase-shop.server";
 
 import { addStore, appHandler, bearerRequest, BROWSER_UA, hostParam, idToken, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
 import { mockOnlineTokenExchange } from "../mocks/online-token";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
+import { seedStore } from "../mocks/shopify/seed";
+import { signedWebhook } from "../mocks/shopify/webhooks";
 import { rowsOfShopEverywhere } from "../shop-census";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../setup/test-env";
 
@@ -190,6 +193,52 @@ describe("Delete my data now", () => {
     expect(JSON.stringify(system)).not.toContain(shop);
   });
 
+  it("writes nothing for the shop while the erase runs (an order re-read in flight, a webhook, a visit), then every table is empty and another shop untouched", async () => {
+    const [shop, other] = [newShop("erase-mid"), newShop("erase-kept")];
+    await installShop(shop);
+    await installShop(other);
+    await seed(shop, "GONE-4d");
+    await seed(other, "KEPT-5e");
+    const store = simulator.stores.get(shop)!;
+    seedStore(store, { seed: 4, orders: 2, days: 1, end: new Date() });
+    const order = store.orders[0]!;
+    const orderId = order.id.split("/").pop()!;
+    const otherBefore = await rowsOfShopEverywhere(other);
+
+    // The owner asks while an order re-read is in flight, and the erase job has swept
+    // every table (all but the shop's own row, which carries the mark) before it answers.
+    let midway: Record<string, number> | undefined;
+    store.listeners.graphqlAnswered = async (_store, body) => {
+      if (midway || !body.query.includes("query MarginNotesOrder(")) return;
+      expect((await eraseAs(shop, OWNER, shop)).status).toBe(202);
+      await sweepShopRows(shop, 2, { rows: 0, batches: 0 });
+      midway = await rowsOfShopEverywhere(shop);
+    };
+    expect(await syncOrder(shop, orderId)).toBe("missing-shop");
+    expect(midway).toBeDefined();
+    expect(Object.entries(midway!).filter(([, n]) => n > 0)).toEqual([["shops", 1]]);
+    expect(await rowsOfShopEverywhere(shop)).toEqual(midway);
+
+    // A delivery meanwhile is acknowledged and does nothing, not even its record.
+    const delivered = await request(signedWebhook({
+      appUrl: TEST_APP_URL, secret: TEST_API_SECRET, topic: "orders/updated", shop,
+      payload: { id: Number(orderId), admin_graphql_api_id: order.id },
+    }));
+    expect(delivered.status).toBe(200);
+    expect(await rowsOfShopEverywhere(shop)).toEqual(midway);
+    // So is a queued re-read (it would start no Shopify call either).
+    expect(await syncOrder(shop, orderId)).toBe("missing-shop");
+    // A visit is told to come back; the session its token exchange stored goes at once.
+    const visit = await embedded(shop);
+    expect(visit.status).toBe(503);
+    expect(await visit.text()).toContain("deleting this store's data");
+    expect(await rowsOfShopEverywhere(shop)).toEqual(midway);
+
+    await drainJobs({ kinds: ["shop.erase"], timeoutMs: 30_000 });
+    for (const [table, count] of Object.entries(await rowsOfShopEverywhere(shop))) expect(count, table).toBe(0);
+    expect(await rowsOfShopEverywhere(other)).toEqual(otherBefore);
+  });
+
   it("starts clean afterwards: the next visit installs the app afresh, with a new audit chain", async () => {
     const shop = newShop("fresh");
     await installShop(shop);
@@ -219,6 +268,10 @@ describe("Delete my data now", () => {
     // The erase removed every counter naming the shop; this one names it by pseudonym and stays.
     expect((await embedded(shop)).status).toBe(200);
     expect((await eraseAs(shop, OWNER, shop)).status).toBe(202);
+    // While it runs the store is closed (a 503 saying so); once erased, the app opens afresh.
+    expect((await eraseAs(shop, OWNER, shop)).status).toBe(503);
+    await drainJobs({ kinds: ["shop.erase"], timeoutMs: 30_000 });
+    expect((await embedded(shop)).status).toBe(200);
     const limited = await eraseAs(shop, OWNER, shop);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);

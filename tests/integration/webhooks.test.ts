@@ -222,6 +222,27 @@ describe("compliance webhooks", () => {
     expect((await eraseShopInBatches(shop, 3)).rows).toBe(0);
   });
 
+  it("after shop/redact, deliveries for the shop write nothing until the erase has ended; then every table is empty", async () => {
+    const shop = newShop("redact-late");
+    const other = newShop("redact-late-other");
+    await install(simulator, shop);
+    await install(simulator, other);
+    expect((await deliver({ topic: "shop/redact", shop, payload: compliancePayloads.shopRedact(shop) })).status).toBe(200);
+    const marked = await rowsOfShopEverywhere(shop);
+    const otherBefore = await rowsOfShopEverywhere(other);
+    // Late deliveries (Shopify does not order them): acknowledged, no record, no job.
+    for (const topic of ["orders/updated", "products/update"] as const) {
+      const payload = topic === "orders/updated"
+        ? { id: 4101, admin_graphql_api_id: "gid://shopify/Order/4101" }
+        : { id: 4102, admin_graphql_api_id: "gid://shopify/Product/4102", title: "Late", updated_at: "2026-11-01T00:00:00Z", variants: [] };
+      expect((await deliver({ topic, shop, payload })).status, topic).toBe(200);
+    }
+    expect(await rowsOfShopEverywhere(shop)).toEqual(marked);
+    await drainJobs({ kinds: ["shop.erase"], timeoutMs: 30_000 });
+    for (const [table, count] of Object.entries(await rowsOfShopEverywhere(shop))) expect(count, table).toBe(0);
+    expect(await rowsOfShopEverywhere(other)).toEqual(otherBefore);
+  });
+
   it("customers/redact and customers/data_request are acknowledged and audited without keeping customer data", async () => {
     const shop = newShop();
     await install(simulator, shop);
