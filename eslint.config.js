@@ -56,11 +56,8 @@ const TABLE_EXCEPTIONS = {
   "app/jobs/retention.server.ts": ["webhookDeliveries"],
 };
 
-// Files that import a layer above their own, as the code stands (listed in 0010).
-const LAYER_EXCEPTIONS = {
-  // The Activity page's reader formats times in the shop's time zone (readShop).
-  "app/security/audit-log.server.ts": ["~/shops.server"],
-};
+// Files that import a layer above their own, as the code stands (listed in 0010): none.
+const LAYER_EXCEPTIONS = {};
 
 // Outside the direction rule: the load balancer's probe, whose whole job is the database.
 const CLIENT_EXCEPTIONS = ["app/routes/healthz.tsx"];

@@ -7,6 +7,7 @@ import { useState } from "react";
 
 import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
 import { authenticate } from "~/shopify.server";
+import { readShop } from "~/shops.server";
 import { downloadFile } from "~/lib/download";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request, context);
   const filter = parseActivityFilter(new URL(request.url).searchParams);
-  return listActivity(session.shop, filter);
+  return listActivity(session.shop, filter, async (tx, shop) => (await readShop(tx, shop))?.ianaTimezone);
 };
 
 const EXPORT_PATH = "/app/activity/export";

@@ -19,7 +19,6 @@ import type { Tx } from "~/db/client.server";
 import { auditEvents } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { csvLine } from "~/lib/csv";
-import { readShop } from "~/shops.server";
 
 import { securityHeaders } from "./headers.server";
 import { audit, AUDIT_ACTIONS, canonicalJson, type Actor, type AuditAction, type RequestOrigin } from "./audit.server";
@@ -141,10 +140,13 @@ export interface ActivityPage {
   previous: { before?: number } | null;
 }
 
-/** One page of the shop's events, newest first. */
-export async function listActivity(shop: string, filter: ActivityFilter): Promise<ActivityPage> {
+/** Reads the shop's IANA time zone in the page's transaction (the shop is a layer above: passed in). */
+export type ShopTimezoneReader = (tx: Tx, shop: string) => Promise<string | null | undefined>;
+
+/** One page of the shop's events, newest first, its times in the shop's zone. */
+export async function listActivity(shop: string, filter: ActivityFilter, readTimezone: ShopTimezoneReader): Promise<ActivityPage> {
   return withShop(shop, async (tx) => {
-    const timezone = (await readShop(tx, shop))?.ianaTimezone ?? "UTC";
+    const timezone = (await readTimezone(tx, shop)) ?? "UTC";
     const page = await tx
       .select()
       .from(auditEvents)
