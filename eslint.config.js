@@ -51,9 +51,6 @@ const TABLE_EXCEPTIONS = {
   "app/webhooks/lifecycle.server.ts": ["shops"],
   // history_from and the time zone read/written inside sync's transactions (left: a shops.server door).
   "app/sync/history.server.ts": ["shops"],
-  "app/sync/rollups-rebuild.server.ts": ["shops"],
-  // Daily retention prunes webhook deliveries (composition layer; left: a webhooks door).
-  "app/jobs/retention.server.ts": ["webhookDeliveries"],
 };
 
 // Files that import a layer above their own, as the code stands (listed in 0010): none.

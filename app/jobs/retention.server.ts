@@ -14,10 +14,10 @@
  */
 import { sql } from "drizzle-orm";
 
-import { affectedRows, queryRows } from "~/db/client.server";
-import { webhookDeliveries } from "~/db/schema.server";
+import { queryRows } from "~/db/client.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { discardStagedBatch } from "~/sync/ledger.server";
+import { deleteDeliveriesBefore } from "~/webhooks/deliveries.server";
 import { MAX_DELIVERY_AGE_MS } from "~/webhooks/verify.server";
 
 export const RETENTION_BATCH_ROWS = 5_000;
@@ -46,11 +46,8 @@ export async function inBatches(batchSize: number, deleteBatch: () => Promise<nu
 
 /** Deliveries received before `now` − retention, across every shop. */
 export function pruneWebhookDeliveries(now = new Date(), batchSize = RETENTION_BATCH_ROWS): Promise<Pruned> {
-  const cutoff = new Date(now.getTime() - WEBHOOK_DELIVERY_RETENTION_MS).toISOString();
-  return inBatches(batchSize, async () =>
-    affectedRows(await asSystem("retention: webhook deliveries", (tx) =>
-      tx.execute(sql`delete from ${webhookDeliveries} where ctid = any(array(
-        select ctid from ${webhookDeliveries} where ${webhookDeliveries.receivedAt} < ${cutoff}::timestamptz limit ${batchSize}))`))));
+  const cutoff = new Date(now.getTime() - WEBHOOK_DELIVERY_RETENTION_MS);
+  return inBatches(batchSize, () => asSystem("retention: webhook deliveries", (tx) => deleteDeliveriesBefore(tx, cutoff, batchSize)));
 }
 
 /**

@@ -5,11 +5,9 @@
  * would mix the two. The zone is read under the ledger lock, so no finalize of the
  * old zone can slip in between the read and the rebuild.
  */
-import { eq } from "drizzle-orm";
-
 import type { Tx } from "~/db/client.server";
-import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
+import { readShop } from "~/shops.server";
 
 import { lockLedger } from "./ledger.server";
 import { rebuildAllRollups } from "./rollups.server";
@@ -26,6 +24,5 @@ export async function rebuildRollups(shop: string): Promise<"rebuilt" | "missing
 
 /** The shop's time zone, read under the ledger lock the caller holds (finalizes use the zone of their moment). */
 export async function currentTimezone(tx: Tx, shop: string): Promise<string | undefined> {
-  const [row] = await tx.select({ timezone: shops.ianaTimezone }).from(shops).where(eq(shops.shopId, shop));
-  return row?.timezone;
+  return (await readShop(tx, shop))?.ianaTimezone;
 }
