@@ -214,8 +214,10 @@ export const OPERATIONS_CONTROLS: readonly Control[] = [
     id: "shop-redact",
     section: "retention",
     claim: "When Shopify asks us to erase your store's data, every row about your store is deleted.",
-    how: "The shop/redact webhook is recorded and queues an erase job in one transaction; the job deletes the shop's rows from every table, its jobs, sessions and rate-limit counters, in short batches (app/webhooks/erase-shop.server.ts); the test finds every shop reference in the database catalog.",
-    tests: t(WEBHOOKS, "compliance webhooks > shop/redact deletes every row of the shop from every table, and only that shop's"),
+    how: "The shop/redact webhook is recorded, marks the shop erasing and queues an erase job in one transaction; the job deletes the shop's rows from every table, its jobs, sessions and rate-limit counters, in short batches, and the shop's own row last, once nothing else is left; deliveries meanwhile write nothing (app/webhooks/erase-shop.server.ts); the tests find every shop reference in the database catalog.",
+    tests: t(WEBHOOKS,
+      "compliance webhooks > shop/redact deletes every row of the shop from every table, and only that shop's",
+      "compliance webhooks > after shop/redact, deliveries for the shop write nothing until the erase has ended; then every table is empty"),
   },
   {
     id: "data-export",
