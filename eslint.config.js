@@ -48,7 +48,6 @@ const TABLE_EXCEPTIONS = {
   "app/trust/shop-facts.server.ts": ["auditEvents", "sessions", "shops"],
   // Lifecycle columns of `shops` written in the delivery's own transaction (left: a shops.server door).
   "app/webhooks/handle.server.ts": ["shops"],
-  "app/webhooks/lifecycle.server.ts": ["shops"],
   // history_from and the time zone read/written inside sync's transactions (left: a shops.server door).
   "app/sync/history.server.ts": ["shops"],
 };

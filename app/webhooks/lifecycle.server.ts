@@ -19,10 +19,8 @@
  *    and are not recorded: a refresh token proves nothing about when it was issued.
  * A scopes update has no such bound: the installation goes on across exchanges.
  */
-import { eq } from "drizzle-orm";
-
-import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
+import { readShop } from "~/shops.server";
 
 /** Shopify's session token lifetime (exp − iat). */
 export const SESSION_TOKEN_LIFETIME_MS = 60_000;
@@ -34,9 +32,7 @@ export type LifecycleEventAge = "current" | "before-installation" | "before-rein
 /** The installation an event belongs to, judged by its trigger time (no time: current). */
 export async function lifecycleEventAge(shop: string, topic: "APP_UNINSTALLED" | "APP_SCOPES_UPDATE", triggeredAt: Date | null | undefined): Promise<LifecycleEventAge> {
   if (!triggeredAt) return "current";
-  const [row] = await withShop(shop, (tx) =>
-    tx.select({ installedAt: shops.installedAt, uninstalledAt: shops.uninstalledAt, tokenExchangedAt: shops.tokenExchangedAt })
-      .from(shops).where(eq(shops.shopId, shop)));
+  const row = await withShop(shop, (tx) => readShop(tx, shop));
   if (!row || row.uninstalledAt !== null) return "current";
   if (triggeredAt < row.installedAt) return "before-installation";
   if (topic === "APP_UNINSTALLED" && row.tokenExchangedAt && exchangedAfterUninstall(triggeredAt, row.tokenExchangedAt)) return "before-reinstall";
