@@ -34,8 +34,6 @@ import { loadLatestNarrative, NarrativeError, narrateReport, type NarrativeView 
 import { addDays, compareRange, todayIn, type ReportRange } from "./period";
 import { nextWeeklyOccurrence, safeZone } from "./zoned-time";
 
-export { nextWeeklyOccurrence };
-
 export const WEEKLY_JOB = "reports.weekly";
 const SYSTEM: Actor = { type: "system" };
 

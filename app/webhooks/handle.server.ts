@@ -139,8 +139,6 @@ async function recordMissedReinstall(delivery: WebhookDelivery): Promise<Webhook
   return outcome;
 }
 
-export { pseudonymFor };
-
 export async function handleWebhook(delivery: WebhookDelivery): Promise<WebhookOutcome> {
   try {
     return await applyDelivery(delivery);

@@ -32,7 +32,7 @@ import { authenticate } from "~/shopify.server";
 import { storedShopifyId } from "~/shops.server";
 
 import { bindDelivery, shopIdInBody } from "./bind-delivery.server";
-import { pseudonymFor } from "./handle.server";
+import { pseudonymFor } from "./erase-shop.server";
 import { BodyTooLargeError, payloadTooLarge, readCappedBody } from "./read-body.server";
 
 export interface VerifiedWebhook {

@@ -13,7 +13,7 @@ import { queryRows } from "~/db/client.server";
 import { auditEvents, jobs, orders, sessions, shops } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
-import { pseudonymFor } from "~/webhooks/handle.server";
+import { pseudonymFor } from "~/webhooks/erase-shop.server";
 
 import { appHandler, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";

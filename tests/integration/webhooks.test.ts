@@ -7,7 +7,7 @@ import { drainJobs } from "~/jobs/queue.server";
 import { SYSTEM_CHAIN } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { eraseShopInBatches } from "~/webhooks/erase-shop.server";
-import { pseudonymFor } from "~/webhooks/handle.server";
+import { pseudonymFor } from "~/webhooks/erase-shop.server";
 
 import { appHandler, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
