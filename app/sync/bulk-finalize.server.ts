@@ -18,20 +18,30 @@
  *    part's orders are simply re-applied;
  *  - the export's reconciliation (orders Shopify deleted) runs first, alone, under
  *    the exclusive lock; the rollups are rebuilt after every part committed, by the
- *    transaction that completes the run (bulk.server.ts).
+ *    transaction that completes the run (bulk.server.ts);
+ *  - each transaction first holds the shop's row (holdShopForWrite): once the
+ *    merchant's data is being erased, no part writes, and an erase waits for the
+ *    parts already writing.
  * PGlite is one connection: one part.
  */
-import { getDatabase } from "~/db/client.server";
+import { getDatabase, type Tx } from "~/db/client.server";
 import { withShop } from "~/db/tenant.server";
+import { holdShopForWrite, ShopErasingError } from "~/shops.server";
 
 import { applyBulkPart, lockLedger, planForBulk, reconcileRun, type ExportWindow } from "./ledger.server";
 
 /** Transactions a PostgreSQL finalize runs at once (the 2-core machine this app is measured on). */
 export const FINALIZE_PARTS = 2;
 
+/** Every part first holds the shop's row: an erase that began (or begins) keeps the run out. */
+async function holdOpenShop(tx: Tx, shop: string): Promise<void> {
+  if ((await holdShopForWrite(tx, shop)) !== "open") throw new ShopErasingError(shop);
+}
+
 export async function applyBulkRun(shop: string, runId: string, window: ExportWindow | undefined): Promise<{ orders: number; sales: number }> {
   if (window) {
     await withShop(shop, async (tx) => {
+      await holdOpenShop(tx, shop);
       await lockLedger(tx, shop);
       await planForBulk(tx);
       await reconcileRun(tx, shop, runId, window);
@@ -41,7 +51,10 @@ export async function applyBulkRun(shop: string, runId: string, window: ExportWi
   // Every part settles before this returns: a failed part never leaves a sibling
   // running behind the job's back.
   const settled = await Promise.allSettled(Array.from({ length: parts }, (_, index) =>
-    withShop(shop, (tx) => applyBulkPart(tx, shop, runId, parts > 1 ? { of: parts, index } : undefined))));
+    withShop(shop, async (tx) => {
+      await holdOpenShop(tx, shop);
+      return applyBulkPart(tx, shop, runId, parts > 1 ? { of: parts, index } : undefined);
+    })));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
   return settled.reduce((sum, s) => {

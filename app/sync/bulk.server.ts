@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 
-import type { Tx } from "~/db/client.server";
+import { affectedRows, type Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { env } from "~/env.server";
 import { asSystem, withShop } from "~/db/tenant.server";
@@ -22,7 +22,7 @@ import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
-import { loadShop } from "~/shops.server";
+import { holdShopForWrite, loadShop, ShopErasingError } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
@@ -209,12 +209,16 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId, progress) : null;
     await writing;
     writing = withShop(shop, async (tx) => {
+      let updated: number;
       if (batch instanceof StagedBatch) {
-        await tx.execute(statement!);
+        updated = affectedRows(await tx.execute(statement!));
       } else {
         await batch.write(tx, shop, run.startedAt);
-        await tx.execute(progress);
+        updated = affectedRows(await tx.execute(progress));
       }
+      // The run's row is gone only if the shop's data was erased meanwhile: this
+      // batch must not outlive the erase (its rows roll back with this error).
+      if (updated !== 1) throw new BulkSyncError(`sync run ${runId} no longer exists (the shop's data was erased): batch not staged`);
     });
     // Surfaced by the next batch's (or the end's) await, never unhandled.
     writing.catch(() => {});
@@ -251,6 +255,8 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
   // operation started, that the file does not have, were deleted in Shopify.
   const result = run.kind === "orders" ? await applyBulkRun(shop, runId, exportWindow(op.createdAt ?? null, run.allOrders)) : null;
   const complete = async (tx: Tx) => {
+    // An erase of the shop's data that began meanwhile wins: nothing of this run completes.
+    if ((await holdShopForWrite(tx, shop)) !== "open") throw new ShopErasingError(shop);
     if (run.kind === "orders") {
       // The rollups, rebuilt once every part committed, in the zone of this moment,
       // read under the ledger lock (a shop/update may have changed it).

@@ -5,7 +5,8 @@
  *    leaves them for the same staged run;
  *  - a part that fails leaves no order of its own behind (its transaction rolls
  *    back), the job's retry applies the whole run, and the result is again exactly
- *    the single-transaction one — no order lost, none doubled.
+ *    the single-transaction one — no order lost, none doubled;
+ *  - once the merchant's data is being erased, no part writes anything.
  */
 import { randomUUID } from "node:crypto";
 
@@ -13,7 +14,9 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { getDatabase, queryRows } from "~/db/client.server";
-import { withShop } from "~/db/tenant.server";
+import { shops } from "~/db/schema.server";
+import { asSystem, withShop } from "~/db/tenant.server";
+import { markShopErasing, ShopErasingError } from "~/shops.server";
 import { applyBulkRun, FINALIZE_PARTS } from "~/sync/bulk-finalize.server";
 import { finalizeRun, lockLedger } from "~/sync/ledger.server";
 import { rebuildAllRollups } from "~/sync/rollups.server";
@@ -29,6 +32,7 @@ async function stagedShop(prefix: string): Promise<{ shop: string; runId: string
   const shop = newShop(prefix);
   const runId = randomUUID();
   await withShop(shop, async (tx) => {
+    await tx.insert(shops).values({ shopId: shop, currencyCode: "USD", ianaTimezone: TZ });
     await tx.execute(sql`
       insert into cost_history (shop_id, inventory_item_id, effective_at, unit_cost, source)
       select ${shop}, item, timestamptz '2025-06-01', case when item = 7 then 10000000 else 3 + item % 5 end, 'backfill'
@@ -102,5 +106,14 @@ describe("a bulk run applied in parts", () => {
     await rebuild(shop);
     expect(applied.orders).toBe(ORDERS);
     expect(await ledgerOf(shop)).toEqual(await ledgerOf(reference.shop));
+  });
+
+  it("writes nothing once the shop's data is being erased", async () => {
+    const { shop, runId } = await stagedShop("erasing");
+    await asSystem("test: the owner asked to erase", (tx) => markShopErasing(tx, shop));
+    await expect(applyBulkRun(shop, runId, { from: null, to: new Date() })).rejects.toBeInstanceOf(ShopErasingError);
+    const [held] = await withShop(shop, (tx) => queryRows<{ orders: number; sales: number }>(tx, sql`
+      select (select count(*) from orders where shop_id = ${shop})::int as orders, (select count(*) from sales where shop_id = ${shop})::int as sales`));
+    expect(held).toEqual({ orders: 0, sales: 0 });
   });
 });

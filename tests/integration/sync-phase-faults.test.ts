@@ -129,9 +129,10 @@ vi.mock("~/sync/catalog.server", async (importOriginal) => {
 vi.mock("~/sync/stage.server", async (importOriginal) => {
   const actual = await importOriginal<typeof Stage>();
   class StagedBatch extends actual.StagedBatch {
-    override statement(...args: Parameters<InstanceType<typeof actual.StagedBatch>["statement"]>) {
+    // The ingest builds each batch's statement with statementYielding (bulk.server.ts).
+    override statementYielding(...args: Parameters<InstanceType<typeof actual.StagedBatch>["statementYielding"]>) {
       fault.hit("orders mid-stream");
-      return super.statement(...args);
+      return super.statementYielding(...args);
     }
   }
   return { ...actual, StagedBatch };
