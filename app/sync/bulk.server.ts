@@ -29,9 +29,7 @@ import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { clearHistoryFromIfAllOrders, exportWindow, hasAllOrders } from "./history.server";
 import { describeProgress, type SyncPhase } from "./progress";
-import { applyBulkRun } from "./bulk-finalize.server";
-import { discardStagedBatch, hasStagedRows, lockLedger } from "./ledger.server";
-import { rebuildAllRollups } from "./rollups.server";
+import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
@@ -250,19 +248,17 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     return { lines: 0 };
   }
 
-  // The run into the ledger (orders and sales, on every core: bulk-finalize.server.ts).
-  // A complete export reconciles: orders the ledger holds from before the
-  // operation started, that the file does not have, were deleted in Shopify.
-  const result = run.kind === "orders" ? await applyBulkRun(shop, runId, exportWindow(op.createdAt ?? null, run.allOrders)) : null;
+  let result: Awaited<ReturnType<typeof finalizeRun>> | null = null;
   const complete = async (tx: Tx) => {
     // An erase of the shop's data that began meanwhile wins: nothing of this run completes.
     if ((await holdShopForWrite(tx, shop)) !== "open") throw new ShopErasingError(shop);
     if (run.kind === "orders") {
-      // The rollups, rebuilt once every part committed, in the zone of this moment,
-      // read under the ledger lock (a shop/update may have changed it).
+      // The zone of this moment, read under the ledger lock (a shop/update may have changed it).
+      // A complete export reconciles: orders the ledger holds from before the
+      // operation started, that the file does not have, were deleted in Shopify.
       await lockLedger(tx, shop);
       const timezone = (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone;
-      await rebuildAllRollups(tx, shop, timezone);
+      result = await finalizeRun(tx, shop, runId, timezone, "bulk", exportWindow(op.createdAt ?? null, run.allOrders));
       // The whole history is in the ledger: figures are complete from the beginning
       // (unless the scope was withdrawn meanwhile: then later changes to old orders
       // cannot be read, and the date set at the withdrawal stands).

@@ -23,7 +23,7 @@ import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 import { asOneStatement } from "~/db/one-statement";
 
 import { COMPONENT_COLUMNS, saleComponentsSql } from "./classify-sale";
-import { applyOrderContribution, pruneEmptyRollups, pruneParts, rebuildAllRollups } from "./rollups.server";
+import { applyOrderContribution, planForBulk, pruneEmptyRollups, pruneParts, rebuildAllRollups } from "./rollups.server";
 
 /** The sale's components (classify-sale.ts's one list), as a column list and as an upsert's SET list. */
 const COMPONENTS = sql.raw(COMPONENT_COLUMNS.join(", "));
@@ -37,12 +37,6 @@ export interface FinalizeResult {
 
 export type FinalizeMode = "bulk" | "live";
 
-/** Part `index` of `of`: the run's orders whose id ≡ index (mod of), with their sales. */
-export interface Part {
-  of: number;
-  index: number;
-}
-
 export interface FinalizeStep {
   name: string;
   query: SQL;
@@ -54,11 +48,8 @@ export interface FinalizeStep {
  * The staged orders of the run double as the set of orders being applied, once
  * `discard stale` has removed those older than the ledger's version.
  */
-export function finalizeSteps(shop: string, runId: string, options: { fresh?: boolean; part?: Part } = {}): FinalizeStep[] {
+export function finalizeSteps(shop: string, runId: string, options: { fresh?: boolean } = {}): FinalizeStep[] {
   const run = (alias: string) => sql`${sql.raw(alias)}.shop_id = ${shop} and ${sql.raw(alias)}.run_id = ${runId}`;
-  // One part of the run's orders (by order id), or all of them.
-  const { part } = options;
-  const inPart = (column: string) => (part ? sql` and ${sql.raw(column)} % ${part.of} = ${part.index}` : sql``);
   // Every staged sale is classified here, once, by the one rule (classify-sale.ts).
   const component = saleComponentsSql("ss");
   // Into an empty ledger (a shop's first backfill) nothing can be stale, removed or
@@ -71,7 +62,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       // Guard against an older read overwriting a newer one (updatedAt).
       query: sql`
         delete from staged_orders so using orders o
-        where ${run("so")}${inPart("so.order_id")} and o.shop_id = so.shop_id and o.order_id = so.order_id
+        where ${run("so")} and o.shop_id = so.shop_id and o.order_id = so.order_id
           and o.source_updated_at > so.source_updated_at`,
     },
     {
@@ -79,7 +70,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       // Sales Shopify no longer reports for an applied order (an edit can remove some).
       query: sql`
         delete from sales s using staged_orders so
-        where ${run("so")}${inPart("so.order_id")} and s.shop_id = so.shop_id and s.order_id = so.order_id
+        where ${run("so")} and s.shop_id = so.shop_id and s.order_id = so.order_id
           and not exists (select 1 from staged_sales ss where ${run("ss")} and ss.sale_id = s.sale_id)`,
     },
     {
@@ -114,7 +105,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         left join periods p on ss.line_type = 'PRODUCT' and ss.action_type <> 'RETURN'
           and p.inventory_item_id = ss.inventory_item_id
           and (sa.happened_at >= p.from_at or p.earliest) and (p.to_at is null or sa.happened_at < p.to_at)
-        where ${run("ss")}${inPart("sa.order_id")}
+        where ${run("ss")}
         ${upsert(sql`on conflict (shop_id, sale_id) do update set
           order_id = excluded.order_id, agreement_id = excluded.agreement_id, agreement_reason = excluded.agreement_reason,
           happened_at = excluded.happened_at, action_type = excluded.action_type, line_type = excluded.line_type,
@@ -134,7 +125,7 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       query: sql`
         update sales r set unit_cost = o.unit_cost, cost_source = o.cost_source, cogs = r.quantity * o.unit_cost
         from ${fresh ? sql`` : sql`staged_orders so,`} sales o
-        where r.shop_id = ${shop}${inPart("r.order_id")} ${fresh ? sql`` : sql`and ${run("so")} and r.order_id = so.order_id`}
+        where r.shop_id = ${shop} ${fresh ? sql`` : sql`and ${run("so")} and r.order_id = so.order_id`}
           and r.line_type = 'PRODUCT' and r.action_type = 'RETURN'
           and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
           and o.action_type <> 'RETURN' and o.unit_cost is not null
@@ -155,15 +146,15 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         from staged_orders so
         left join (
           select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
-          where ${run("sa")}${inPart("sa.order_id")} and sa.reason = 'ORDER' group by sa.order_id
+          where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
         ) placed on placed.order_id = so.order_id
         left join (
           select s.order_id, sum(s.gross_sales + s.discounts) as product from sales s
-          where s.shop_id = ${shop}${inPart("s.order_id")} and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'
+          where s.shop_id = ${shop} and s.agreement_reason = 'ORDER' and s.line_type = 'PRODUCT'
             ${fresh ? sql`` : sql`and s.order_id in (select a.order_id from staged_orders a where ${run("a")})`}
           group by s.order_id
         ) net on net.order_id = so.order_id
-        where ${run("so")}${inPart("so.order_id")}
+        where ${run("so")}
         ${upsert(sql`on conflict (shop_id, order_id) do update set
           created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
           test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
@@ -173,16 +164,6 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
   return fresh ? steps.filter((s) => s.name !== "discard stale" && s.name !== "sales removed") : steps;
 }
 
-/**
- * A bulk run's transaction settings: no nested loops (the staged tables have no
- * statistics, so a loop the planner thinks runs 100 times may run a million), and
- * room for the run's hash joins and aggregates in memory. SET LOCAL: both end
- * with the transaction, so a pooled connection never keeps them.
- */
-export async function planForBulk(tx: Tx): Promise<void> {
-  await tx.execute(sql`set local enable_nestloop = off`);
-  await tx.execute(sql`set local work_mem = '256MB'`);
-}
 
 /**
  * A complete export's window: every order Shopify had that was created in
@@ -257,33 +238,18 @@ export async function reconcileRun(tx: Tx, shop: string, runId: string, window: 
   for (const step of reconcileSteps(shop, runId, window)) await tx.execute(step.query);
 }
 
-/**
- * Applies part of a bulk run's orders (all of them without `part`) to orders and
- * sales, not the rollups: several parts run at once on separate connections
- * (bulk-finalize.server.ts), each under the ledger lock in shared mode, so no live
- * change interleaves with them while they do not wait for each other. A part is
- * written by plain INSERTs when the ledger holds none of its orders (a first
- * backfill, or a part whose sibling already committed does not matter: parts
- * never share an order).
- */
-export async function applyBulkPart(tx: Tx, shop: string, runId: string, part?: Part): Promise<{ orders: number; sales: number }> {
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${`ledger:${shop}`}))`);
-  await planForBulk(tx);
-  return applySteps(tx, shop, runId, { part });
-}
-
-async function holdsOrders(tx: Tx, shop: string, part?: Part): Promise<boolean> {
+async function holdsOrders(tx: Tx, shop: string): Promise<boolean> {
   const [row] = await queryRows<{ held: boolean }>(tx, sql`
-    select exists (select 1 from orders where shop_id = ${shop}${part ? sql` and order_id % ${part.of} = ${part.index}` : sql``}) as held`);
+    select exists (select 1 from orders where shop_id = ${shop}) as held`);
   return row?.held === true;
 }
 
-/** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold the part's orders?). */
-async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; part?: Part; beforeRemoved?: () => Promise<void> } = {}) {
-  const fresh = options.fresh ?? !(await holdsOrders(tx, shop, options.part));
+/** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold any order?). */
+async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; beforeRemoved?: () => Promise<void> } = {}) {
+  const fresh = options.fresh ?? !(await holdsOrders(tx, shop));
   let sales = 0;
   let orders = 0;
-  for (const step of finalizeSteps(shop, runId, { fresh, part: options.part })) {
+  for (const step of finalizeSteps(shop, runId, { fresh })) {
     if (step.name === "sales removed") await options.beforeRemoved?.();
     const rows = affectedRows(await tx.execute(step.query));
     if (step.name === "sales") sales = rows;

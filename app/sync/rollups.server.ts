@@ -114,9 +114,21 @@ export function rebuildSteps(shop: string, timezone: string): RollupStep[] {
   ];
 }
 
-/** Rebuilds every rollup of the shop (a bulk run, a time-zone change). */
+/** Rebuilds every rollup of the shop (a bulk run, a time-zone change), planned as a bulk pass. */
 export async function rebuildAllRollups(tx: Tx, shop: string, timezone: string): Promise<void> {
+  await planForBulk(tx);
   for (const step of rebuildSteps(shop, timezone)) await tx.execute(step.query);
+}
+
+/**
+ * A bulk pass's transaction settings (a bulk finalize, a full rollups rebuild): no nested loops (the staged tables have no
+ * statistics, and a rebuild after a backfill runs before autovacuum has seen it, so a loop the planner thinks runs 100 times may run a million), and
+ * room for the run's hash joins and aggregates in memory. SET LOCAL: both end
+ * with the transaction, so a pooled connection never keeps them.
+ */
+export async function planForBulk(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local enable_nestloop = off`);
+  await tx.execute(sql`set local work_mem = '256MB'`);
 }
 
 /**

@@ -19,7 +19,7 @@
  *
  * The ingest is `ingestBulkResult` itself: streamJsonl over a local node:http
  * server → StagedBatch per 5,000 lines, each written in a withShop transaction →
- * applyBulkRun (its parts at once), the rollups rebuild and the run's completion. Its one Admin API
+ * finalizeRun (the ledger and the rollups rebuild) and the run's completion, one transaction. Its one Admin API
  * call (the bulk operation's status) is answered in-process (ingest-path.ts).
  *
  * The app's code runs unchanged: no statement is replaced or added by the bench.
@@ -207,19 +207,11 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     const peakMax = maxRss();
     const records = [...transactions];
 
-    // The finalize: the reconciliation (when the ledger held orders), the parts that
-    // apply orders and sales at once on their own connections (bulk-finalize.server.ts),
-    // then the transaction that rebuilds the rollups and completes the run.
-    const has = (r: TxRecord, prefix: string) => r.statements.some((s) => s.label.startsWith(prefix));
-    const partTxs = records.filter((r) => has(r, "insert into orders as o"));
-    const completeTx = records.find((r) => has(r, "with day_orders as ( insert into daily_orders"));
+    const finalizeTx = records.find((r) => r.statements.some((s) => s.label.startsWith("insert into orders as o")));
     const batchTxs = records.filter((r) => r.statements.some((s) => s.label.includes('insert into "staged_')));
-    if (partTxs.length === 0 || !completeTx) throw new Error("no finalize transaction was recorded");
-    const finalizeTxs = records.filter((r) => r.start >= Math.min(...partTxs.map((t) => t.start)) - 1 && r.end <= completeTx.end
-      && !r.statements.some((s) => s.label.includes('insert into "staged_')));
-    const finalizeStart = Math.min(...finalizeTxs.map((t) => t.start));
-    const stagingMs = finalizeStart - t0;
-    const finalizeMs = completeTx.end - finalizeStart;
+    if (!finalizeTx) throw new Error("no finalize transaction was recorded");
+    const stagingMs = finalizeTx.start - t0;
+    const finalizeMs = finalizeTx.end - finalizeTx.start;
     // The backfill the merchant waits for ends when the run completes; the staged
     // rows' cleanup (a job of its own, after) is printed apart.
     const totalMs = t1 - t0 - result.discardMs;
@@ -238,12 +230,8 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     console.log(`  staging  (streamJsonl → StagedBatch → write, ${fmt(batchTxs.length)} withShop batches): ${secs(stagingMs)}`
       + ` = ${fmt(lines / (stagingMs / 1000))} lines/s, ${fmt(orders / (stagingMs / 1000))} orders/s`);
     printBatchBreakdown(batchTxs, stagingMs);
-    console.log(`  finalize (applyBulkRun: ${partTxs.length} part(s) at once, then the rollups rebuild + run completion): ${secs(finalizeMs)}`);
-    for (const t of finalizeTxs) {
-      const role = partTxs.includes(t) ? `part ${partTxs.indexOf(t) + 1} of ${partTxs.length}` : t === completeTx ? "rollups + completion" : "other";
-      console.log(`    ${secs(t.end - t.start).padStart(9)}  transaction (${role}), from +${secs(t.start - finalizeStart)}`);
-      for (const s of t.statements) if (s.ms >= 5) console.log(`      ${secs(s.ms).padStart(9)}  ${s.label}`);
-    }
+    console.log(`  finalize (finalizeRun "bulk" + run completion, one transaction): ${secs(finalizeMs)}`);
+    for (const s of finalizeTx.statements) if (s.ms >= 5) console.log(`      ${secs(s.ms).padStart(9)}  ${s.label}`);
     console.log(`  total    ${secs(totalMs)} = ${fmt(ordersPerS)} orders/s, ${fmt(lines / (totalMs / 1000))} lines/s`
       + (e === "postgres" ? `   [target ≥ ${fmt(TARGET_ORDERS_PER_S)} orders/s on Postgres: ${ordersPerS >= TARGET_ORDERS_PER_S ? "met" : "MISSED"}]` : ""));
     console.log(`  peak RSS (sampled every 100 ms, worker thread) during the ingest: ${mb(peak)}   [target < 300 MB: ${peak < TARGET_RSS ? "met" : "MISSED"}]`);

@@ -16,8 +16,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { getDb, queryRows, type Tx } from "~/db/client.server";
 import { withShop } from "~/db/tenant.server";
-import { finalizeRun, finalizeSteps, planForBulk } from "~/sync/ledger.server";
-import { contributionStep, pruneStep, rebuildSteps } from "~/sync/rollups.server";
+import { finalizeRun, finalizeSteps } from "~/sync/ledger.server";
+import { contributionStep, planForBulk, pruneStep, rebuildSteps } from "~/sync/rollups.server";
 
 import { newShop } from "../factories";
 import { stageRun } from "../staging-fixtures";
@@ -46,9 +46,7 @@ describe("the bulk finalize is linear in the run", () => {
     const plans = await withShop(shop, async (tx) => {
       await planForBulk(tx);
       const out: Array<{ name: string; plan: string }> = [];
-      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...rebuildSteps(shop, TZ),
-        // A part of the run, as applyBulkRun gives each of its connections.
-        ...finalizeSteps(shop, runId, { part: { of: 2, index: 1 } }), ...finalizeSteps(shop, runId, { fresh: true, part: { of: 2, index: 0 } })];
+      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...rebuildSteps(shop, TZ)];
       for (const step of steps) {
         out.push({ name: step.name, plan: await explain(tx, step.query) });
       }

@@ -32,7 +32,6 @@ import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
 import { truthTotals } from "../mocks/shopify/truth";
 
-import type * as BulkFinalize from "~/sync/bulk-finalize.server";
 import type * as Catalog from "~/sync/catalog.server";
 import type * as Ledger from "~/sync/ledger.server";
 import type * as Stage from "~/sync/stage.server";
@@ -41,7 +40,7 @@ import type * as Tenant from "~/db/tenant.server";
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
 
-type Phase = "products ingest" | "orders mid-stream" | "before finalize" | "finalize" | "after finalize" | "rollups" | "discard";
+type Phase = "products ingest" | "orders mid-stream" | "before finalize" | "finalize" | "rollups" | "discard";
 
 /** One armed fault: passes `skip` occurrences of its phase, then throws `times` times. */
 const fault = vi.hoisted(() => {
@@ -62,28 +61,16 @@ const fault = vi.hoisted(() => {
   };
 });
 
-vi.mock("~/sync/bulk-finalize.server", async (importOriginal) => {
-  const actual = await importOriginal<typeof BulkFinalize>();
-  return {
-    ...actual,
-    applyBulkRun: async (...args: Parameters<typeof actual.applyBulkRun>) => {
-      fault.hit("before finalize"); // every line staged and committed
-      const result = await actual.applyBulkRun(...args);
-      fault.hit("after finalize"); // the ledger written and committed, the rollups not rebuilt
-      return result;
-    },
-  };
-});
-
 vi.mock("~/sync/ledger.server", async (importOriginal) => {
   const actual = await importOriginal<typeof Ledger>();
   return {
     ...actual,
-    applyBulkPart: async (...args: Parameters<typeof actual.applyBulkPart>) => {
-      const result = await actual.applyBulkPart(...args);
-      // One part's statements ran, its transaction has not committed (on PostgreSQL
-      // the other part runs at once and may commit).
-      fault.hit("finalize");
+    finalizeRun: async (...args: Parameters<typeof actual.finalizeRun>) => {
+      const bulk = args[4] === "bulk";
+      if (bulk) fault.hit("before finalize"); // every line staged and committed
+      const result = await actual.finalizeRun(...args);
+      // The ledger and the rollups written, the run's completing transaction not committed.
+      if (bulk) fault.hit("finalize");
       return result;
     },
     discardStagedBatch: async (...args: Parameters<typeof actual.discardStagedBatch>) => {
@@ -94,8 +81,8 @@ vi.mock("~/sync/ledger.server", async (importOriginal) => {
   };
 });
 
-// The rollups are rebuilt by the transaction that completes the run: the kill comes
-// when the month rollups are written (the daily ones already are).
+// The rollups are rebuilt in the finalize's transaction: the kill comes when the
+// month rollups are written (the daily ones already are).
 vi.mock("~/db/tenant.server", async (importOriginal) => {
   const actual = await importOriginal<typeof Tenant>();
   const { PgDialect } = await import("drizzle-orm/pg-core");
@@ -236,9 +223,8 @@ const inJobs: Array<{ phase: Phase; skip?: number; orders?: number }> = [
   // The second batch dies while the first commits: the retry resumes after the committed lines.
   { phase: "orders mid-stream", skip: 1, orders: 1800 },
   { phase: "before finalize" },
+  // The ledger and rollups written, the completing transaction not committed: all rolls back.
   { phase: "finalize" },
-  // The ledger holds the run, the rollups do not yet: the retry must rebuild them.
-  { phase: "after finalize" },
   { phase: "rollups" },
   // The discard dies after its first batch: the ledger is complete already.
   { phase: "discard", skip: 1 },
