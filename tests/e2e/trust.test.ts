@@ -155,18 +155,7 @@ describe("the trust pages in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 2000 }, userAgent: MERCHANT_UA });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
-    await appFrame(page).getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
-    // The admin's nav reaches the app as an event its provider listens for once hydrated:
-    // a click that lands before hydration is lost, as in the real admin, so click again.
-    const securityLink = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Security" });
-    await expect
-      .poll(async () => {
-        await securityLink.click();
-        await page.waitForTimeout(500);
-        return new URL(appFrame(page).url()).pathname;
-      }, { timeout: 30_000 })
-      .toBe("/app/trust");
+    await openSecurityPage(page);
     const frame = appFrame(page);
     await frame.getByRole("heading", { name: SECTIONS[0].title, level: 2 }).waitFor({ timeout: 30_000 });
     await expectWholeReport(frame);
@@ -181,16 +170,7 @@ describe("the trust pages in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const admin = new URL(inject("e2e").adminUrl);
-    await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
-    await appFrame(page).getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
-    const securityLink = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Security" });
-    await expect
-      .poll(async () => {
-        await securityLink.click();
-        await page.waitForTimeout(500);
-        return new URL(appFrame(page).url()).pathname;
-      }, { timeout: 30_000 })
-      .toBe("/app/trust");
+    await openSecurityPage(page);
     const frame = appFrame(page);
     await frame.getByRole("heading", { name: "Your data", exact: true, level: 2 }).waitFor({ timeout: 30_000 });
 
@@ -218,3 +198,21 @@ describe("the trust pages in Chromium", () => {
     await page.close();
   });
 });
+
+/**
+ * The admin, then its nav's "Security" link. The nav reaches the app as an event its
+ * provider listens for once hydrated: a click that lands before hydration is lost, as
+ * in the real admin, so it clicks again until the frame is on /app/trust.
+ */
+async function openSecurityPage(page: Page) {
+  await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
+  await appFrame(page).getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
+  const securityLink = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Security" });
+  await expect
+    .poll(async () => {
+      await securityLink.click();
+      await page.waitForTimeout(500);
+      return new URL(appFrame(page).url()).pathname;
+    }, { timeout: 30_000 })
+    .toBe("/app/trust");
+}
