@@ -257,7 +257,7 @@ function printBatchBreakdown(batches: TxRecord[], stagingMs: number) {
   for (const t of stmts.slice(0, 6)) {
     console.log(`      ${secs(t.ms).padStart(9)}    ${fmt(t.count)}× ${t.label.slice(0, 90)}`);
   }
-  console.log(`      ${secs(txMs - stmtMs).padStart(9)}    JS in the transaction: JSON.parse, classifySale, column arrays, array literals (+ the sync_runs update, untimed)`);
+  console.log(`      ${secs(txMs - stmtMs).padStart(9)}    in the transaction outside timed statements: begin, commit, and waiting on JS (parsing the next batch)`);
   console.log(`      ${secs(stagingMs - txMs).padStart(9)}  outside: download, line splitting, waiting for the next 5,000 lines`);
 }
 
