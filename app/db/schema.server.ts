@@ -544,11 +544,88 @@ export const shopSettings = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * Merchant-entered expenses for net profit (app/profit/expenses.server.ts owns them).
+ * Amounts are numeric(20,4) in the currency named on the row (the shop's when it was
+ * entered); dates are the shop's local calendar days. Owner-only writes, audited.
+ */
+export const gatewayFeeRates = pgTable(
+  "gateway_fee_rates",
+  {
+    shopId: text("shop_id").notNull(),
+    rateId: text("rate_id").notNull(),
+    /** The payment gateway's name as Shopify records it on the transaction (OrderTransaction.gateway). */
+    gateway: text("gateway").notNull(),
+    percent: numeric("percent", { precision: 9, scale: 4 }).notNull(),
+    fixedAmount: numeric("fixed_amount", { precision: 20, scale: 4 }).notNull(),
+    currencyCode: text("currency_code").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    updatedBy: text("updated_by"),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.rateId] }),
+    uniqueIndex("gateway_fee_rates_gateway_from_idx").on(t.shopId, t.gateway, t.effectiveFrom),
+    check("gateway_fee_rates_percent_check", sql`${t.percent} >= 0 and ${t.percent} <= 100`),
+    check("gateway_fee_rates_fixed_check", sql`${t.fixedAmount} >= 0`),
+  ],
+).enableRLS();
+
+export const shippingCostRules = pgTable(
+  "shipping_cost_rules",
+  {
+    shopId: text("shop_id").notNull(),
+    ruleId: text("rule_id").notNull(),
+    /** per_order: every order; per_item: every unit; per_method_order: every order shipped by `method`. */
+    kind: text("kind").$type<"per_order" | "per_item" | "per_method_order">().notNull(),
+    method: text("method"),
+    amount: numeric("amount", { precision: 20, scale: 4 }).notNull(),
+    currencyCode: text("currency_code").notNull(),
+    effectiveFrom: date("effective_from").notNull(),
+    /** Inclusive; null: open-ended. */
+    effectiveTo: date("effective_to"),
+    updatedBy: text("updated_by"),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.ruleId] }),
+    check("shipping_cost_rules_kind_check", sql`${t.kind} in ('per_order', 'per_item', 'per_method_order')`),
+    check("shipping_cost_rules_method_check", sql`(${t.kind} = 'per_method_order') = (${t.method} is not null)`),
+    check("shipping_cost_rules_amount_check", sql`${t.amount} >= 0`),
+    check("shipping_cost_rules_dates_check", sql`${t.effectiveTo} is null or ${t.effectiveTo} >= ${t.effectiveFrom}`),
+  ],
+).enableRLS();
+
+export const customCosts = pgTable(
+  "custom_costs",
+  {
+    shopId: text("shop_id").notNull(),
+    costId: text("cost_id").notNull(),
+    name: text("name").notNull(),
+    /** monthly: `amount` every calendar month, spread over its days; one_off: once, spread over starts_on..ends_on. */
+    kind: text("kind").$type<"monthly" | "one_off">().notNull(),
+    amount: numeric("amount", { precision: 20, scale: 4 }).notNull(),
+    currencyCode: text("currency_code").notNull(),
+    startsOn: date("starts_on").notNull(),
+    /** Inclusive; null: a monthly cost with no end, or a one-off on starts_on alone. */
+    endsOn: date("ends_on"),
+    updatedBy: text("updated_by"),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.costId] }),
+    check("custom_costs_kind_check", sql`${t.kind} in ('monthly', 'one_off')`),
+    check("custom_costs_amount_check", sql`${t.amount} >= 0`),
+    check("custom_costs_dates_check", sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`),
+  ],
+).enableRLS();
+
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
   products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
   stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, narrativeRequests, shopSettings,
+  gatewayFeeRates, shippingCostRules, customCosts,
 } as const;
 
 export const nowSql = sql`now()`;
