@@ -191,6 +191,9 @@ export const variants = pgTable(
  * Unit cost per inventory item over time. Shopify only exposes the current cost;
  * history is built from inventory_items/update webhooks. `backfill` rows carry the
  * cost as of the first sync and are applied to older sales, flagged as such.
+ * `merchant` (the Costs page) and `csv` (a cost import) are the merchant's own
+ * entries, in our ledger only (docs/decisions/0011-merchant-costs.md); `recost_id`
+ * names the re-cost (cost_recosts) that applies such an entry to past sales.
  */
 export const costHistory = pgTable(
   "cost_history",
@@ -199,9 +202,41 @@ export const costHistory = pgTable(
     inventoryItemId: id("inventory_item_id").notNull(),
     effectiveAt: timestamp("effective_at", { withTimezone: true }).notNull(),
     unitCost: money("unit_cost"),
-    source: text("source").$type<"backfill" | "webhook">().notNull(),
+    source: text("source").$type<"backfill" | "webhook" | "merchant" | "csv">().notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).defaultNow(),
+    recostId: text("recost_id"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.inventoryItemId, t.effectiveAt] })],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.inventoryItemId, t.effectiveAt] }),
+    index("cost_history_recost_idx").on(t.shopId, t.recostId).where(sql`recost_id is not null`),
+  ],
+).enableRLS();
+
+/**
+ * One re-cost: a merchant's cost edit or import applied to the sales its entries'
+ * cost periods cover, by a job (app/sync/costs/recost.server.ts), in batches of
+ * orders whose progress the Costs page shows.
+ */
+export const costRecosts = pgTable(
+  "cost_recosts",
+  {
+    shopId: text("shop_id").notNull(),
+    recostId: text("recost_id").notNull(),
+    kind: text("kind").$type<"edit" | "import">().notNull(),
+    status: text("status").$type<"queued" | "running" | "completed" | "failed">().notNull(),
+    entries: integer("entries").notNull(),
+    ordersTotal: integer("orders_total"),
+    ordersDone: integer("orders_done").notNull().default(0),
+    salesRecosted: integer("sales_recosted").notNull().default(0),
+    error: text("error"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.recostId] }),
+    index("cost_recosts_requested_idx").on(t.shopId, t.requestedAt),
+    check("cost_recosts_status_check", sql`${t.status} in ('queued', 'running', 'completed', 'failed')`),
+  ],
 ).enableRLS();
 
 export const orders = pgTable(
@@ -272,6 +307,8 @@ export const sales = pgTable(
     primaryKey({ columns: [t.shopId, t.saleId] }),
     index("sales_order_idx").on(t.shopId, t.orderId),
     index("sales_happened_idx").on(t.shopId, t.happenedAt),
+    // A merchant's cost edit re-costs one item's sales in one period: reached by key, not a scan of the shop.
+    index("sales_item_idx").on(t.shopId, t.inventoryItemId, t.happenedAt).where(sql`inventory_item_id is not null`),
   ],
 ).enableRLS();
 
@@ -623,7 +660,7 @@ export const customCosts = pgTable(
 /** Tables whose rows belong to one shop; RLS forced, `shop_id` first. */
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
-  products, variants, costHistory, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
+  products, variants, costHistory, costRecosts, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
   stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, narrativeRequests, shopSettings,
   gatewayFeeRates, shippingCostRules, customCosts,
 } as const;
