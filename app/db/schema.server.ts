@@ -254,6 +254,11 @@ export const orders = pgTable(
     sourceUpdatedAt: timestamp("source_updated_at", { withTimezone: true }).notNull(),
     /** Σ (gross + discounts) of the original ORDER agreement's product sales: AOV's numerator. */
     originalNetProduct: moneyZero("original_net_product"),
+    /**
+     * The titles of the order's shipping lines (ShippingLine.title, e.g. "Standard"),
+     * distinct and sorted; empty: no shipping line. The method only, never an address.
+     */
+    shippingMethods: text("shipping_methods").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.orderId] }), index("orders_placed_idx").on(t.shopId, t.placedAt)],
 ).enableRLS();
@@ -310,6 +315,30 @@ export const sales = pgTable(
     // A merchant's cost edit re-costs one item's sales in one period: reached by key, not a scan of the shop.
     index("sales_item_idx").on(t.shopId, t.inventoryItemId, t.happenedAt).where(sql`inventory_item_id is not null`),
   ],
+).enableRLS();
+
+/**
+ * The order's money movements that can carry a payment fee (app/sync/transactions.ts
+ * says which: successful SALE, CAPTURE and REFUND), with Shopify's own fee
+ * (OrderTransaction.fees summed, shop money). `fee` null: Shopify gave no fee data
+ * for it (another gateway, manual payments): an estimate may apply at read time.
+ * `amount` as Shopify reports it (positive; `kind` says the direction).
+ */
+export const orderTransactions = pgTable(
+  "order_transactions",
+  {
+    shopId: text("shop_id").notNull(),
+    transactionId: id("transaction_id").notNull(),
+    orderId: id("order_id").notNull(),
+    kind: text("kind").$type<"SALE" | "CAPTURE" | "REFUND">().notNull(),
+    status: text("status").notNull(),
+    gateway: text("gateway").notNull(),
+    processedAt: timestamp("processed_at", { withTimezone: true }).notNull(),
+    amount: money("amount").notNull(),
+    fee: money("fee"),
+    currencyCode: text("currency_code").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.transactionId] }), index("order_transactions_order_idx").on(t.shopId, t.orderId)],
 ).enableRLS();
 
 /**
@@ -383,6 +412,44 @@ export const monthlyRollups = pgTable(
     primaryKey({ columns: [t.shopId, t.month, t.productId] }),
     check("monthly_rollups_month_check", sql`extract(day from ${t.month}) = 1`),
   ],
+).enableRLS();
+
+/**
+ * Payment fees per shop × local day (of the transaction) × gateway. `fees`: Shopify's
+ * fee amounts, signed (a fee given back on a refund reduces it); `uncovered_*`: the
+ * money and count of sales/captures without fee data, which a per-gateway estimate
+ * applies to at read time (app/profit/payment-fees.server.ts).
+ */
+export const dailyPaymentFees = pgTable(
+  "daily_payment_fees",
+  {
+    shopId: text("shop_id").notNull(),
+    day: date("day").notNull(),
+    gateway: text("gateway").notNull(),
+    fees: moneyZero("fees"),
+    feeTransactions: integer("fee_transactions").notNull().default(0),
+    uncoveredAmount: moneyZero("uncovered_amount"),
+    uncoveredTransactions: integer("uncovered_transactions").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day, t.gateway] })],
+).enableRLS();
+
+/**
+ * Orders (by placed day, as daily_orders) and units (by the sale's day, as
+ * daily_totals) per shop × local day × shipping method (orders.shipping_methods).
+ * `lines`: the unit-bearing sales summed; a row with no order and no line goes.
+ */
+export const dailyShipping = pgTable(
+  "daily_shipping",
+  {
+    shopId: text("shop_id").notNull(),
+    day: date("day").notNull(),
+    method: text("method").notNull(),
+    orders: integer("orders").notNull().default(0),
+    units: integer("units").notNull().default(0),
+    lines: integer("lines").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day, t.method] })],
 ).enableRLS();
 
 /** One bulk backfill (orders or products) and how far its ingest got. */
@@ -471,6 +538,37 @@ export const stagedSales = pgTable(
     taxAmount: moneyZero("tax_amount"),
   },
   (t) => [primaryKey({ columns: [t.runId, t.saleId] })],
+).enableRLS();
+
+/** A run's order transactions, already filtered and summed (orderTransactions' columns). */
+export const stagedTransactions = pgTable(
+  "staged_transactions",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    transactionId: id("transaction_id").notNull(),
+    orderId: id("order_id").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status").notNull(),
+    gateway: text("gateway").notNull(),
+    processedAt: timestamp("processed_at", { withTimezone: true }).notNull(),
+    amount: money("amount").notNull(),
+    fee: money("fee"),
+    currencyCode: text("currency_code").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.transactionId] })],
+).enableRLS();
+
+/** A run's shipping methods per order (ShippingLine.title; bulk: their own JSONL lines). */
+export const stagedShippingLines = pgTable(
+  "staged_shipping_lines",
+  {
+    shopId: text("shop_id").notNull(),
+    runId: text("run_id").notNull(),
+    orderId: id("order_id").notNull(),
+    method: text("method").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.orderId, t.method] })],
 ).enableRLS();
 
 
@@ -661,6 +759,7 @@ export const customCosts = pgTable(
 export const tenantTables = {
   shops, auditEvents, auditCheckpoints, webhookDeliveries,
   products, variants, costHistory, costRecosts, orders, sales, dailyRollups, dailyOrders, dailyTotals, monthlyRollups, syncRuns,
+  orderTransactions, dailyPaymentFees, dailyShipping, stagedTransactions, stagedShippingLines,
   stagedOrders, stagedAgreements, stagedSales, reports, reportNarratives, narrativeRequests, shopSettings,
   gatewayFeeRates, shippingCostRules, customCosts,
 } as const;
