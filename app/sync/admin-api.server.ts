@@ -16,6 +16,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
+import type { Session } from "@shopify/shopify-app-remix/server";
+
 import { RetryLaterError } from "~/jobs/handlers.server";
 import { offlineSession } from "./offline-session.server";
 import { apiVersion } from "~/shopify.server";
@@ -50,17 +52,24 @@ export interface AdminApiOptions {
   maxDelayMs?: number;
   /** The longest single wait slept in place; a longer one throws RetryLaterError. */
   maxInPlaceWaitMs?: number;
+  /**
+   * The offline session to call with, when the caller already loaded it (a live
+   * order re-read loads it beside the shop row, not after it). Default: offlineSession.
+   */
+  session?: Session;
 }
 
-const defaults: Required<AdminApiOptions> = { maxAttempts: 6, maxThrottleWaitMs: 300_000, baseDelayMs: 500, maxDelayMs: 30_000, maxInPlaceWaitMs: 2_000 };
+const defaults: Required<Omit<AdminApiOptions, "session">> = { maxAttempts: 6, maxThrottleWaitMs: 300_000, baseDelayMs: 500, maxDelayMs: 30_000, maxInPlaceWaitMs: 2_000 };
 
 /** Sleeps a short wait; a long one goes back to the queue. */
-async function waitOrDefer(waitMs: number, o: Required<AdminApiOptions>, why: string): Promise<void> {
+type Settings = typeof defaults;
+
+async function waitOrDefer(waitMs: number, o: Settings, why: string): Promise<void> {
   if (waitMs > o.maxInPlaceWaitMs) throw new RetryLaterError(waitMs, `${why}; retrying in ${Math.ceil(waitMs / 1000)} s`);
   await sleep(waitMs);
 }
 
-const backoff = (attempt: number, o: Required<AdminApiOptions>) =>
+const backoff = (attempt: number, o: Settings) =>
   Math.random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
 
 export async function adminGraphql<T>(
@@ -69,8 +78,9 @@ export async function adminGraphql<T>(
   variables: Record<string, unknown> = {},
   options: AdminApiOptions = {},
 ): Promise<T> {
-  const o = { ...defaults, ...options };
-  const session = await offlineSession(shop);
+  const { session: given, ...rest } = options;
+  const o = { ...defaults, ...rest };
+  const session = given ?? (await offlineSession(shop));
   const url = `https://${shop}/admin/api/${apiVersion}/graphql.json`;
   let lastProblem = "";
   let throttledFor = 0;

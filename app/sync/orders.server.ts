@@ -18,17 +18,23 @@ import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
 import { holdShopForWrite, loadShop } from "~/shops.server";
 
+import { adminGraphql } from "./admin-api.server";
 import { beyondReach } from "./history.server";
 import { finalizeRun, lockLedger, removeOrder } from "./ledger.server";
+import { offlineSession } from "./offline-session.server";
 import { readOrder } from "./order-read.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { StagedBatch } from "./stage.server";
 
 export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "unreachable" | "missing-shop"> {
-  const shopRow = await loadShop(shop);
+  // The shop row and the token side by side (two reads, one wait): both are needed
+  // before Shopify is asked, and a webhook's change waits for whichever is slower.
+  // A token that cannot be had only matters for a shop that is still here.
+  const [shopRow, session] = await Promise.all([loadShop(shop), offlineSession(shop).then((s) => ({ s }), (error: unknown) => ({ error }))]);
   if (!shopRow || shopRow.uninstalledAt || shopRow.erasingSince) return "missing-shop";
+  if ("error" in session) throw session.error;
   // Whole or not at all: readOrder pages through every agreement and sale.
-  const read = await readOrder(shop, `gid://shopify/Order/${orderId}`);
+  const read = await readOrder(shop, `gid://shopify/Order/${orderId}`, (q, v) => adminGraphql(shop, q, v, { session: session.s }));
   if (!read) {
     // Without read_all_orders, "not found" may only mean "older than 60 days":
     // keep what the ledger holds rather than delete a real order (history.server.ts).
