@@ -11,6 +11,7 @@ import { audit } from "~/security/audit.server";
 import { enqueue } from "~/jobs/queue.server";
 import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
+import type { MarginNotesShopProfileQuery } from "~/types/admin.generated";
 
 export type Shop = typeof shops.$inferSelect;
 
@@ -175,7 +176,7 @@ interface AdminClient {
 async function fetchShopProfile(admin: AdminClient): Promise<ShopProfile> {
   // tries: the library retries 429s and 5xx itself, so a busy moment at install passes.
   const response = await admin.graphql(SHOP_PROFILE_QUERY, { tries: 3 });
-  const body = (await response.json()) as { data?: { shop: ShopProfile }; errors?: unknown };
+  const body = (await response.json()) as { data?: MarginNotesShopProfileQuery; errors?: unknown };
   if (!body.data?.shop) throw new Error(`shop profile query failed: ${JSON.stringify(body.errors ?? null).slice(0, 300)}`);
   return body.data.shop;
 }

@@ -33,6 +33,7 @@ import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./le
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
+import type { MarginNotesBulkRunMutation, MarginNotesBulkStatusQuery } from "~/types/admin.generated";
 import { StagedBatch } from "./stage.server";
 
 export type SyncKind = "orders" | "products";
@@ -45,17 +46,6 @@ const MAX_REPLACEMENT_RUNS = 3;
 const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
 const ACTIVE = ["requested", "running", "ingesting"] as const;
 
-interface BulkOperationStatus {
-  id: string;
-  status: string;
-  errorCode: string | null;
-  objectCount: string | number | null;
-  /** The file's top-level objects: orders (or products). */
-  rootObjectCount?: string | number | null;
-  url: string | null;
-  partialDataUrl: string | null;
-  createdAt?: string | null;
-}
 
 export class BulkSyncError extends Error {
   constructor(message: string) {
@@ -65,10 +55,8 @@ export class BulkSyncError extends Error {
 }
 
 async function runBulkQuery(shop: string, kind: SyncKind): Promise<SyncRun> {
-  const data = await adminGraphql<{
-    bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: Array<{ message: string; code: string | null }> };
-  }>(shop, BULK_RUN_MUTATION, { query: kind === "orders" ? ORDERS_BULK_QUERY : PRODUCTS_BULK_QUERY });
-  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  const data = await adminGraphql<MarginNotesBulkRunMutation>(shop, BULK_RUN_MUTATION, { query: kind === "orders" ? ORDERS_BULK_QUERY : PRODUCTS_BULK_QUERY });
+  const { bulkOperation, userErrors = [] } = data.bulkOperationRunQuery ?? {};
   if (!bulkOperation) throw new BulkSyncError(`Shopify refused the ${kind} bulk query: ${userErrors.map((e) => e.message).join("; ")}`);
   // What this operation can read: the scopes held when it started (a grant that
   // arrives while it runs does not widen it; history.server.ts).
@@ -125,7 +113,7 @@ async function failRun(shop: string, run: SyncRun, error: string): Promise<void>
 }
 
 const bulkStatus = async (shop: string, id: string) =>
-  (await adminGraphql<{ node: BulkOperationStatus | null }>(shop, BULK_STATUS_QUERY, { id })).node;
+  (await adminGraphql<MarginNotesBulkStatusQuery>(shop, BULK_STATUS_QUERY, { id })).node;
 
 /** bulk_operations/finish: hand a finished operation to the ingest job. */
 export async function onBulkOperationFinished(shop: string, operationId: string, status: string, errorCode: string | null): Promise<void> {
@@ -147,7 +135,7 @@ export async function pollBulkRun(shop: string, runId: string): Promise<void> {
   const op = await bulkStatus(shop, run.bulkOperationId);
   if (!op) return failRun(shop, run, "bulk operation not found");
   if (op.status === "COMPLETED" || op.status === "FAILED" || op.status === "CANCELED" || op.status === "EXPIRED") {
-    return onBulkOperationFinished(shop, op.id, op.status, op.errorCode);
+    return onBulkOperationFinished(shop, op.id, op.status, op.errorCode ?? null);
   }
   await enqueue("sync.bulk.poll", { shop, runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
 }

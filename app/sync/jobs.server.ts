@@ -15,7 +15,8 @@ import { syncOrder } from "./orders.server";
 import { refreshShopProfile } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
-import { SHOP_PROFILE_QUERY, type ShopProfile } from "./queries.server";
+import { SHOP_PROFILE_QUERY } from "./queries.server";
+import type { MarginNotesShopProfileQuery } from "~/types/admin.generated";
 import { rebuildRollups } from "./rollups-rebuild.server";
 import { failRunIfActive, failStuckRuns, hasActiveRun, recordFailedStart, stuckReasons, STUCK_GRACE_MS } from "./stuck-runs.server";
 
@@ -67,7 +68,7 @@ registerJob("sync.order", OrderPayload, async ({ payload }) => void (await syncO
 registerJob("sync.rollups.rebuild", ShopPayload, async ({ payload }) => void (await rebuildRollups(payload.shop)));
 // shop/update: re-read the profile (time zone, currency) and react to a change.
 registerJob("sync.shop.profile", ShopPayload, async ({ payload }) => {
-  const { shop: profile } = await adminGraphql<{ shop: ShopProfile }>(payload.shop, SHOP_PROFILE_QUERY);
+  const { shop: profile } = await adminGraphql<MarginNotesShopProfileQuery>(payload.shop, SHOP_PROFILE_QUERY);
   await refreshShopProfile(payload.shop, profile);
 });
 

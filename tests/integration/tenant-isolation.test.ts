@@ -9,7 +9,7 @@ import { recordInstall } from "~/shops.server";
 import { expectDbError } from "../expect-db-error";
 import { newShop } from "../factories";
 
-const profile = (name: string) => ({ name, myshopifyDomain: name, currencyCode: "EUR", ianaTimezone: "Europe/Paris" });
+const profile = (name: string) => ({ name, myshopifyDomain: name, currencyCode: "EUR" as const, ianaTimezone: "Europe/Paris" });
 
 async function installTwoShops() {
   const a = newShop("a");
