@@ -5,12 +5,13 @@
  * the email address itself never goes into the audit log.
  */
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 
 import type { Tx } from "~/db/client.server";
 import { shopSettings } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
+import type { SettingsFormSchema } from "~/settings-form";
 
 export interface Settings {
   /** Off: narratives are written by Margin Notes and nothing is ever sent to Anthropic (narrate.server.ts). */
@@ -31,31 +32,6 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   weeklyReportHour: 8,
   reportEmail: null,
 });
-
-const intField = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be between ${min} and ${max}`)
-    .max(max, `${name} must be between ${min} and ${max}`);
-
-/** The settings form, as posted (checkbox "on" or absent, numbers as text). */
-export const SettingsFormSchema = z
-  .object({
-    // Absent: unchanged (a form that does not show the switch cannot turn AI back on or off).
-    aiEnabled: z.enum(["on", "true", "false", "off"]).optional().transform((v) => (v === undefined ? undefined : v === "on" || v === "true")),
-    narrativeDailyLimit: intField("The daily narrative limit", 1, 100),
-    weeklyReportEnabled: z.enum(["on", "true", "false", ""]).optional().transform((v) => v === "on" || v === "true"),
-    weeklyReportWeekday: intField("The weekday", 0, 6),
-    weeklyReportHour: intField("The hour", 0, 23),
-    reportEmail: z
-      .string()
-      .trim()
-      .max(254, "The email address is too long")
-      .transform((v) => (v === "" ? null : v))
-      .pipe(z.email("Enter a valid email address, or leave it empty").nullable()),
-  })
-  .strict();
 
 export type SettingsInput = Omit<z.output<typeof SettingsFormSchema>, "aiEnabled"> & { aiEnabled?: boolean };
 

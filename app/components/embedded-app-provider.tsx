@@ -21,10 +21,11 @@ function RemixPolarisLink({ url, children, external, ...rest }: LinkLikeComponen
 export function EmbeddedAppProvider(props: { apiKey: string; appBridgeUrl: string; children: ReactNode }) {
   const navigate = useNavigate();
   useEffect(() => {
-    // App Bridge announces admin-nav clicks as events; Remix does the navigation.
+    // App Bridge announces admin-nav clicks as events; Remix does the navigation. Marked as the
+    // admin's: App Bridge has already asked about unsaved changes (save bar), a page must not ask again.
     const onNavigate = (event: Event) => {
       const href = (event.target as HTMLElement | null)?.getAttribute("href");
-      if (href) navigate(href);
+      if (href) navigate(href, { state: { fromAdmin: true } });
     };
     document.addEventListener("shopify:navigate", onNavigate);
     return () => document.removeEventListener("shopify:navigate", onNavigate);

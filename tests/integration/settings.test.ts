@@ -172,9 +172,9 @@ describe("settings", () => {
     expect(data).toMatchObject({
       ok: false,
       fieldErrors: {
-        narrativeDailyLimit: "The daily narrative limit must be between 1 and 100",
-        weeklyReportHour: "The hour must be between 0 and 23",
-        weeklyReportWeekday: expect.stringMatching(/weekday/),
+        narrativeDailyLimit: "Narratives per day must be between 1 and 100",
+        weeklyReportHour: "The time must be between 0 and 23",
+        weeklyReportWeekday: "The day must be a whole number",
         reportEmail: "Enter a valid email address, or leave it empty",
       },
     });
