@@ -8,8 +8,14 @@ import { pgArray } from "~/db/pg-array";
 import { sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
+import type { MarginNotesProductsBulkQuery } from "~/types/admin.generated";
 
 import { numericId } from "./stage.server";
+
+// PRODUCTS_BULK_QUERY's nodes; in the JSONL a variant is a line of its own with __parentId.
+type ProductNode = Omit<MarginNotesProductsBulkQuery["products"]["edges"][number]["node"], "variants">;
+type VariantNode = MarginNotesProductsBulkQuery["products"]["edges"][number]["node"]["variants"]["edges"][number]["node"];
+type BulkLine = (Partial<ProductNode> & Partial<VariantNode> & { id: string; __parentId?: string });
 
 interface ProductRow { id: string; title: string; updatedAt: string | null }
 interface VariantRow { id: string; productId: string; title: string | null; sku: string | null; inventoryItemId: string | null; unitCost: string | null }
@@ -23,10 +29,7 @@ export class CatalogBatch {
   }
 
   addBulkLine(raw: string) {
-    const node = JSON.parse(raw) as {
-      id: string; title?: string; updatedAt?: string; sku?: string | null; __parentId?: string;
-      inventoryItem?: { id: string; unitCost: { amount: string } | null } | null;
-    };
+    const node = JSON.parse(raw) as BulkLine;
     if (!node.__parentId) {
       this.products.push({ id: numericId(node.id), title: node.title ?? "", updatedAt: node.updatedAt ?? null });
     } else {
