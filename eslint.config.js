@@ -31,7 +31,7 @@ const TABLE_OWNERS = {
   "app/jobs/**": ["jobs"],
   "app/shops.server.ts": ["shops"],
   "app/settings.server.ts": ["shopSettings"],
-  "app/sync/**": ["products", "variants", "costHistory", "orders", "sales", "dailyRollups", "dailyOrders", "dailyTotals", "monthlyRollups", "syncRuns", "stagedOrders", "stagedAgreements", "stagedSales"],
+  "app/sync/**": ["products", "variants", "costHistory", "costRecosts", "orders", "sales", "dailyRollups", "dailyOrders", "dailyTotals", "monthlyRollups", "syncRuns", "stagedOrders", "stagedAgreements", "stagedSales"],
   "app/reports/**": ["reports", "reportNarratives", "narrativeRequests"],
   "app/webhooks/**": ["webhookDeliveries"],
 };

@@ -5,6 +5,7 @@
  * reconciles with net sales: profit counts only sales with a recorded cost
  * (Shopify's profit reports), so the page shows both parts of net sales.
  */
+import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
@@ -120,6 +121,11 @@ export function KpiCards(props: KpiCardsProps) {
           <div data-testid="profit-basis">
             <Text as="p" tone="subdued">{profitBasis(current, currency)}</Text>
           </div>
+          {current.netSalesWithoutCost !== undefined && Number(current.netSalesWithoutCost) !== 0 ? (
+            <Text as="p" tone="subdued">
+              <RemixLink to="/app/costs?filter=missing" data-testid="fix-costs-link">See which products have no cost recorded, and set their costs</RemixLink>
+            </Text>
+          ) : null}
           {backfilled ? (
             <Text as="p" tone="subdued">
               {`${formatPercent(current.backfilledCostPercent)} of the costed sales are older than the first sync and use ` +

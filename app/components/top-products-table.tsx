@@ -9,6 +9,7 @@
  * cost. A row with sales whose items have no recorded cost is flagged, because its
  * profit and margin describe only part of its sales.
  */
+import { Link as RemixLink } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, type IndexTableProps, InlineStack, Text } from "@shopify/polaris";
 
 import { formatCount, formatMoney, formatPercent } from "~/lib/format";
@@ -109,7 +110,8 @@ export function TopProductsTable({ products, currency, sort, onSort, loading, he
             </Text>
             {flagged ? (
               <Text as="p" tone="subdued" variant="bodySm">
-                Products marked Partial cost or No cost sold items without a recorded cost in Shopify: those sales count in net sales, not in gross profit or margin.
+                Products marked Partial cost or No cost sold items without a recorded cost in Shopify: those sales count in net sales, not in gross profit or margin.{" "}
+                <RemixLink to="/app/costs?filter=missing">Set the missing costs</RemixLink>.
               </Text>
             ) : null}
           </BlockStack>

@@ -4,6 +4,7 @@
  * both know the same kinds.
  */
 import "~/sync/jobs.server";
+import "~/sync/costs/recost.server";
 import "~/jobs/maintenance.server";
 import "~/reports/jobs.server";
 import "~/webhooks/erase-shop.server";

@@ -51,6 +51,8 @@ const ACTION_LABELS = {
   "report.narrated": "AI summary written",
   "narrative.limit_reached": "AI summary refused: daily limit reached",
   "settings.updated": "Settings changed",
+  "costs.edited": "Unit cost edited (Margin Notes only, not Shopify)",
+  "costs.imported": "Unit costs imported from CSV (Margin Notes only, not Shopify)",
   "shop.profile_changed": "Store time zone or currency changed (reports rebuilt)",
   "webhook.rejected": "Webhook refused (signed body re-aimed, replayed or stale)",
 } as const satisfies Record<AuditAction, string>;

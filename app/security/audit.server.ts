@@ -56,6 +56,8 @@ export const AUDIT_ACTIONS = [
   "audit.keyed",
   "data.exported",
   "data.erase_requested",
+  "costs.edited",
+  "costs.imported",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

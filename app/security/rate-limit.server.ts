@@ -60,6 +60,10 @@ export const policies = {
   publicPage: { limit: 100, windowSeconds: 900 },
   /** /auth/login, per source address: an open door that only redirects to Shopify. */
   login: { limit: 30, windowSeconds: 60 },
+  /** Cost edits on the Costs page: each one queues a re-cost of the sales it covers. */
+  costEdit: { limit: 60, windowSeconds: 3600 },
+  /** Cost CSV previews and imports: each one reads up to 8 MB and checks it against the catalogue. */
+  costImport: { limit: 20, windowSeconds: 3600 },
   /** Session tokens Shopify signed but would not exchange (uninstalled shop, foreign dest), per shop and per source. */
   failedTokenExchange: { limit: 5, windowSeconds: 600 },
 } as const satisfies Record<string, RateLimitPolicy>;
