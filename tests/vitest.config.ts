@@ -92,6 +92,20 @@ export default defineConfig(async () => {
             testTimeout: 30_000,
           },
         },
+        {
+          // The admin blocks (extensions/*) under Shopify's extension tester: a DOM
+          // (jsdom) and Preact's JSX (each block file says so with @jsxImportSource).
+          test: {
+            name: "extensions",
+            root,
+            include: ["extensions/*/tests/**/*.test.{ts,tsx}"],
+            environment: "jsdom",
+            // The tester imports the block's module itself (extension.render()): inlined,
+            // its import goes through Vite's transform, which compiles the .tsx.
+            server: { deps: { inline: ["@shopify/ui-extensions-tester"] } },
+            testTimeout: 30_000,
+          },
+        },
         integration("integration-pglite", "tests/setup/global-pglite.ts"),
         ...(withPostgres ? [integration("integration-postgres", "tests/setup/global-postgres.ts")] : []),
         ...(withPgbouncer ? [integration("integration-pgbouncer", "tests/setup/global-pgbouncer.ts", pgbouncerFiles())] : []),

@@ -1,0 +1,70 @@
+/** @jsxImportSource preact */
+/**
+ * Order details block (admin.order-details.block.render): this order's net sales,
+ * cost of goods and gross profit as Margin Notes counts them (the ledger's sales of
+ * the order: the order, its edits and its returns), from the app's backend
+ * (GET /api/extensions/order/:id), its payment fees (Shopify's own, from the order's
+ * transactions) and profit after them, with what is missing said: product lines
+ * without a recorded cost, payments without fee data, a test order. Compact: admin blocks open 300 px high
+ * (https://shopify.dev/docs/api/admin-extensions/latest/polaris-web-components/other/adminblock).
+ */
+import "@shopify/ui-extensions/preact";
+import type { Api } from "@shopify/ui-extensions/admin.order-details.block.render";
+import { render } from "preact";
+
+import type { OrderBlock } from "../../../app/reports/admin-blocks.server";
+import { blockUrl, useBlockData } from "../../shared/block-data";
+import { ErrorBanner, FigureRow, Loading, OpenAppLink, translator, type Translate } from "../../shared/block-parts";
+
+const api = () => (globalThis as unknown as { shopify: Api }).shopify;
+
+export default async () => {
+  render(<OrderMarginBlock />, document.body);
+};
+
+function OrderMarginBlock() {
+  const { data, i18n } = api();
+  const t = translator(i18n);
+  const gid = data.selected[0]?.id ?? null;
+  const [state, retry] = useBlockData<OrderBlock>(gid ? blockUrl("order", gid) : null);
+  const summary =
+    state.status === "ready" ? t("summary", { grossProfit: state.data.figures.display.grossProfit, netSales: state.data.figures.display.netSales }) : "";
+
+  return (
+    <s-admin-block heading={t("heading")} collapsedSummary={summary}>
+      {state.status === "loading" && <Loading label={t("loading")} />}
+      {state.status === "error" && <ErrorBanner t={t} reason={state.reason} onRetry={retry} />}
+      {state.status === "missing" && <s-paragraph>{t("notFound")}</s-paragraph>}
+      {state.status === "ready" && <Figures t={t} block={state.data} />}
+    </s-admin-block>
+  );
+}
+
+function Figures({ t, block }: { t: Translate; block: OrderBlock }) {
+  const { figures, uncostedLines, productLines, paymentFees } = block;
+  return (
+    <s-stack direction="block" gap="small-200">
+      {block.test && <s-badge tone="info">{t("test")}</s-badge>}
+      <s-stack direction="block" gap="small-400">
+        <FigureRow label={t("figures.netSales")} value={figures.display.netSales} />
+        <FigureRow label={t("figures.cogs")} value={figures.display.cogs} />
+        <FigureRow label={t("figures.grossProfit")} value={figures.display.grossProfit} />
+        {paymentFees && <FigureRow label={t("figures.paymentFees")} value={paymentFees.display.amount} />}
+        {paymentFees && <FigureRow label={t("figures.profit")} value={paymentFees.display.profitAfterFees} />}
+      </s-stack>
+      {uncostedLines > 0 && (
+        <s-banner tone="warning">
+          <s-paragraph>{t("uncosted", { count: uncostedLines, total: productLines, amount: figures.display.netSalesWithoutCost })}</s-paragraph>
+        </s-banner>
+      )}
+      {paymentFees && paymentFees.withoutFeeData.transactions > 0 && (
+        <s-text color="subdued">
+          {t("feesMissing", { gateways: paymentFees.withoutFeeData.gateways.join(", "), amount: paymentFees.display.amountWithoutFeeData })}
+        </s-text>
+      )}
+      {!paymentFees && <s-text color="subdued">{t("feesNone")}</s-text>}
+      {block.cancelled && <s-text color="subdued">{t("cancelled")}</s-text>}
+      <OpenAppLink label={t("openApp")} />
+    </s-stack>
+  );
+}

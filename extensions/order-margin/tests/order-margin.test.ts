@@ -1,0 +1,129 @@
+/// <reference types="@shopify/ui-extensions/admin.order-details.block.render" />
+/**
+ * The order block under Shopify's extension tester: it reads the block's own
+ * shopify.extension.toml, mocks the `shopify` global (the selected order) and fetch.
+ */
+import path from "node:path";
+
+import { getExtension } from "@shopify/ui-extensions-tester";
+import { render } from "preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import type { OrderBlock } from "../../../app/reports/admin-blocks.server";
+import { answering, blockText, localeTranslate, pending, settled } from "../../shared/test-harness";
+
+const extension = getExtension("admin.order-details.block.render");
+const GID = "gid://shopify/Order/5550001";
+
+beforeEach(() => {
+  extension.setUp();
+  extension.shopify.data.selected = [{ id: GID }];
+  extension.shopify.i18n.translate = localeTranslate(path.resolve(import.meta.dirname, "..")) as typeof extension.shopify.i18n.translate;
+});
+afterEach(() => {
+  render(null, document.body);
+  extension.tearDown();
+});
+
+const fees: NonNullable<OrderBlock["paymentFees"]> = {
+  transactions: 2, amount: "1.74", profitAfterFees: "8.27",
+  withoutFeeData: { gateways: [], transactions: 0, amount: "0.00" },
+  display: { amount: "€1.74", profitAfterFees: "€8.27", amountWithoutFeeData: "€0.00" },
+};
+
+const block = (over: Partial<OrderBlock> = {}): OrderBlock => ({
+  orderId: "5550001", currencyCode: "EUR", test: false, cancelled: false,
+  figures: {
+    netSales: "52.51", units: 2, cogs: "12.50", grossProfit: "10.01", grossMarginPercent: "44.47", costCoveragePercent: "42.87", netSalesWithoutCost: "0.00",
+    display: { netSales: "€52.51", units: "2", cogs: "€12.50", grossProfit: "€10.01", grossMargin: "44.5%", costCoverage: "42.9%", netSalesWithoutCost: "€0.00" },
+  },
+  paymentFees: fees,
+  uncostedLines: 0,
+  productLines: 2,
+  ...over,
+});
+
+describe("order margin block", () => {
+  it("asks the app's backend for the selected order, by its GID", async () => {
+    const fetch = answering(200, block());
+    extension.fetch = fetch;
+    await extension.render();
+    await settled("s-link");
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[0]![0]).toBe(`/api/extensions/order/${encodeURIComponent(GID)}`);
+  });
+
+  it("shows the loading state while the app answers", async () => {
+    extension.fetch = pending();
+    await extension.render();
+    const spinner = await settled("s-spinner");
+    expect(spinner.getAttribute("accessibilityLabel")).toBe("Loading this order's profit…");
+    expect(document.body.querySelector("s-link")).toBeNull();
+  });
+
+  it("shows revenue, costs, Shopify's payment fees and profit after them, nothing flagged when all is known", async () => {
+    extension.fetch = answering(200, block());
+    await extension.render();
+    await settled("s-link");
+    const text = blockText();
+    expect(text).toContain("Net sales €52.51");
+    expect(text).toContain("Cost of goods €12.50");
+    expect(text).toContain("Gross profit €10.01");
+    expect(text).toContain("Payment fees €1.74");
+    expect(text).toContain("Profit after fees €8.27");
+    expect(text).not.toContain("No fee data");
+    expect(text).not.toContain("no cost recorded");
+    expect(document.body.querySelector("s-banner")).toBeNull();
+    expect(document.body.querySelector("s-admin-block")!.getAttribute("collapsedSummary")).toBe("€10.01 gross profit on €52.51");
+  });
+
+  it("names the gateways without fee data and the lines without a cost", async () => {
+    extension.fetch = answering(200, block({
+      uncostedLines: 1,
+      figures: { ...block().figures, netSalesWithoutCost: "30.00", display: { ...block().figures.display, netSalesWithoutCost: "€30.00" } },
+      paymentFees: { ...fees, withoutFeeData: { gateways: ["paypal"], transactions: 1, amount: "15.00" }, display: { ...fees.display, amountWithoutFeeData: "€15.00" } },
+    }));
+    await extension.render();
+    const banner = await settled("s-banner");
+    expect(banner.getAttribute("tone")).toBe("warning");
+    const text = blockText();
+    expect(text).toContain("1 of 2 product lines have no cost recorded (€30.00 of net sales): gross profit covers only the costed lines.");
+    expect(text).toContain("No fee data from paypal (€15.00 paid that way): profit after fees leaves those fees out.");
+    expect(text).toContain("Profit after fees €8.27");
+  });
+
+  it("shows an order without payment data without a fees row, saying the fees are unknown", async () => {
+    extension.fetch = answering(200, block({ paymentFees: null, test: true }));
+    await extension.render();
+    await settled("s-link");
+    const text = blockText();
+    expect(text).toContain("Gross profit €10.01");
+    expect(text).not.toContain("Payment fees");
+    expect(text).not.toContain("Profit after fees");
+    expect(text).toContain("No payment is recorded for this order yet, so its fees are unknown.");
+    expect(text).toContain("Test order: left out of Margin Notes' reports.");
+  });
+
+  it("shows an error with a retry", async () => {
+    const fetch = answering(503, "Service Unavailable");
+    extension.fetch = fetch;
+    await extension.render();
+    const banner = await settled("s-banner");
+    expect(banner.getAttribute("tone")).toBe("critical");
+    expect(banner.getAttribute("heading")).toBe("Profit could not be loaded");
+    expect(blockText()).not.toContain("Net sales");
+    fetch.mockImplementation(async () => new Response(JSON.stringify(block()), { status: 200 }));
+    (document.body.querySelector("s-button") as HTMLElement).click();
+    await settled("s-link");
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(blockText()).toContain("Profit after fees €8.27");
+  });
+
+  it("says the order is not synced yet on a 404", async () => {
+    extension.fetch = answering(404, "Not Found");
+    await extension.render();
+    await settled("s-paragraph");
+    expect(blockText()).toContain("Margin Notes has not synced this order yet.");
+    expect(document.body.querySelector("s-banner")).toBeNull();
+  });
+});

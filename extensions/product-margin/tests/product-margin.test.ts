@@ -1,0 +1,155 @@
+/// <reference types="@shopify/ui-extensions/admin.product-details.block.render" />
+/**
+ * The product block under Shopify's extension tester: it reads the block's own
+ * shopify.extension.toml, mocks the `shopify` global (the selected product) and fetch.
+ */
+import path from "node:path";
+
+import { getExtension } from "@shopify/ui-extensions-tester";
+import { render } from "preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import type { ProductBlock } from "../../../app/reports/admin-blocks.server";
+import { answering, blockText, localeTranslate, pending, settled } from "../../shared/test-harness";
+
+const extension = getExtension("admin.product-details.block.render");
+const GID = "gid://shopify/Product/8123456789";
+
+beforeEach(() => {
+  extension.setUp();
+  extension.shopify.data.selected = [{ id: GID }];
+  extension.shopify.i18n.translate = localeTranslate(path.resolve(import.meta.dirname, "..")) as typeof extension.shopify.i18n.translate;
+});
+afterEach(() => {
+  render(null, document.body);
+  extension.tearDown();
+});
+
+type Figures = ProductBlock["current"];
+const figures = (over: Partial<Omit<Figures, "display">> & { display?: Partial<Figures["display"]> } = {}): Figures => ({
+  netSales: "130.00", units: 4, cogs: "37.50", grossProfit: "52.50", grossMarginPercent: "58.33", costCoveragePercent: "100.00", netSalesWithoutCost: "0.00",
+  ...over,
+  display: { netSales: "€130.00", units: "4", cogs: "€37.50", grossProfit: "€52.50", grossMargin: "58.3%", costCoverage: "100.0%", netSalesWithoutCost: "€0.00", ...over.display },
+});
+
+const block = (over: Partial<ProductBlock> = {}): ProductBlock => ({
+  productId: "8123456789", title: "Linen Shirt", currencyCode: "EUR",
+  period: { from: "2026-11-03", to: "2026-12-02" }, previousPeriod: { from: "2026-10-04", to: "2026-11-02" },
+  current: figures(),
+  previous: figures({ netSales: "80.00", units: 2, display: { netSales: "€80.00" } }),
+  changes: {
+    netSales: { text: "62.5%", direction: "up", tone: "success", label: "" },
+    units: { text: "100.0%", direction: "up", tone: "success", label: "" },
+    grossProfit: { text: "4.6%", direction: "down", tone: "critical", label: "" },
+    grossMargin: null,
+  },
+  variants: { total: 2, withoutCost: 0 },
+  ...over,
+});
+
+describe("product margin block", () => {
+  it("asks the app's backend for the selected product, by its GID, once", async () => {
+    const fetch = answering(200, block());
+    extension.fetch = fetch;
+    await extension.render();
+    await settled("s-link");
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[0]![0]).toBe(`/api/extensions/product/${encodeURIComponent(GID)}`);
+  });
+
+  it("shows the loading state while the app answers", async () => {
+    extension.fetch = pending();
+    await extension.render();
+    const spinner = await settled("s-spinner");
+    expect(spinner.getAttribute("accessibilityLabel")).toBe("Loading this product's margin…");
+    expect(blockText()).toContain("Loading this product's margin…");
+    expect(document.body.querySelector("s-banner")).toBeNull();
+  });
+
+  it("shows a costed product's figures and changes, and no missing-cost warning", async () => {
+    extension.fetch = answering(200, block());
+    await extension.render();
+    await settled("s-link");
+    const text = blockText();
+    expect(text).toContain("Last 30 days, vs the 30 days before");
+    expect(text).toContain("Net sales €130.00 up 62.5%");
+    expect(text).toContain("Units sold 4 up 100.0%");
+    expect(text).toContain("Gross profit €52.50 down 4.6%");
+    expect(text).toContain("Margin 58.3% nothing to compare");
+    expect(text).toContain("Cost recorded 100.0%");
+    const badges = [...document.body.querySelectorAll("s-badge")].map((b) => [b.textContent, b.getAttribute("tone")]);
+    expect(badges).toEqual([["up 62.5%", "success"], ["up 100.0%", "success"], ["down 4.6%", "critical"]]);
+    expect(document.body.querySelector("s-banner")).toBeNull();
+    expect(text).not.toContain("no cost");
+    const adminBlock = document.body.querySelector("s-admin-block")!;
+    expect(adminBlock.getAttribute("heading")).toBe("Margin Notes");
+    expect(adminBlock.getAttribute("collapsedSummary")).toBe("€130.00 net sales, 58.3% margin (30 days)");
+    expect(document.body.querySelector("s-link")!.getAttribute("href")).toBe("app:app");
+  });
+
+  it("says which sales lack a cost and links to the Costs page filtered to this product", async () => {
+    extension.fetch = answering(200, block({
+      current: figures({ costCoveragePercent: "69.23", netSalesWithoutCost: "40.00", display: { costCoverage: "69.2%", netSalesWithoutCost: "€40.00" } }),
+      variants: { total: 2, withoutCost: 1 },
+    }));
+    await extension.render();
+    const banner = await settled("s-banner");
+    expect(banner.getAttribute("tone")).toBe("warning");
+    expect(banner.getAttribute("heading")).toBe("Some sales have no cost");
+    const text = blockText();
+    expect(text).toContain("Cost recorded 69.2%");
+    expect(text).toContain("€40.00 of this product's net sales in the last 30 days has no cost recorded: gross profit and margin cover only the rest.");
+    expect(text).toContain("1 of 2 variants have no cost recorded.");
+    const links = [...document.body.querySelectorAll("s-link")].map((l) => [l.getAttribute("href"), l.textContent]);
+    expect(links).toEqual([["app:app/costs?filter=missing&q=Linen+Shirt", "Add costs in Margin Notes"]]);
+  });
+
+  it("shows the empty state for a product with no sales in either period, and still flags a missing cost", async () => {
+    const none = figures({ netSales: "0.00", units: 0, cogs: "0.00", grossProfit: "0.00", grossMarginPercent: null, costCoveragePercent: null, display: { netSales: "€0.00", units: "0" } });
+    extension.fetch = answering(200, block({ current: none, previous: none, variants: { total: 1, withoutCost: 1 } }));
+    await extension.render();
+    await settled("s-banner");
+    const text = blockText();
+    expect(text).toContain("No sales of this product in the last 60 days.");
+    expect(text).not.toContain("Net sales");
+    expect(text).toContain("1 of 1 variants have no cost recorded.");
+    expect(document.body.querySelector("s-admin-block")!.getAttribute("collapsedSummary")).toBe("No sales in the last 30 days");
+  });
+
+  it("shows an error with a retry that asks again, and the figures once the app answers", async () => {
+    const fetch = answering(500, "Internal Server Error");
+    extension.fetch = fetch;
+    await extension.render();
+    const banner = await settled("s-banner");
+    expect(banner.getAttribute("tone")).toBe("critical");
+    expect(banner.getAttribute("heading")).toBe("Margin could not be loaded");
+    expect(blockText()).toContain("Margin Notes did not answer. Try again.");
+    expect(blockText()).not.toContain("Net sales");
+    fetch.mockImplementation(async () => new Response(JSON.stringify(block()), { status: 200 }));
+    (document.body.querySelector("s-button") as HTMLElement).click();
+    await settled("s-badge");
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(blockText()).toContain("Net sales €130.00");
+    expect(document.body.querySelector("s-banner")).toBeNull();
+  });
+
+  it("tells a refused session and a rate limit apart from a failure", async () => {
+    extension.fetch = answering(401, "Unauthorized");
+    await extension.render();
+    await settled("s-banner");
+    expect(blockText()).toContain("Your session could not be verified.");
+    render(null, document.body);
+    extension.fetch = answering(429, "Too many requests");
+    await extension.render();
+    await settled("s-banner");
+    expect(blockText()).toContain("Margin Notes is busy right now.");
+  });
+
+  it("says the product is not synced yet on a 404, without an error", async () => {
+    extension.fetch = answering(404, "Not Found");
+    await extension.render();
+    await settled("s-paragraph");
+    expect(blockText()).toContain("Margin Notes has no sales data for this product yet.");
+    expect(document.body.querySelector("s-banner")).toBeNull();
+  });
+});
