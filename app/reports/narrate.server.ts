@@ -25,32 +25,33 @@
  *    so concurrent requests cannot pass it together. A refusal is audited as
  *    `narrative.limit_reached`.
  *  - Prompts and answers are never logged; failures log their kind and status only.
+ *
+ * The Anthropic adapter (client, SDK retries and timeouts, error codes, the forced
+ * tool call and its validation) is anthropic-client.server.ts; this file is the
+ * narrative's logic: what is sent, when to fall back, what is stored and said.
  */
 import { createHash, randomUUID } from "node:crypto";
 
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { and, count, desc, eq, gte, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 import { reportNarratives, reports } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { env } from "~/env.server";
-import { log } from "~/log.server";
 import { audit, canonicalJson, type Actor, type RequestOrigin } from "~/security/audit.server";
 import { readSettings } from "~/settings.server";
 import { readShop } from "~/shops.server";
 
+import { AnthropicFailure, callTool, type AnthropicFailureCode, type AnthropicOptions } from "./anthropic-client.server";
 import type { ReportData } from "./build.server";
 import { LOCAL_NARRATIVE_VERSION, writeLocalNarrative } from "./local-narrative";
 import { NarrativeInputSchema, NarrativeSchema, toNarrativeInput, type Narrative, type NarrativeInput, type NarrativeSource, type NarrativeView } from "./narrative";
 
 export type { NarrativeSource, NarrativeView };
-import { NARRATIVE_TOOL, NARRATIVE_TOOL_NAME, PROMPT_VERSION, SYSTEM_PROMPT, userMessage } from "./narrative-prompt";
+import { NARRATIVE_TOOL, PROMPT_VERSION, SYSTEM_PROMPT, userMessage } from "./narrative-prompt";
 import { addDays, todayIn } from "./period";
 import { safeZone, zonedTimeToUtc } from "./zoned-time";
 
-/** Per request: env ANTHROPIC_TIMEOUT_MS (default 30 s). The SDK's own retries on 408/409/429/5xx/529 and connection errors, with backoff honouring Retry-After. */
-export const ANTHROPIC_MAX_RETRIES = 2;
 /** All attempts together (SDK retries and the one retry for invalid output) never take longer. */
 export const NARRATE_DEADLINE_MS = 75_000;
 const MAX_TOKENS = 2048;
@@ -97,32 +98,20 @@ const UNAVAILABLE_WORDS: Partial<Record<NarrativeErrorCode, string>> = {
 
 const UNCHANGED = "Nothing was saved and any earlier narrative is unchanged.";
 
-function anthropicFailure(error: unknown, deadlineHit: boolean): NarrativeError | null {
-  if (error instanceof APIConnectionTimeoutError || (error instanceof APIUserAbortError && deadlineHit)) {
-    return new NarrativeError("timeout", `Claude did not answer in time. ${UNCHANGED} Try again in a few minutes.`, 60);
-  }
-  if (error instanceof APIError && typeof error.status === "number") {
-    const retryAfter = Number(error.headers?.get?.("retry-after")) || undefined;
-    if (error.status === 429) return new NarrativeError("rate_limited", `Claude is receiving too many requests right now. ${UNCHANGED} Try again in a minute.`, retryAfter ?? 60);
-    if (error.status === 529) return new NarrativeError("overloaded", `Claude is overloaded right now. ${UNCHANGED} Try again in a few minutes.`, retryAfter ?? 120);
-    if (error.status === 401 || error.status === 403) {
-      return new NarrativeError("not_configured", `The AI service refused Margin Notes' credentials. ${UNCHANGED} The app's operator has been told.`);
-    }
-    if (error.status >= 500) return new NarrativeError("unavailable", `Claude's service had an error. ${UNCHANGED} Try again in a few minutes.`, retryAfter ?? 60);
-    return new NarrativeError("refused", `Claude could not take this request. ${UNCHANGED}`);
-  }
-  if (error instanceof APIConnectionError) {
-    return new NarrativeError("unavailable", `Claude could not be reached. ${UNCHANGED} Try again in a few minutes.`, 60);
-  }
-  return null;
-}
+/** What the merchant is told when Anthropic could not answer, and when to try again (default when Anthropic gave no Retry-After). */
+const FAILURE_MESSAGES: Record<AnthropicFailureCode, { message: string; retryAfter?: number }> = {
+  timeout: { message: `Claude did not answer in time. ${UNCHANGED} Try again in a few minutes.`, retryAfter: 60 },
+  rate_limited: { message: `Claude is receiving too many requests right now. ${UNCHANGED} Try again in a minute.`, retryAfter: 60 },
+  overloaded: { message: `Claude is overloaded right now. ${UNCHANGED} Try again in a few minutes.`, retryAfter: 120 },
+  not_configured: { message: `The AI service refused Margin Notes' credentials. ${UNCHANGED} The app's operator has been told.` },
+  unavailable: { message: `Claude's service had an error. ${UNCHANGED} Try again in a few minutes.`, retryAfter: 60 },
+  refused: { message: `Claude could not take this request. ${UNCHANGED}` },
+};
 
-export interface AnthropicOptions {
-  apiKey?: string;
-  model?: string;
-  baseURL?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
+function narrativeErrorOf(failure: AnthropicFailure): NarrativeError {
+  const { message, retryAfter } = FAILURE_MESSAGES[failure.code];
+  const text = failure.unreached ? `Claude could not be reached. ${UNCHANGED} Try again in a few minutes.` : message;
+  return new NarrativeError(failure.code, text, failure.retryAfterSeconds ?? retryAfter);
 }
 
 export interface NarrateOptions {
@@ -220,55 +209,17 @@ interface Drafted {
   fallbackReason: string | null;
 }
 
-function createClient(options: AnthropicOptions, apiKey: string): Anthropic {
-  return new Anthropic({
-    apiKey,
-    baseURL: options.baseURL ?? "https://api.anthropic.com",
-    // Looked up per request, so a fetch patched later (tests, instrumentation) is used.
-    fetch: (...args: Parameters<typeof fetch>) => globalThis.fetch(...args),
-    timeout: options.timeoutMs ?? env.ANTHROPIC_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? ANTHROPIC_MAX_RETRIES,
-    // No SDK logs or traces: they could carry the request body.
-    logLevel: "off",
-    openTelemetry: false,
-  });
-}
-
-/** Asks Claude; one retry for an invalid answer; null when both answers were invalid. */
-async function askClaude(input: NarrativeInput, inputJson: string, options: AnthropicOptions, apiKey: string) {
-  const client = createClient(options, apiKey);
-  const model = options.model ?? env.ANTHROPIC_MODEL;
-  const deadline = AbortSignal.timeout(NARRATE_DEADLINE_MS);
-  let inputTokens = 0;
-  let outputTokens = 0;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    let message: Anthropic.Message;
-    try {
-      message = await client.messages.create(
-        {
-          model,
-          max_tokens: MAX_TOKENS,
-          system: SYSTEM_PROMPT,
-          tools: [NARRATIVE_TOOL],
-          tool_choice: { type: "tool", name: NARRATIVE_TOOL_NAME, disable_parallel_tool_use: true },
-          messages: [{ role: "user", content: userMessage(inputJson) }],
-        },
-        { signal: deadline },
-      );
-    } catch (error) {
-      const failure = anthropicFailure(error, deadline.aborted);
-      if (!failure) throw error;
-      log.warn({ kind: failure.code, status: error instanceof APIError ? error.status : null, attempt }, "anthropic request failed");
-      throw failure;
-    }
-    inputTokens += message.usage?.input_tokens ?? 0;
-    outputTokens += message.usage?.output_tokens ?? 0;
-    const call = message.content.find((block): block is Anthropic.ToolUseBlock => block.type === "tool_use" && block.name === NARRATIVE_TOOL_NAME);
-    const parsed = NarrativeSchema.safeParse(call?.input);
-    if (parsed.success) return { narrative: parsed.data, model: message.model || model, inputTokens, outputTokens };
-    log.warn({ attempt, stopReason: message.stop_reason, issues: parsed.error.issues.length }, "anthropic answer failed validation");
+/** Asks Claude (one forced tool call, one retry for an invalid answer); narrative null when both answers were invalid. */
+async function askClaude(inputJson: string, options: AnthropicOptions, apiKey: string) {
+  try {
+    const answer = await callTool({
+      apiKey, options, system: SYSTEM_PROMPT, tool: NARRATIVE_TOOL, content: userMessage(inputJson), schema: NarrativeSchema,
+      maxTokens: MAX_TOKENS, deadlineMs: NARRATE_DEADLINE_MS, attempts: 2,
+    });
+    return { narrative: answer.value, model: answer.model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
+  } catch (error) {
+    throw error instanceof AnthropicFailure ? narrativeErrorOf(error) : error;
   }
-  return { narrative: null, model, inputTokens, outputTokens };
 }
 
 const AI_OFF_NOTICE = "AI is off for this store (Settings), so Margin Notes wrote this narrative itself: nothing was sent to an AI provider.";
@@ -287,7 +238,7 @@ async function draft(input: NarrativeInput, inputJson: string, options: NarrateO
   if (!options.aiEnabled) return { drafted: local("ai_off"), notice: AI_OFF_NOTICE };
   if (options.mode === "local" || !apiKey) return { drafted: local(null), notice: null };
   try {
-    const answer = await askClaude(input, inputJson, options.anthropic ?? {}, apiKey);
+    const answer = await askClaude(inputJson, options.anthropic ?? {}, apiKey);
     if (!answer.narrative) {
       return {
         drafted: local("invalid_output", { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens }),
