@@ -35,6 +35,18 @@ export const ACCESS_CONTROLS: readonly Control[] = [
       "requests that must be refused > does not reflect a foreign ?shop= anywhere in the response"),
   },
   {
+    id: "admin-blocks",
+    section: "access",
+    claim: "The blocks Margin Notes shows on your product and order pages read only your store's figures, and only Shopify's admin may ask for them.",
+    how: "Each block's request carries an ID token Shopify signed for your store; the app verifies it (signature, expiry, audience, store) before reading, answers as that store only (another store's product or order is not found), limits reads per store, and grants cross-origin access to Shopify's extension origin alone, never to any site (app/security/extension-door.server.ts).",
+    tests: t("tests/integration/admin-blocks.test.ts",
+      "admin block endpoints: authentication and tenancy > refuses a forged signature, an expired token, a wrong audience and a missing token with 401, reading nothing",
+      "admin block endpoints: authentication and tenancy > answers another shop's token with that shop's view only: 404 for A's product and order, nothing of A leaked",
+      "admin block endpoints: CORS and methods > answers the preflight for the extension origin only, before authentication",
+      "admin block endpoints: CORS and methods > gives no CORS grant to another origin (never *), even on a served answer",
+      "admin block endpoints: rate limit > answers 429 with Retry-After (readable by the block) once the shop's window is used, another shop unaffected"),
+  },
+  {
     id: "expiring-tokens",
     section: "access",
     claim: "The access token Margin Notes holds for your store expires, instead of living forever.",
