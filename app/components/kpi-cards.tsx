@@ -6,7 +6,7 @@
  * (Shopify's profit reports), so the page shows both parts of net sales.
  */
 import { Link as RemixLink } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
 import { computeChanges, hasComparisonData, isLowerBetter } from "~/reports/change";
@@ -14,7 +14,7 @@ import type { Metrics } from "~/reports/metrics";
 
 export type KpiMetrics = Metrics;
 
-type KpiKey = "netSales" | "totalSales" | "orders" | "averageOrderValue" | "grossProfit" | "grossMarginPercent" | "cogs" | "returns";
+type KpiKey = "netSales" | "totalSales" | "orders" | "averageOrderValue" | "grossProfit" | "grossMarginPercent" | "netProfit" | "cogs" | "returns";
 
 interface KpiDefinition {
   key: KpiKey;
@@ -37,6 +37,13 @@ const KPIS: KpiDefinition[] = [
   {
     key: "grossMarginPercent", label: "Gross margin", kind: "percent", change: { unit: "points" },
     basis: (m, c) => (m.netSalesWithCost === undefined ? null : `Gross profit ÷ ${formatMoney(m.netSalesWithCost, c)} net sales with cost`),
+  },
+  {
+    // Absent from snapshots saved before net profit: the card is left out for them.
+    key: "netProfit", label: "Net profit", kind: "money",
+    basis: (m, c) => (m.netProfit === undefined
+      ? null
+      : `Gross profit − ${formatMoney(m.paymentFees ?? "0", c)} payment fees − ${formatMoney(m.shippingCosts ?? "0", c)} shipping costs − ${formatMoney(m.customCosts ?? "0", c)} custom costs`),
   },
   { key: "cogs", label: "Cost of goods sold", kind: "money" },
   { key: "returns", label: "Returns", kind: "money" },
@@ -68,11 +75,15 @@ function KpiCard({ kpi, props, withData }: { kpi: KpiDefinition; props: KpiCards
       )
     : null;
   const basis = kpi.basis?.(current, currency);
+  const estimated = kpi.key === "netProfit" && includesEstimate(current);
   return (
     <Card>
       <section aria-labelledby={id} data-testid={id}>
         <BlockStack gap="200">
-          <Text as="h3" variant="headingSm" id={id}>{kpi.label}</Text>
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h3" variant="headingSm" id={id}>{kpi.label}</Text>
+            {estimated ? <Badge tone="attention">Includes estimates</Badge> : null}
+          </InlineStack>
           <Text as="p" variant="headingLg" numeric>{formatValue(kpi, current, currency)}</Text>
           {basis ? <Text as="p" variant="bodySm" tone="subdued">{basis}</Text> : null}
           <InlineStack gap="200" blockAlign="center" wrap>
@@ -106,6 +117,22 @@ function profitBasis(m: Metrics, currency: string): string {
     : `${parts} Gross profit and margin count only the sales with a cost, so gross profit is net sales with cost − cost of goods sold, not net sales − cost of goods sold.`;
 }
 
+/** Whether estimated payment fees (a merchant's rate on transactions without fee data) went into net profit. */
+const includesEstimate = (m: Metrics) => m.paymentFeesEstimated !== undefined && Number(m.paymentFeesEstimated) !== 0;
+
+/** What net profit is made of and how sure it is: estimates, rules, and fees that are unknown. */
+function netProfitNote(m: Metrics, currency: string): string | null {
+  if (m.netProfit === undefined) return null;
+  const parts = [`Payment fees: ${formatMoney(m.paymentFeesActual ?? "0", currency)} from Shopify`];
+  if (includesEstimate(m)) parts[0] += ` + ${formatMoney(m.paymentFeesEstimated!, currency)} estimated from your fee rates (transactions Shopify gave no fee for)`;
+  parts.push("shipping costs from your shipping rules");
+  const unrated = m.unratedTransactions ?? 0;
+  const note = `${parts.join("; ")}.`;
+  return unrated > 0
+    ? `${note} ${formatCount(unrated)} transaction${unrated === 1 ? " has" : "s have"} no fee data and no rate for its gateway: add one on the Expenses page.`
+    : note;
+}
+
 export function KpiCards(props: KpiCardsProps) {
   const { current, previous, currency } = props;
   const withData = hasComparisonData(previous);
@@ -113,9 +140,14 @@ export function KpiCards(props: KpiCardsProps) {
   return (
     <BlockStack gap="300">
       <Text as="h2" variant="headingMd" visuallyHidden>Summary</Text>
-      <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
-        {KPIS.map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} withData={withData} />)}
+      <InlineGrid columns={{ xs: 1, sm: 2, lg: current.netProfit === undefined ? 4 : 3 }} gap="400">
+        {KPIS.filter((kpi) => current[kpi.key] !== undefined || kpi.key !== "netProfit").map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} withData={withData} />)}
       </InlineGrid>
+      {netProfitNote(current, currency) ? (
+        <div data-testid="net-profit-basis">
+          <Text as="p" tone="subdued">{netProfitNote(current, currency)}</Text>
+        </div>
+      ) : null}
       {current.costCoveragePercent !== null ? (
         <BlockStack gap="100">
           <div data-testid="profit-basis">

@@ -36,6 +36,13 @@ const ROWS: Row[] = [
   { key: "grossMarginPercent", term: "Gross margin (gross profit ÷ net sales with cost)", kind: "percent", change: { unit: "points" } },
   { key: "costCoveragePercent", term: "Share of net sales with a recorded cost", kind: "percent" },
   { key: "backfilledCostPercent", term: "Costed sales using today's cost", kind: "percent" },
+  { key: "paymentFees", term: "Payment fees (from Shopify + estimated)", kind: "money" },
+  { key: "paymentFeesActual", term: "Payment fees from Shopify", kind: "money" },
+  { key: "paymentFeesEstimated", term: "Payment fees estimated from your rates (estimate)", kind: "money" },
+  { key: "unratedTransactions", term: "Transactions without fee data or rate (fees unknown)", kind: "count" },
+  { key: "shippingCosts", term: "Shipping costs (from your rules)", kind: "money" },
+  { key: "customCosts", term: "Custom costs", kind: "money" },
+  { key: "netProfit", term: "Net profit (gross profit − payment fees − shipping − custom costs)", kind: "money" },
 ];
 
 function format(row: Row, metrics: FullMetrics, currency: string): string {
@@ -54,7 +61,7 @@ export interface MetricsListProps {
 export function MetricsList({ current, previous, currency }: MetricsListProps) {
   const changes = changesOf({ current, previous });
   const withData = hasComparisonData(previous);
-  // A snapshot saved before net sales were split by cost lacks those two rows.
+  // A snapshot saved before net sales were split by cost, or before net profit, lacks those rows.
   const items = ROWS.filter((row) => current[row.key] !== undefined).map((row) => {
     const value = format(row, current, currency);
     if (!previous) return { term: row.term, description: value };

@@ -33,8 +33,16 @@ export const METRIC_LABELS: Record<CitableKey, string> = {
   grossMarginPercent: "Gross margin",
   costCoveragePercent: "Cost coverage",
   backfilledCostPercent: "Backfilled costs",
+  paymentFees: "Payment fees",
+  paymentFeesActual: "Payment fees (Shopify)",
+  paymentFeesEstimated: "Payment fees (estimated)",
+  unratedTransactions: "Transactions without fee data",
+  shippingCosts: "Shipping costs",
+  customCosts: "Custom costs",
+  netProfit: "Net profit",
   dailySales: "Daily sales",
   topProducts: "Top products",
+  netProfitDrivers: "Net profit drivers",
 };
 
 export interface NarrativeCardProps {

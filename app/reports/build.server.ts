@@ -14,6 +14,8 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { reports } from "~/db/schema.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
+import { emptyExpenses, netProfitFigures, sumExpenses, type Expenses } from "~/profit/net-profit";
+import { readExpenseDays } from "~/profit/net-profit.server";
 import { audit, type Actor } from "~/security/audit.server";
 
 import { computeChanges } from "./change";
@@ -28,6 +30,8 @@ export interface SeriesPoint {
   totalSales: string;
   grossProfit: string;
   orders: number;
+  /** Gross profit − that day's payment fees, shipping and custom costs; absent in snapshots saved before net profit. */
+  netProfit?: string;
 }
 
 export type { ProductRow };
@@ -76,7 +80,10 @@ async function dailyComponents(tx: Tx, shop: string, periods: Period[]): Promise
   return new Map(rows.map((r) => [r.day, r]));
 }
 
-const within = (days: Map<string, Components>, p: Period) => [...days].filter(([day]) => day >= p.from && day <= p.to).map(([, c]) => c);
+const within = <T>(days: Map<string, T>, p: Period) => [...days].filter(([day]) => day >= p.from && day <= p.to).map(([, c]) => c);
+
+/** A period's metrics with net profit and the expenses it deducts (app/profit/net-profit.ts). */
+const withNetProfit = (m: Metrics, expenses: Expenses): Metrics => ({ ...m, ...netProfitFigures(m.grossProfit, expenses) });
 
 /*
  * Products are ranked in SQL over the whole period, not re-sorted from a fixed top
@@ -171,12 +178,18 @@ export async function readReport(tx: Tx, shop: string, range: ReportRange, curre
   // Before the held history there is nothing to read: the comparison's query is
   // clamped too (its figures are the same), its dates as asked.
   const compare = range.compare ? clampToHeld(range.compare, options.heldFrom) : null;
-  const days = await dailyComponents(tx, shop, compare ? [period, compare] : [period]);
-  const current = computeMetrics(sumComponents(within(days, period)));
-  const previous = compare ? computeMetrics(sumComponents(within(days, compare))) : null;
+  const periods = compare ? [period, compare] : [period];
+  const days = await dailyComponents(tx, shop, periods);
+  const expenseDays = await readExpenseDays(tx, shop, periods, currencyCode);
+  const current = withNetProfit(computeMetrics(sumComponents(within(days, period))), sumExpenses(within(expenseDays, period)));
+  const previous = compare ? withNetProfit(computeMetrics(sumComponents(within(days, compare))), sumExpenses(within(expenseDays, compare))) : null;
   const changes = computeChanges(current, previous);
   const none = emptyComponents();
-  const series = eachDay(period).map((day) => ({ day, ...seriesPoint(days.get(day) ?? none) }));
+  const noExpenses = emptyExpenses();
+  const series = eachDay(period).map((day) => {
+    const point = seriesPoint(days.get(day) ?? none);
+    return { day, ...point, netProfit: netProfitFigures(point.grossProfit, expenseDays.get(day) ?? noExpenses).netProfit };
+  });
   const topProducts = await rankProducts(tx, shop, period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10);
   return {
     range: period === range.period ? range : { ...range, period },

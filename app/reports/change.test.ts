@@ -23,7 +23,7 @@ describe("the change sign rule", () => {
   });
 
   it("says which rises are bad news: costs, discounts and returns only", () => {
-    expect(CHANGE_KEYS.filter(isLowerBetter)).toEqual(["discounts", "returns", "cogs"]);
+    expect(CHANGE_KEYS.filter(isLowerBetter)).toEqual(["discounts", "returns", "cogs", "paymentFees", "shippingCosts", "customCosts"]);
   });
 
   it("treats a comparison period without any figure as no data, never as zeros to compare with", () => {
@@ -50,5 +50,18 @@ describe("the change sign rule", () => {
     expect(changeInWords("-2.70")).toBe("down 2.7%");
     expect(changeInWords("0.04")).toBe("unchanged");
     expect(changeInWords(null)).toBeNull();
+  });
+});
+
+describe("net profit's changes", () => {
+  it("read costs as positive deductions (a rise is bad) and net profit by its signed value", () => {
+    expect(changePercent("paymentFees", "110.00", "100.00")).toBe("10.00");
+    expect(isLowerBetter("paymentFees")).toBe(true);
+    expect(isLowerBetter("netProfit")).toBe(false);
+    // A loss halved: net profit got bigger.
+    expect(changePercent("netProfit", "-50.00", "-100.00")).toBe("50.00");
+  });
+  it("has no change for a snapshot saved before net profit existed", () => {
+    expect(changePercent("netProfit", undefined, "10.00")).toBeNull();
   });
 });

@@ -27,14 +27,19 @@ import type { Metrics } from "./metrics";
 
 export const CHANGE_KEYS = [
   "grossSales", "discounts", "returns", "netSales", "totalSales", "grossProfit", "averageOrderValue", "cogs", "units", "orders",
+  "paymentFees", "shippingCosts", "customCosts", "netProfit",
 ] as const satisfies ReadonlyArray<keyof Metrics>;
 export type ChangeKey = (typeof CHANGE_KEYS)[number];
 export type Changes = Partial<Record<ChangeKey, string | null>>;
 
 /** Stored negative, read as an amount taken off: their size is |value|. */
 const DEDUCTIONS: ReadonlySet<string> = new Set<ChangeKey>(["discounts", "returns"]);
-/** A rise is bad news for the merchant. */
-const LOWER_IS_BETTER: ReadonlySet<string> = new Set<ChangeKey>(["cogs", "discounts", "returns"]);
+/**
+ * A rise is bad news for the merchant. The expenses net profit deducts (payment fees,
+ * shipping and custom costs) are stored as positive amounts, like COGS: their size is
+ * their value, and a rise is bad.
+ */
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set<ChangeKey>(["cogs", "discounts", "returns", "paymentFees", "shippingCosts", "customCosts"]);
 
 export const isLowerBetter = (key: string): boolean => LOWER_IS_BETTER.has(key);
 
@@ -42,7 +47,8 @@ export const isLowerBetter = (key: string): boolean => LOWER_IS_BETTER.has(key);
 export const CHANGE_RULE =
   "A positive change means the figure got bigger than in the comparison period, a negative one that it got smaller; " +
   "discounts and returns are deductions (negative amounts), so for them a positive change means more was discounted or returned. " +
-  "Bigger cost of goods sold, discounts or returns is bad news; bigger of anything else is good news. " +
+  "Payment fees, shipping costs and custom costs are positive amounts deducted from gross profit to give net profit. " +
+  "Bigger cost of goods sold, payment fees, shipping costs, custom costs, discounts or returns is bad news; bigger of anything else is good news. " +
   "An empty change means it cannot be computed (the comparison period had none of it).";
 
 const round2 = (value: Big) => {

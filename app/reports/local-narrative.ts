@@ -7,7 +7,28 @@
  */
 import { NarrativeSchema, PERIOD_LABELS, type CitableKey, type Narrative, type NarrativeInput } from "./narrative";
 
-export const LOCAL_NARRATIVE_VERSION = "local-1";
+export const LOCAL_NARRATIVE_VERSION = "local-2";
+
+/** How each part of net profit reads in a sentence (input v3's netProfitDrivers). */
+const PART_WORDS = { grossProfit: "gross profit", paymentFees: "payment fees", shippingCosts: "shipping costs", customCosts: "custom costs" } as const;
+
+/** Net profit and what moved it, when the report has net profit (snapshots before it do not). */
+function netProfitInsight(input: NarrativeInput, $: (amount: string) => string, against: string): string | null {
+  const m = input.metrics;
+  if (m.netProfit === undefined || m.paymentFees === undefined || m.shippingCosts === undefined || m.customCosts === undefined) return null;
+  const estimated = m.paymentFeesEstimated !== undefined && Number(m.paymentFeesEstimated) !== 0 ? ` (${$(m.paymentFeesEstimated)} of the fees estimated from your rates)` : "";
+  let text = `Net profit was ${$(m.netProfit)}: gross profit of ${$(m.grossProfit)}, less ${$(m.paymentFees)} of payment fees${estimated}, ` +
+    `${$(m.shippingCosts)} of shipping costs and ${$(m.customCosts)} of custom costs${changeWords(input.changesPercent.netProfit, against)}.`;
+  const d = input.netProfitDrivers;
+  if (d && d.largest) {
+    const effect = d.effects[d.largest];
+    const moved = d.largest === "grossProfit"
+      ? `${Number(effect) > 0 ? "higher" : "lower"} gross profit`
+      : `${Number(effect) > 0 ? "lower" : "higher"} ${PART_WORDS[d.largest]}`;
+    text += ` The biggest mover against the ${against} was ${moved} (${Number(effect) > 0 ? "+" : "−"}${$(effect.replace(/^-/, ""))} on net profit).`;
+  }
+  return text;
+}
 
 const num = (value: string | number | null | undefined) => (value === null || value === undefined ? null : Number(value));
 
@@ -65,6 +86,8 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
       text: `${plural(m.orders, "order")} averaged ${$(m.averageOrderValue)} each${changeWords(changes.averageOrderValue, against)}.`,
     });
   }
+  const net = netProfitInsight(input, $, against);
+  if (net) insights.push({ metric: input.netProfitDrivers?.largest ? "netProfitDrivers" : "netProfit", text: net });
   const top = input.topProducts.products[0];
   if (top) {
     const s = share(top.netSales, m.netSales);
@@ -99,6 +122,10 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
   }
   const coverage = num(m.costCoveragePercent);
   if (coverage !== null && coverage < 80) risks.push(`Only ${m.costCoveragePercent}% of net sales have a recorded cost, so profit figures are incomplete.`);
+  if (m.netProfit !== undefined && Number(m.netProfit) < 0 && hasSales) risks.push(`Net profit is negative (${$(m.netProfit)}): the expenses exceed gross profit.`);
+  if (m.unratedTransactions !== undefined && m.unratedTransactions > 0) {
+    risks.push(`${plural(m.unratedTransactions, "transaction")} had no fee data from Shopify and no fee rate for their gateway, so their fees are missing from net profit.`);
+  }
   const backfilled = num(m.backfilledCostPercent);
   if (backfilled !== null && backfilled > 0) risks.push(`${m.backfilledCostPercent}% of costed sales use today's cost for older sales.`);
 
@@ -107,6 +134,7 @@ export function writeLocalNarrative(input: NarrativeInput): Narrative {
   if (returnsShare !== null && returnsShare >= 10) actions.push("Review the reasons for returns on your best-selling products.");
   const discountShare = share(abs(m.discounts), m.grossSales);
   if (discountShare !== null && discountShare >= 15) actions.push(`Review discount use: discounts were ${pct(discountShare)} of gross sales.`);
+  if (m.unratedTransactions !== undefined && m.unratedTransactions > 0) actions.push("Enter a fee rate on the Expenses page for the payment gateways without fee data, so net profit counts their fees.");
   if (top) actions.push(`Keep ${top.title} in stock and easy to find: it brings in the most net sales.`);
   actions.push("Save the same report next period to see whether these trends hold.");
 

@@ -84,6 +84,24 @@ export interface Metrics {
   costCoveragePercent: string | null;
   /** Percent of costed net sales whose cost is a backfilled (current) cost. */
   backfilledCostPercent: string | null;
+  /*
+   * Net profit and the expenses it deducts (app/profit/net-profit.ts, decision 0011):
+   * net profit = gross profit − payment fees − shipping costs − custom costs, from the
+   * parts rounded to the cent. Costs are positive amounts (like COGS). Optional only
+   * because snapshots saved before net profit existed lack them.
+   */
+  /** Shopify's fees (actual) + the merchant's rate on transactions without fee data (estimated). */
+  paymentFees?: string;
+  paymentFeesActual?: string;
+  /** An estimate: the merchant's per-gateway rate applied to transactions Shopify gave no fee for. */
+  paymentFeesEstimated?: string;
+  /** Transactions with no fee data and no rate for their gateway: fees unknown, counted as 0. */
+  unratedTransactions?: number;
+  /** From the merchant's shipping cost rules (Shopify's API does not expose label costs). */
+  shippingCosts?: string;
+  /** The merchant's recurring and one-off costs, spread per day. */
+  customCosts?: string;
+  netProfit?: string;
 }
 
 const MONEY_DP = 2;

@@ -6,7 +6,7 @@
 import { CHANGE_RULE } from "./change";
 import { CITABLE_KEYS } from "./narrative";
 
-export const PROMPT_VERSION = "narrative-2026-12-02.1";
+export const PROMPT_VERSION = "narrative-2026-12-02.2";
 
 export const NARRATIVE_TOOL_NAME = "write_report_narrative";
 
@@ -22,6 +22,16 @@ The report arrives as JSON. It contains only aggregated figures:
   gross profit / netSalesWithCost (never gross profit / net sales). The same holds for each product.
   "costCoveragePercent" says how much of net sales has a cost, and "backfilledCostPercent" how much of it used
   today's cost for older sales.
+  Net profit = grossProfit - paymentFees - shippingCosts - customCosts (all positive amounts deducted).
+  paymentFees = paymentFeesActual (Shopify's own fees) + paymentFeesEstimated (the merchant's per-gateway rate applied
+  to transactions Shopify gave no fee for: an estimate, say so when it is not zero). "unratedTransactions" had neither
+  fee data nor a rate: their fees are missing, so net profit is overstated. Shipping costs come from the merchant's
+  own rules (Shopify does not report label costs); custom costs are the merchant's recurring and one-off costs spread
+  per day. A snapshot saved before net profit existed has none of these keys: then do not mention net profit.
+- "netProfitDrivers" (or null) splits net profit's change against the comparison into the effect of each part:
+  effects.grossProfit is gross profit's change, effects.paymentFees / shippingCosts / customCosts are minus each
+  expense's change (a rise in fees lowers net profit); they add up to netProfitChange. "largest" names the part that
+  moved net profit most. When net profit changed, explain it with these effects and name the expense that moved it.
 - "changesPercent" is the change against the comparison period, in percent. ${CHANGE_RULE}
   When "comparison" is set but "comparisonMetrics" is null, the comparison period has no data: say so, and never
   describe a change from zero.

@@ -98,6 +98,52 @@ describe("narrative input", () => {
   });
 });
 
+describe("net profit in the narrative input (v3)", () => {
+  const net = (gp: string, fees: string, est: string, ship: string, custom: string, netProfit: string) =>
+    ({ grossProfit: gp, paymentFees: fees, paymentFeesActual: (Number(fees) - Number(est)).toFixed(2), paymentFeesEstimated: est, unratedTransactions: 0, shippingCosts: ship, customCosts: custom, netProfit });
+  const withNet = () => report({
+    current: { ...report().current, ...net("550.00", "40.00", "12.00", "60.00", "300.00", "150.00") },
+    previous: { ...report().previous!, ...net("500.00", "30.00", "0.00", "50.00", "100.00", "320.00") },
+    series: report().series.map((p) => ({ ...p, netProfit: "-2.50" })),
+  });
+
+  it("sends net profit, its expenses and their changes, and splits the change into what moved it", () => {
+    const input = toNarrativeInput(withNet());
+    expect(input.inputVersion).toBe(3);
+    expect(input.metrics).toMatchObject({ netProfit: "150.00", paymentFees: "40.00", paymentFeesEstimated: "12.00", shippingCosts: "60.00", customCosts: "300.00" });
+    expect(input.changesPercent).toMatchObject({ netProfit: "-53.13", paymentFees: "33.33", shippingCosts: "20.00", customCosts: "200.00" });
+    // −170 = +50 (gross profit) −10 (fees) −10 (shipping) −200 (custom costs): custom costs moved it most.
+    expect(input.netProfitDrivers).toEqual({
+      netProfitChange: "-170.00",
+      effects: { grossProfit: "50.00", paymentFees: "-10.00", shippingCosts: "-10.00", customCosts: "-200.00" },
+      largest: "customCosts",
+    });
+    const e = input.netProfitDrivers!.effects;
+    expect((Number(e.grossProfit) + Number(e.paymentFees) + Number(e.shippingCosts) + Number(e.customCosts)).toFixed(2)).toBe(input.netProfitDrivers!.netProfitChange);
+    expect(input.dailySales.buckets[0]).toMatchObject({ netProfit: "-2.50" });
+  });
+
+  it("reads a snapshot saved before net profit without inventing it", () => {
+    const input = toNarrativeInput(report());
+    expect(input.metrics.netProfit).toBeUndefined();
+    expect(input.changesPercent).not.toHaveProperty("netProfit");
+    expect(input.netProfitDrivers).toBeNull();
+    expect(input.dailySales.buckets[0]).not.toHaveProperty("netProfit");
+    expect(JSON.stringify(writeLocalNarrative(input))).not.toMatch(/net profit/i);
+  });
+
+  it("the local writer explains net profit and names the expense that moved it; the prompt explains the drivers", () => {
+    const n = writeLocalNarrative(toNarrativeInput(withNet()));
+    const insight = n.insights.find((i) => i.metric === "netProfitDrivers");
+    expect(insight?.text).toBe(
+      "Net profit was $150.00: gross profit of $550.00, less $40.00 of payment fees ($12.00 of the fees estimated from your rates), $60.00 of shipping costs and $300.00 of custom costs, down 53.1% on the previous period. " +
+      "The biggest mover against the previous period was higher custom costs (−$200.00 on net profit).",
+    );
+    expect(SYSTEM_PROMPT).toContain("netProfitDrivers");
+    expect(SYSTEM_PROMPT).toContain("paymentFeesEstimated");
+  });
+});
+
 describe("local narrative", () => {
   it("is deterministic and valid, and cites only known metrics", () => {
     const input = toNarrativeInput(report());

@@ -32,8 +32,12 @@ import type { CompareMode } from "./period";
 import type { ReportData } from "./build.server";
 
 export const SMALL_CELL_MIN = 5;
-/** 2: changes under change.ts's sign rule; net sales split by cost, totals and products. */
-export const NARRATIVE_INPUT_VERSION = 2;
+/**
+ * 2: changes under change.ts's sign rule; net sales split by cost, totals and products.
+ * 3: net profit and the expenses it deducts (payment fees actual/estimated, shipping
+ *    and custom costs), daily net profit, and `netProfitDrivers` (which expense moved it).
+ */
+export const NARRATIVE_INPUT_VERSION = 3;
 const TITLE_MAX = 120;
 
 const Money = z.string().regex(/^-?\d{1,15}\.\d{2}$/, "must be a decimal amount like 1234.50");
@@ -46,11 +50,12 @@ export const METRIC_KEYS = [
   "grossSales", "discounts", "returns", "netSales", "shipping", "duties", "fees", "taxes", "tips", "totalSales",
   "orders", "units", "averageOrderValue", "cogs", "netSalesWithCost", "netSalesWithoutCost", "grossProfit", "grossMarginPercent",
   "costCoveragePercent", "backfilledCostPercent",
+  "paymentFees", "paymentFeesActual", "paymentFeesEstimated", "unratedTransactions", "shippingCosts", "customCosts", "netProfit",
 ] as const satisfies ReadonlyArray<keyof Metrics>;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
-/** What an insight may cite: a metric, or one of the two breakdowns. */
-export const CITABLE_KEYS = [...METRIC_KEYS, "dailySales", "topProducts"] as const;
+/** What an insight may cite: a metric, or one of the breakdowns. */
+export const CITABLE_KEYS = [...METRIC_KEYS, "dailySales", "topProducts", "netProfitDrivers"] as const;
 export type CitableKey = (typeof CITABLE_KEYS)[number];
 
 const MetricsSchema = z
@@ -60,6 +65,22 @@ const MetricsSchema = z
     // Optional: a snapshot saved before net sales were split by cost lacks them.
     cogs: Money, netSalesWithCost: Money.optional(), netSalesWithoutCost: Money.optional(),
     grossProfit: Money, grossMarginPercent: Percent, costCoveragePercent: Percent, backfilledCostPercent: Percent,
+    // Optional: a snapshot saved before net profit lacks them.
+    paymentFees: Money.optional(), paymentFeesActual: Money.optional(), paymentFeesEstimated: Money.optional(),
+    unratedTransactions: Count.optional(), shippingCosts: Money.optional(), customCosts: Money.optional(), netProfit: Money.optional(),
+  })
+  .strict();
+
+/** The four parts whose changes add up to net profit's change (each signed as its effect on net profit). */
+export const NET_PROFIT_PARTS = ["grossProfit", "paymentFees", "shippingCosts", "customCosts"] as const;
+
+const DriversSchema = z
+  .object({
+    netProfitChange: Money,
+    /** Each part's effect on net profit: gross profit's change, and minus each expense's change. */
+    effects: z.object({ grossProfit: Money, paymentFees: Money, shippingCosts: Money, customCosts: Money }).strict(),
+    /** The part with the largest effect (by size); null when net profit did not move. */
+    largest: z.enum(NET_PROFIT_PARTS).nullable(),
   })
   .strict();
 
@@ -76,7 +97,7 @@ const PeriodSchema = z
   .strict();
 
 const DayBucketSchema = z
-  .object({ from: IsoDay, to: IsoDay, days: Count, orders: Count, netSales: Money, grossProfit: Money })
+  .object({ from: IsoDay, to: IsoDay, days: Count, orders: Count, netSales: Money, grossProfit: Money, netProfit: Money.optional() })
   .strict();
 
 const ProductSchema = z
@@ -119,6 +140,8 @@ export const NarrativeInputSchema = z
         droppedProducts: Count,
       })
       .strict(),
+    /** Why net profit changed against the comparison; null without net profit on both sides or without comparison data. */
+    netProfitDrivers: DriversSchema.nullable(),
     smallCellMinimum: z.literal(SMALL_CELL_MIN),
   })
   .strict();
@@ -188,7 +211,10 @@ type DayBucket = z.infer<typeof DayBucketSchema>;
 /** Consecutive days merged until each bucket has at least k orders (see the header). */
 export function bucketDays(series: ReportData["series"], k = SMALL_CELL_MIN): { buckets: DayBucket[]; mergedDays: number } {
   const buckets: DayBucket[] = [];
-  type Open = { from: string; to: string; orders: number; net: string[]; profit: string[] };
+  type Open = { from: string; to: string; orders: number; net: string[]; profit: string[]; netProfit: string[] };
+  // Daily net profit only when every day has it (a snapshot saved before net profit has none).
+  const withNet = series.length > 0 && series.every((p) => p.netProfit !== undefined);
+  const netOf = (values: string[]) => (withNet ? { netProfit: sumMoney(values) } : {});
   let open = null as Open | null;
   for (const point of series) {
     if (open) {
@@ -196,11 +222,15 @@ export function bucketDays(series: ReportData["series"], k = SMALL_CELL_MIN): { 
       open.orders += point.orders;
       open.net.push(point.netSales);
       open.profit.push(point.grossProfit);
+      open.netProfit.push(point.netProfit ?? "0.00");
     } else {
-      open = { from: point.day, to: point.day, orders: point.orders, net: [point.netSales], profit: [point.grossProfit] };
+      open = { from: point.day, to: point.day, orders: point.orders, net: [point.netSales], profit: [point.grossProfit], netProfit: [point.netProfit ?? "0.00"] };
     }
     if (open.orders >= k) {
-      buckets.push({ from: open.from, to: open.to, days: daysBetween(open.from, open.to), orders: open.orders, netSales: sumMoney(open.net), grossProfit: sumMoney(open.profit) });
+      buckets.push({
+        from: open.from, to: open.to, days: daysBetween(open.from, open.to), orders: open.orders, netSales: sumMoney(open.net), grossProfit: sumMoney(open.profit),
+        ...netOf(open.netProfit),
+      });
       open = null;
     }
   }
@@ -211,6 +241,7 @@ export function bucketDays(series: ReportData["series"], k = SMALL_CELL_MIN): { 
       buckets.push({
         from: last.from, to: open.to, days: daysBetween(last.from, open.to), orders: last.orders + open.orders,
         netSales: sumMoney([last.netSales, ...open.net]), grossProfit: sumMoney([last.grossProfit, ...open.profit]),
+        ...netOf([last.netProfit ?? "0.00", ...open.netProfit]),
       });
     }
     // No bucket reached k: the whole period has fewer than k orders, no breakdown at all.
@@ -238,7 +269,34 @@ export function bucketProducts(products: ReportData["topProducts"], k = SMALL_CE
 }
 
 const pickMetrics = (m: Metrics): NarrativeInput["metrics"] =>
-  Object.fromEntries(METRIC_KEYS.map((k) => [k, m[k]])) as NarrativeInput["metrics"];
+  // Keys a snapshot lacks (saved before a figure existed) are left out, not sent as undefined.
+  Object.fromEntries(METRIC_KEYS.filter((k) => m[k] !== undefined).map((k) => [k, m[k]])) as NarrativeInput["metrics"];
+
+/**
+ * Net profit's change split into what moved it: net profit = gross profit − payment fees
+ * − shipping − custom costs (all rounded to the cent), so the change of net profit is
+ * exactly gross profit's change minus each expense's change.
+ */
+export function netProfitDrivers(current: Metrics, previous: Metrics): NarrativeInput["netProfitDrivers"] {
+  const { netProfit: now, paymentFees, shippingCosts, customCosts } = current;
+  if (now === undefined || paymentFees === undefined || shippingCosts === undefined || customCosts === undefined) return null;
+  if (previous.netProfit === undefined || previous.paymentFees === undefined || previous.shippingCosts === undefined || previous.customCosts === undefined) return null;
+  const delta = (a: string, b: string) => cents(a) - cents(b);
+  const effects = {
+    grossProfit: delta(current.grossProfit, previous.grossProfit),
+    paymentFees: -delta(paymentFees, previous.paymentFees),
+    shippingCosts: -delta(shippingCosts, previous.shippingCosts),
+    customCosts: -delta(customCosts, previous.customCosts),
+  };
+  const abs = (v: bigint) => (v < 0n ? -v : v);
+  let largest: (typeof NET_PROFIT_PARTS)[number] | null = null;
+  for (const part of NET_PROFIT_PARTS) if (effects[part] !== 0n && (largest === null || abs(effects[part]) > abs(effects[largest]))) largest = part;
+  return {
+    netProfitChange: fromCents(delta(now, previous.netProfit)),
+    effects: { grossProfit: fromCents(effects.grossProfit), paymentFees: fromCents(effects.paymentFees), shippingCosts: fromCents(effects.shippingCosts), customCosts: fromCents(effects.customCosts) },
+    largest,
+  };
+}
 
 const periodOf = (label: NarrativeInput["period"]["label"], p: { from: string; to: string }) => ({ label, from: p.from, to: p.to, days: daysBetween(p.from, p.to) });
 
@@ -258,7 +316,8 @@ export function toNarrativeInput(data: ReportData): NarrativeInput {
   // snapshots stored discounts' and returns' changes with the opposite sign.
   const computed = changesOf(data);
   const changes: Record<string, string | null> = {};
-  for (const key of CHANGE_KEYS) if (computed[key] !== undefined) changes[key] = computed[key] ?? null;
+  // A figure the snapshot does not hold (saved before net profit) has no change to send.
+  for (const key of CHANGE_KEYS) if (computed[key] !== undefined && data.current[key] !== undefined) changes[key] = computed[key] ?? null;
   // A comparison period without any data is not a comparison with zero.
   const compared = comparison !== null && data.previous !== null && hasComparisonData(data.previous);
   return NarrativeInputSchema.parse({
@@ -271,6 +330,7 @@ export function toNarrativeInput(data: ReportData): NarrativeInput {
     changesPercent: compared ? changes : {},
     dailySales: bucketDays(data.series),
     topProducts: bucketProducts(data.topProducts),
+    netProfitDrivers: compared ? netProfitDrivers(data.current, data.previous!) : null,
     smallCellMinimum: SMALL_CELL_MIN,
   });
 }

@@ -73,6 +73,27 @@ describe("reportCsv", () => {
     expect(out).toContain("Net sales,80.00,,,,,,,");
   });
 
+  it("exports net profit and the expenses it deducts, with a daily net profit column; an older snapshot exports without them", () => {
+    const d = data(true);
+    const net = { paymentFees: "3.20", paymentFeesActual: "2.00", paymentFeesEstimated: "1.20", unratedTransactions: 1, shippingCosts: "5.00", customCosts: "10.00", netProfit: "-18.20" };
+    const withNet: ReportData = {
+      ...d,
+      current: { ...d.current, ...net },
+      previous: { ...d.previous!, ...net, paymentFees: "2.00", paymentFeesEstimated: "0.00", netProfit: "-17.00" },
+      series: d.series.map((p) => ({ ...p, netProfit: "-9.10" })),
+    };
+    const out = lines(reportCsv(withNet, { shop: "demo.myshopify.com" }));
+    expect(out).toContain("Payment fees (Shopify's + estimated),3.20,2.00,60.00,,,,,");
+    expect(out).toContain("Payment fees estimated from your rates (transactions without fee data),1.20,0.00,,,,,,");
+    expect(out).toContain("Shipping costs (your rules),5.00,5.00,0.00,,,,,");
+    expect(out).toContain("Net profit (gross profit - payment fees - shipping costs - custom costs),-18.20,-17.00,-7.06,,,,,");
+    expect(out).toContain("Day,Net sales,Total sales,Gross profit,Orders,Net profit,,,");
+    expect(out).toContain("2026-03-01,80.00,80.00,0.00,1,-9.10,,,");
+    const old = lines(reportCsv(d, { shop: "demo.myshopify.com" }));
+    expect(old.some((l) => l.startsWith("Net profit") || l.startsWith("Payment fees"))).toBe(false);
+    expect(old).toContain("Day,Net sales,Total sales,Gross profit,Orders,,,,");
+  });
+
   it("names the file after the shop and the period", () => {
     expect(reportFilename("demo.myshopify.com", data(false))).toBe("margin-notes-report-demo.myshopify.com-2026-03-01-to-2026-03-02.csv");
   });

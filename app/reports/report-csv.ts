@@ -42,6 +42,13 @@ const METRIC_ROWS: MetricRow[] = [
   ["Gross margin % (gross profit / net sales with cost)", "grossMarginPercent"],
   ["Cost coverage % (net sales with a recorded cost)", "costCoveragePercent"],
   ["Backfilled cost % (older sales at today's cost)", "backfilledCostPercent"],
+  ["Payment fees (Shopify's + estimated)", "paymentFees"],
+  ["Payment fees from Shopify", "paymentFeesActual"],
+  ["Payment fees estimated from your rates (transactions without fee data)", "paymentFeesEstimated"],
+  ["Transactions without fee data or rate (fees unknown)", "unratedTransactions"],
+  ["Shipping costs (your rules)", "shippingCosts"],
+  ["Custom costs", "customCosts"],
+  ["Net profit (gross profit - payment fees - shipping costs - custom costs)", "netProfit"],
 ];
 
 export interface ReportCsvSource {
@@ -69,14 +76,15 @@ export function reportCsv(data: ReportData, source: ReportCsvSource): string {
   const changes = changesOf(data);
   out.push(record("Metric", "Value", compared ? "Comparison" : "", compared ? "Change %" : ""));
   for (const [label, key] of METRIC_ROWS) {
-    // A snapshot saved before net sales were split by cost has no such figure.
+    // A snapshot saved before net sales were split by cost, or before net profit, has no such figure.
     if (data.current[key] === undefined) continue;
     out.push(record(label, data.current[key], compared ? compared[key] : "", compared ? (changes[key as keyof typeof changes] ?? "") : ""));
   }
   out.push(record());
 
-  out.push(record("Day", "Net sales", "Total sales", "Gross profit", "Orders"));
-  for (const p of data.series) out.push(record(p.day, p.netSales, p.totalSales, p.grossProfit, p.orders));
+  const withNet = data.series.some((p) => p.netProfit !== undefined);
+  out.push(record("Day", "Net sales", "Total sales", "Gross profit", "Orders", ...(withNet ? ["Net profit"] : [])));
+  for (const p of data.series) out.push(record(p.day, p.netSales, p.totalSales, p.grossProfit, p.orders, ...(withNet ? [p.netProfit ?? ""] : [])));
   out.push(record());
 
   out.push(record(

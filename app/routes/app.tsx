@@ -30,6 +30,7 @@ export default function AppLayout() {
         <Link to="/app" rel="home">Dashboard</Link>
         <Link to="/app/reports">Reports</Link>
         <Link to="/app/costs">Costs</Link>
+        <Link to="/app/expenses">Expenses</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/trust">Security</Link>

@@ -53,6 +53,7 @@ const ACTION_LABELS = {
   "settings.updated": "Settings changed",
   "costs.edited": "Unit cost edited (Margin Notes only, not Shopify)",
   "costs.imported": "Unit costs imported from CSV (Margin Notes only, not Shopify)",
+  "expenses.updated": "Expenses changed (fee rate, shipping rule or custom cost)",
   "shop.profile_changed": "Store time zone or currency changed (reports rebuilt)",
   "webhook.rejected": "Webhook refused (signed body re-aimed, replayed or stale)",
 } as const satisfies Record<AuditAction, string>;

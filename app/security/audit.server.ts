@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   "report.narrated",
   "narrative.limit_reached",
   "settings.updated",
+  "expenses.updated",
   "audit.pruned",
   "audit.keyed",
   "data.exported",

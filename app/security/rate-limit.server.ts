@@ -66,6 +66,8 @@ export const policies = {
   costImport: { limit: 20, windowSeconds: 3600 },
   /** Session tokens Shopify signed but would not exchange (uninstalled shop, foreign dest), per shop and per source. */
   failedTokenExchange: { limit: 5, windowSeconds: 600 },
+  /** Expenses page saves and deletes (fee rates, shipping rules, custom costs), per shop: one per click. */
+  expenseChange: { limit: 60, windowSeconds: 600 },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const MAX_WINDOW_SECONDS = 86_400;

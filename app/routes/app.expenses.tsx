@@ -1,0 +1,58 @@
+/**
+ * Expenses: what net profit deducts besides the cost of goods — payment fee rates per
+ * gateway (estimates for transactions Shopify gives no fee for), shipping cost rules
+ * and custom costs. Owner only, like Settings: everyone else sees the page read-only
+ * and their POST is a 403 that changes nothing. One change per POST, rate-limited,
+ * audited (app/profit/expenses.server.ts).
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+
+import { ExpensesView, type ExpensesActionData } from "~/components/expenses-view";
+import { env } from "~/env.server";
+import { parseExpenseForm } from "~/profit/expense-forms";
+import { loadExpensesPage } from "~/profit/expenses-page.server";
+import { changeExpense } from "~/profit/expenses.server";
+import { requestOrigin } from "~/security/audit.server";
+import { securityHeaders } from "~/security/headers.server";
+import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
+import { policies, rateLimit } from "~/security/rate-limit.server";
+import { readForm, requireMethod } from "~/security/request-guards.server";
+import { authenticate } from "~/shopify.server";
+
+export const meta: MetaFunction = () => [{ title: "Expenses · Margin Notes" }];
+
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const { session, sessionToken } = await authenticate.admin(request, context);
+  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
+  const page = await loadExpensesPage(session.shop);
+  if (!page) throw new Response("This store is not installed yet: reload the app.", { status: 409 });
+  return { ...page, owner: check.owner, unverified: check.unverified ?? null };
+};
+
+const reply = (body: ExpensesActionData, status = 200) =>
+  Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
+
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  requireMethod(request, ["POST"]);
+  const { session, sessionToken } = await authenticate.admin(request, context);
+  const form = await readForm(request);
+  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
+  if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can change expenses." }, 403);
+  await rateLimit(`shop:${session.shop}:expenses`, policies.expenseChange);
+  const parsed = parseExpenseForm(Object.fromEntries(form));
+  if (!parsed.ok) return reply({ ok: false, message: "Nothing was saved: correct the fields marked below.", fieldErrors: parsed.fieldErrors }, 400);
+  const actor = { type: "staff", id: String(sessionToken?.sub) } as const;
+  const result = await changeExpense(session.shop, parsed.change, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
+  if (!result.ok) return reply({ ok: false, message: result.message, fieldErrors: result.fieldErrors }, result.status);
+  return reply({ ok: true, id: result.id, operation: result.operation });
+};
+
+export default function ExpensesPage() {
+  return <ExpensesView {...useLoaderData<typeof loader>()} />;
+}
+
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
