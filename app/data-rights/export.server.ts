@@ -92,8 +92,9 @@ audit-head.json         your audit chain's newest row, signed with the app's aud
                         keep it; the operator can prove the trail was not rewritten since
                         (npm run audit:verify -- --head audit-head.json)
 
-Not included: orders and sales lines and the daily totals derived from them (copies of
-Shopify's own records; export orders from your Shopify admin), and the encrypted access
+Not included: orders, sales lines, payment transactions with their fees, shipping
+methods and the daily totals derived from them (copies of Shopify's own records; export
+orders from your Shopify admin), and the encrypted access
 token (a credential). Nothing about your customers is held.
 `;
 

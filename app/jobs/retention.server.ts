@@ -63,7 +63,9 @@ export async function discardAbandonedStaging(batchSize = RETENTION_BATCH_ROWS):
       where (r.status = 'failed' or (r.status = 'completed' and r.finished_at < now() - ${COMPLETED_RUN_GRACE}::interval))
         and (exists (select 1 from staged_orders s where s.shop_id = r.shop_id and s.run_id = r.run_id)
           or exists (select 1 from staged_agreements s where s.shop_id = r.shop_id and s.run_id = r.run_id)
-          or exists (select 1 from staged_sales s where s.shop_id = r.shop_id and s.run_id = r.run_id))`));
+          or exists (select 1 from staged_sales s where s.shop_id = r.shop_id and s.run_id = r.run_id)
+          or exists (select 1 from staged_transactions s where s.shop_id = r.shop_id and s.run_id = r.run_id)
+          or exists (select 1 from staged_shipping_lines s where s.shop_id = r.shop_id and s.run_id = r.run_id))`));
   const total = { rows: 0, batches: 0, runs: runs.length };
   for (const { shop, run } of runs) {
     // discardStagedBatch deletes from one staged table per call: loop until nothing is left.

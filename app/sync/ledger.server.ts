@@ -119,6 +119,27 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
           cogs = excluded.quantity * coalesce(s.unit_cost, excluded.unit_cost)`)}`,
     },
     {
+      name: "transactions removed",
+      // An applied order's transactions become exactly the read's (app/sync/transactions.ts
+      // keeps only those that moved money; one that failed later, or was never one, goes).
+      query: sql`
+        delete from order_transactions t using staged_orders so
+        where ${run("so")} and t.shop_id = so.shop_id and t.order_id = so.order_id
+          and not exists (select 1 from staged_transactions st where ${run("st")} and st.transaction_id = t.transaction_id)`,
+    },
+    {
+      name: "transactions",
+      query: sql`
+        insert into order_transactions as t (shop_id, transaction_id, order_id, kind, status, gateway, processed_at, amount, fee, currency_code)
+        select st.shop_id, st.transaction_id, st.order_id, st.kind, st.status, st.gateway, st.processed_at, st.amount, st.fee, st.currency_code
+        from staged_transactions st
+        ${fresh ? sql`` : sql`join staged_orders so on so.shop_id = st.shop_id and so.run_id = st.run_id and so.order_id = st.order_id`}
+        where ${run("st")}
+        ${upsert(sql`on conflict (shop_id, transaction_id) do update set
+          order_id = excluded.order_id, kind = excluded.kind, status = excluded.status, gateway = excluded.gateway,
+          processed_at = excluded.processed_at, amount = excluded.amount, fee = excluded.fee, currency_code = excluded.currency_code`)}`,
+    },
+    {
       name: "returns cost",
       // Returns reverse the cost of the line that was sold.
       // (Into a fresh ledger every sale of the shop is this run's: no applied-orders join.)
@@ -140,10 +161,15 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
       // (one scan of the ledger, no second join of the staged sales).
       query: sql`
         insert into orders as o (shop_id, order_id, created_at, placed_at, cancelled_at, test, currency_code,
-                                 source_updated_at, original_net_product)
+                                 source_updated_at, original_net_product, shipping_methods)
         select so.shop_id, so.order_id, so.created_at, coalesce(placed.at, so.processed_at, so.created_at),
-          so.cancelled_at, so.test, so.currency_code, so.source_updated_at, coalesce(net.product, 0)
+          so.cancelled_at, so.test, so.currency_code, so.source_updated_at, coalesce(net.product, 0),
+          coalesce(ship.methods, '{}'::text[])
         from staged_orders so
+        left join (
+          select sl.order_id, array_agg(sl.method order by sl.method) as methods from staged_shipping_lines sl
+          where ${run("sl")} group by sl.order_id
+        ) ship on ship.order_id = so.order_id
         left join (
           select sa.order_id, min(sa.happened_at) as at from staged_agreements sa
           where ${run("sa")} and sa.reason = 'ORDER' group by sa.order_id
@@ -158,10 +184,10 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
         ${upsert(sql`on conflict (shop_id, order_id) do update set
           created_at = excluded.created_at, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
           test = excluded.test, currency_code = excluded.currency_code, source_updated_at = excluded.source_updated_at,
-          original_net_product = excluded.original_net_product`)}`,
+          original_net_product = excluded.original_net_product, shipping_methods = excluded.shipping_methods`)}`,
     },
   ];
-  return fresh ? steps.filter((s) => s.name !== "discard stale" && s.name !== "sales removed") : steps;
+  return fresh ? steps.filter((s) => !["discard stale", "sales removed", "transactions removed"].includes(s.name)) : steps;
 }
 
 
@@ -193,6 +219,7 @@ export function reconcileSteps(shop: string, runId: string, window: ExportWindow
                       where so.shop_id = ${shop} and so.run_id = ${runId} and so.order_id = o.order_id)`;
   return [
     { name: "deleted orders' sales", query: sql`delete from sales s where s.shop_id = ${shop} and s.order_id in (${absent})` },
+    { name: "deleted orders' transactions", query: sql`delete from order_transactions t where t.shop_id = ${shop} and t.order_id in (${absent})` },
     { name: "deleted orders", query: sql`delete from orders o2 where o2.shop_id = ${shop} and o2.order_id in (${absent})` },
   ];
 }
@@ -264,23 +291,26 @@ async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?
  */
 export async function removeOrder(tx: Tx, shop: string, orderId: number, timezone: string): Promise<void> {
   const days = await applyOrderContribution(tx, shop, timezone, sql`select ${orderId}::bigint as order_id`, -1);
-  await tx.execute(sql`with gone as (delete from sales where shop_id = ${shop} and order_id = ${orderId})
+  await tx.execute(sql`with gone as (delete from sales where shop_id = ${shop} and order_id = ${orderId}),
+      gone_transactions as (delete from order_transactions where shop_id = ${shop} and order_id = ${orderId})
     delete from orders where shop_id = ${shop} and order_id = ${orderId}`);
   await pruneEmptyRollups(tx, shop, days);
 }
 
-const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_orders"] as const;
+const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_transactions", "staged_shipping_lines", "staged_orders"] as const;
 
 /** Deletes of every staged row of a run (a live run's few; as CTEs of one statement). */
 const discardParts = (shop: string, runId: string): SQL[] =>
   STAGED_TABLES.map((table) => sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
 
-/** Whether any staged row of the run exists (in any of the three tables). */
+/** Whether any staged row of the run exists (in any of the staged tables). */
 export async function hasStagedRows(tx: Tx, shop: string, runId: string): Promise<boolean> {
   const [row] = await queryRows<{ found: boolean }>(tx, sql`
     select exists (select 1 from staged_orders where shop_id = ${shop} and run_id = ${runId})
         or exists (select 1 from staged_agreements where shop_id = ${shop} and run_id = ${runId})
-        or exists (select 1 from staged_sales where shop_id = ${shop} and run_id = ${runId}) as found`);
+        or exists (select 1 from staged_sales where shop_id = ${shop} and run_id = ${runId})
+        or exists (select 1 from staged_transactions where shop_id = ${shop} and run_id = ${runId})
+        or exists (select 1 from staged_shipping_lines where shop_id = ${shop} and run_id = ${runId}) as found`);
   return row?.found === true;
 }
 

@@ -4,8 +4,13 @@
  *  - daily_rollups: per day × product (0 for non-product lines);
  *  - daily_totals: per day, every product summed (KPI cards and chart);
  *  - monthly_rollups: per calendar month × product (long-range rankings);
- *  - daily_orders: orders per day and AOV's base, with Shopify's later-day-edit rule.
- * Every sum row also counts the sales it sums (`lines`).
+ *  - daily_orders: orders per day and AOV's base, with Shopify's later-day-edit rule;
+ *  - daily_payment_fees: per day of the transaction × gateway, Shopify's fees (signed)
+ *    and the sales/captures without fee data (app/sync/transactions.ts);
+ *  - daily_shipping: per day × shipping method, orders by placed day (an edit on a
+ *    later day ships nothing new, so no later-day order here) and units by the sale's
+ *    day, as daily_totals counts them.
+ * Every sum row also counts the sales it sums (`lines`; fee rows their transactions).
  *
  * Two ways to keep them, one result (tests/integration/report-rollups.test.ts
  * compares them row for row):
@@ -36,7 +41,11 @@ const SUM_COLUMNS = [...COMPONENT_COLUMNS, "cogs", "net_sales_with_cost", "coste
 const COLUMNS = sql.raw(SUM_COLUMNS.join(", "));
 const sums = (alias: string) => sql.raw(SUM_COLUMNS.map((c) => `sum(${alias}.${c})`).join(", "));
 /** ON CONFLICT: the row's sums plus the incoming (possibly negative) ones. */
-const addedTo = (table: string) => sql.raw(SUM_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", "));
+const addedTo = (table: string, columns: readonly string[] = SUM_COLUMNS) => sql.raw(columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", "));
+const FEE_SUMS = ["fees", "fee_transactions", "uncovered_amount", "uncovered_transactions"] as const;
+const FEE_COLUMNS = sql.raw(FEE_SUMS.join(", "));
+const SHIPPING_SUMS = ["orders", "units", "lines"] as const;
+const SHIPPING_COLUMNS = sql.raw(SHIPPING_SUMS.join(", "));
 
 /**
  * A product day's sums from sales rows `s` grouped by (day, product); the same
@@ -72,6 +81,35 @@ function orderDays(ordersOf: SQL, salesOf: SQL): SQL {
 }
 
 /**
+ * Fee sums per (day, gateway) from transactions `t` (with `t.day`): the same
+ * expressions for the rebuild and the contributions. `sign` '' or '-'.
+ */
+function feeDaySums(sign: "" | "-"): SQL {
+  const n = sql.raw(sign);
+  return sql`${n}coalesce(sum(t.fee), 0) as fees, ${n}count(t.fee)::int as fee_transactions,
+    ${n}coalesce(sum(t.amount) filter (where t.fee is null), 0) as uncovered_amount,
+    ${n}(count(*) filter (where t.fee is null))::int as uncovered_transactions`;
+}
+
+/**
+ * Shipping rows per (day, method) from orders `o` (with `o.day`, `o.shipping_methods`)
+ * and their sales `s` (with `s.day`, `s.shipping_methods`): an order on its placed day
+ * under each of its methods, unit-bearing sales on their own day.
+ */
+function shippingDaySums(ordersOf: SQL, salesOf: SQL, sign: "" | "-"): SQL {
+  const n = sql.raw(sign);
+  return sql`
+    select x.day, x.method, ${n}sum(x.orders)::int as orders, ${n}sum(x.units)::int as units, ${n}sum(x.lines)::int as lines
+    from (
+      -- unnest in the select list (a ProjectSet over each row), not a lateral join per row.
+      select o.day, unnest(o.shipping_methods) as method, 1 as orders, 0 as units, 0 as lines from ${ordersOf}
+      union all
+      select s.day, unnest(s.shipping_methods), 0, s.units, 1 from ${salesOf} where s.units <> 0
+    ) x
+    group by x.day, x.method`;
+}
+
+/**
  * Every rollup row of the shop, rebuilt from the ledger in `timezone`. Two
  * statements: the rows go (every table), then come back (every table). A delete
  * and an insert of the same keys cannot share a statement: its parts see one
@@ -81,13 +119,15 @@ export function rebuildSteps(shop: string, timezone: string): RollupStep[] {
   const ordersOf = sql`(select o.*, (o.placed_at at time zone ${timezone})::date as day from orders o
     where o.shop_id = ${shop} and not o.test) o`;
   const salesOf = sql`(select s.*, (s.happened_at at time zone ${timezone})::date as day,
-      (o.placed_at at time zone ${timezone})::date as placed_day
+      (o.placed_at at time zone ${timezone})::date as placed_day, o.shipping_methods
     from sales s join orders o on o.shop_id = s.shop_id and o.order_id = s.order_id
     where s.shop_id = ${shop} and not o.test) s`;
   return [
     {
       name: "clear rollups",
       query: sql`with cleared as (delete from daily_orders where shop_id = ${shop}),
+          cleared_fees as (delete from daily_payment_fees where shop_id = ${shop}),
+          cleared_shipping as (delete from daily_shipping where shop_id = ${shop}),
           cleared_totals as (delete from daily_totals where shop_id = ${shop}),
           cleared_months as (delete from monthly_rollups where shop_id = ${shop})
         delete from daily_rollups where shop_id = ${shop}`,
@@ -106,7 +146,17 @@ export function rebuildSteps(shop: string, timezone: string): RollupStep[] {
           returning *),
         day_totals as (
           insert into daily_totals (shop_id, day, ${COLUMNS})
-          select ${shop}, p.day, ${sums("p")} from product_days p group by p.day)
+          select ${shop}, p.day, ${sums("p")} from product_days p group by p.day),
+        fee_days as (
+          insert into daily_payment_fees (shop_id, day, gateway, ${FEE_COLUMNS})
+          select ${shop}, t.day, t.gateway, ${feeDaySums("")}
+          from (select t.*, (t.processed_at at time zone ${timezone})::date as day
+                from order_transactions t join orders o on o.shop_id = t.shop_id and o.order_id = t.order_id
+                where t.shop_id = ${shop} and not o.test) t
+          group by 2, 3),
+        shipping_days as (
+          insert into daily_shipping (shop_id, day, method, ${SHIPPING_COLUMNS})
+          select ${shop}, x.* from (${shippingDaySums(ordersOf, salesOf, "")}) x)
         insert into monthly_rollups (shop_id, month, product_id, ${COLUMNS})
         select ${shop}, date_trunc('month', p.day::timestamp)::date, p.product_id, ${sums("p")}
         from product_days p group by 2, 3`,
@@ -144,12 +194,12 @@ export function contributionStep(shop: string, timezone: string, orderIds: SQL, 
     name: sign === 1 ? "add contribution" : "take out contribution",
     query: sql`
       with affected as materialized (
-        select o.order_id, o.original_net_product, (o.placed_at at time zone ${timezone})::date as day
+        select o.order_id, o.original_net_product, o.shipping_methods, (o.placed_at at time zone ${timezone})::date as day
         from (${orderIds}) ids
         cross join lateral (select * from orders o where o.shop_id = ${shop} and o.order_id = ids.order_id offset 0) o
         where not o.test),
       order_sales as materialized (
-        select s.*, (s.happened_at at time zone ${timezone})::date as day, a.day as placed_day
+        select s.*, (s.happened_at at time zone ${timezone})::date as day, a.day as placed_day, a.shipping_methods
         from affected a
         cross join lateral (select * from sales s where s.shop_id = ${shop} and s.order_id = a.order_id offset 0) s),
       products as materialized (
@@ -173,8 +223,24 @@ export function contributionStep(shop: string, timezone: string, orderIds: SQL, 
         insert into daily_orders as t (shop_id, day, orders, original_net_product)
         select ${shop}, x.day, ${sql.raw(n)}sum(x.n)::int, ${sql.raw(n)}sum(x.net) from order_days x group by x.day
         on conflict (shop_id, day) do update set
-          orders = t.orders + excluded.orders, original_net_product = t.original_net_product + excluded.original_net_product)
-      select day::text from products union select day::text from order_days`,
+          orders = t.orders + excluded.orders, original_net_product = t.original_net_product + excluded.original_net_product),
+      fee_days as materialized (
+        select t.day, t.gateway, ${feeDaySums(n)}
+        from (select t.*, (t.processed_at at time zone ${timezone})::date as day
+              from affected a
+              cross join lateral (select * from order_transactions t where t.shop_id = ${shop} and t.order_id = a.order_id offset 0) t) t
+        group by 1, 2),
+      fee_rows as (
+        insert into daily_payment_fees as t (shop_id, day, gateway, ${FEE_COLUMNS})
+        select ${shop}, f.* from fee_days f
+        on conflict (shop_id, day, gateway) do update set ${addedTo("t", FEE_SUMS)}),
+      shipping_days as materialized (${shippingDaySums(sql`affected o`, sql`order_sales s`, n)}),
+      shipping_rows as (
+        insert into daily_shipping as t (shop_id, day, method, ${SHIPPING_COLUMNS})
+        select ${shop}, x.* from shipping_days x
+        on conflict (shop_id, day, method) do update set ${addedTo("t", SHIPPING_SUMS)})
+      select day::text from products union select day::text from order_days
+      union select day::text from fee_days union select day::text from shipping_days`,
   };
 }
 
@@ -196,6 +262,8 @@ export function pruneParts(shop: string, days: string[]): SQL[] {
     sql`delete from daily_totals where ${onDays} and lines = 0`,
     sql`delete from monthly_rollups where shop_id = ${shop} and month = any(${pgArray(months)}::date[]) and lines = 0`,
     sql`delete from daily_orders where ${onDays} and orders = 0`,
+    sql`delete from daily_payment_fees where ${onDays} and fee_transactions = 0 and uncovered_transactions = 0`,
+    sql`delete from daily_shipping where ${onDays} and orders = 0 and lines = 0`,
   ];
 }
 

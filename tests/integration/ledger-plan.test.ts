@@ -72,7 +72,7 @@ describe("a live change costs what it changes", () => {
   it("moves a changed order's contribution through the keys of its orders, sales and rollup rows", async () => {
     // The ledger tables have statistics in production (autovacuum analyzes them);
     // here, as their owner, give them the statistics of this shop's history.
-    await (await getDb()).execute(sql`analyze orders, sales, daily_rollups, daily_orders, daily_totals, monthly_rollups`);
+    await (await getDb()).execute(sql`analyze orders, sales, order_transactions, daily_rollups, daily_orders, daily_totals, monthly_rollups, daily_payment_fees, daily_shipping`);
     const runId = `order-12345-${randomUUID()}`;
     const plans = await withShop(shop, async (tx) => {
       await stageRun(tx, shop, runId, 1, 12_345);
@@ -90,9 +90,11 @@ describe("a live change costs what it changes", () => {
     for (const plan of [takeOut!, add!]) {
       expect(plan).toMatch(/sales_order_idx/);
       expect(plan).toMatch(/orders_pkey|orders_shop_id_order_id_pk/);
-      expect(plan).not.toMatch(/Seq Scan on (sales|orders|daily_rollups|daily_orders|daily_totals|monthly_rollups)\b/);
+      // The order's payments by their order key, like its sales.
+      expect(plan).toMatch(/order_transactions_order_idx/);
+      expect(plan).not.toMatch(/Seq Scan on (sales|orders|order_transactions|daily_rollups|daily_orders|daily_totals|monthly_rollups|daily_payment_fees|daily_shipping)\b/);
     }
-    expect(prune).not.toMatch(/Seq Scan on (daily_rollups|daily_orders|daily_totals|monthly_rollups)/);
+    expect(prune).not.toMatch(/Seq Scan on (daily_rollups|daily_orders|daily_totals|monthly_rollups|daily_payment_fees|daily_shipping)/);
   });
 
   it("a live finalize of one order reads the run through the staged keys", async () => {
@@ -105,7 +107,7 @@ describe("a live change costs what it changes", () => {
     });
     for (const { name, plan } of plans) {
       // Whatever the join method, no step walks a whole table of the ledger or the staging.
-      expect(plan, `${name}:\n${plan}`).not.toMatch(/Seq Scan on (sales|orders|staged_\w+)\b/);
+      expect(plan, `${name}:\n${plan}`).not.toMatch(/Seq Scan on (sales|orders|order_transactions|staged_\w+)\b/);
     }
   });
 });

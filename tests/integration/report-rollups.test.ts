@@ -56,6 +56,8 @@ const snapshot = (shop: string) => withShop(shop, async (tx) => ({
   totals: await queryRows(tx, sql`select * from daily_totals where shop_id = ${shop} order by day`),
   months: await queryRows(tx, sql`select * from monthly_rollups where shop_id = ${shop} order by month, product_id`),
   orders: await queryRows(tx, sql`select * from daily_orders where shop_id = ${shop} order by day`),
+  fees: await queryRows(tx, sql`select * from daily_payment_fees where shop_id = ${shop} order by day, gateway`),
+  shipping: await queryRows(tx, sql`select * from daily_shipping where shop_id = ${shop} order by day, method`),
 }));
 
 async function expectLiveEqualsRebuild(shop: string) {
@@ -63,6 +65,8 @@ async function expectLiveEqualsRebuild(shop: string) {
   await withShop(shop, (tx) => rebuildAllRollups(tx, shop, TZ));
   const rebuilt = await snapshot(shop);
   expect(live.products.length).toBeGreaterThan(0);
+  expect(live.fees.length).toBeGreaterThan(0);
+  expect(live.shipping.length).toBeGreaterThan(0);
   expect(live).toEqual(rebuilt);
 }
 
