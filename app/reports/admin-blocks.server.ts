@@ -30,6 +30,7 @@ import { loadOrderTransactions } from "~/profit/payment-fees.server";
 import { readShop } from "~/shops.server";
 
 import { changePercent } from "./change";
+import { completeFromDay, formatDay, reachesBeforeHistory } from "./history";
 import { computeMetrics, sumComponents, type Components } from "./metrics";
 import { compareRange, presetRange, type Period } from "./period";
 
@@ -62,6 +63,12 @@ export interface ProductBlock {
   changes: { netSales: ChangeView | null; units: ChangeView | null; grossProfit: ChangeView | null; grossMargin: ChangeView | null };
   /** The product's variants we hold, and how many have no cost recorded today. */
   variants: { total: number; withoutCost: number };
+  /**
+   * The first local day the app's figures are complete when either period reaches
+   * before it (no read_all_orders: history.ts); changes are then withheld rather
+   * than compared with days the app could not read. Null: both periods are complete.
+   */
+  completeFrom: { day: string; display: string } | null;
 }
 
 export interface OrderPaymentFees {
@@ -159,6 +166,9 @@ async function readProductBlock(tx: Tx, shop: string, productId: string, now: Da
   const currency = shopRow.currencyCode;
   const current = toFigures(await productPeriod(tx, shop, productId, period), currency);
   const previous = toFigures(await productPeriod(tx, shop, productId, previousPeriod), currency);
+  const completeFrom = completeFromDay(shopRow.historyFrom, shopRow.ianaTimezone);
+  const partial = reachesBeforeHistory(completeFrom, period, previousPeriod);
+  const change = (key: string, now: string | number, before: string | number) => (partial ? null : describeChange(changePercent(key, now, before)));
   // A variant's cost today: its inventory item's latest cost row (null or none: no cost).
   const [variants] = await queryRows<{ total: number; withoutCost: number }>(tx, sql`
     select count(*)::int as total, count(*) filter (where c.unit_cost is null)::int as "withoutCost"
@@ -176,12 +186,13 @@ async function readProductBlock(tx: Tx, shop: string, productId: string, now: Da
     current,
     previous,
     changes: {
-      netSales: describeChange(changePercent("netSales", current.netSales, previous.netSales)),
-      units: describeChange(changePercent("units", current.units, previous.units)),
-      grossProfit: describeChange(changePercent("grossProfit", current.grossProfit, previous.grossProfit)),
-      grossMargin: describeChange(pointChange(current.grossMarginPercent, previous.grossMarginPercent), { unit: "points" }),
+      netSales: change("netSales", current.netSales, previous.netSales),
+      units: change("units", current.units, previous.units),
+      grossProfit: change("grossProfit", current.grossProfit, previous.grossProfit),
+      grossMargin: partial ? null : describeChange(pointChange(current.grossMarginPercent, previous.grossMarginPercent), { unit: "points" }),
     },
     variants: variants ?? { total: 0, withoutCost: 0 },
+    completeFrom: partial && completeFrom ? { day: completeFrom, display: formatDay(completeFrom) } : null,
   };
 }
 

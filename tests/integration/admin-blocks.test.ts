@@ -39,6 +39,9 @@ function blockRequest(shop: string, pathname: string, init: RequestInit & { toke
 
 const call = async (request: Request) => (await appHandler())(request);
 
+/** Installs the app for `shop`, reading the first page to its end (an unread render would be aborted later, mid-test). */
+const installShop = async (shop: string) => void (await (await install(simulator, shop)).text());
+
 /** An HS256 token signed with the app's secret, with claims as given (for the audience test). */
 function tokenWith(claims: Record<string, unknown>): string {
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -117,7 +120,7 @@ async function seedShop(shop: string, title = "Linen Shirt") {
 describe("admin block endpoints: authentication and tenancy", () => {
   it("serves the product block with a valid token from the extension origin, CORS for that origin only", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     await seedShop(shop);
     const response = await call(blockRequest(shop, productPath("gid://shopify/Product/501")));
     expect(response.status).toBe(200);
@@ -143,14 +146,28 @@ describe("admin block endpoints: authentication and tenancy", () => {
     });
     expect(body.period).toEqual({ from: addDays(todayIn(TZ), -29), to: todayIn(TZ) });
     expect(body.variants).toEqual({ total: 2, withoutCost: 1 });
+    expect(body.completeFrom).toBeNull();
     // A bare numeric id is the same product.
     const numeric = await call(blockRequest(shop, productPath("501")));
     expect(await numeric.json()).toEqual(body);
   });
 
+  it("withholds the product's changes when the app's history starts inside the previous 30 days", async () => {
+    const shop = newShop("blocks");
+    await installShop(shop);
+    await seedShop(shop);
+    // Without read_all_orders the history starts 40 days ago: the previous period is partly unread.
+    const from = new Date(Date.now() - 40 * 86_400_000);
+    await asSystem("test: history window", (tx) => tx.execute(sql`update shops set history_from = ${from.toISOString()}::timestamptz where shop_id = ${shop}`));
+    const body = await (await call(blockRequest(shop, productPath("501")))).json();
+    expect(body.current.netSales).toBe("130.00");
+    expect(body.changes).toEqual({ netSales: null, units: null, grossProfit: null, grossMargin: null });
+    expect(body.completeFrom.day).toBe(addDays(todayIn(TZ, from), 1));
+  });
+
   it("serves the order block from the ledger's sales, uncosted lines counted", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     await seedShop(shop);
     const response = await call(blockRequest(shop, orderPath("gid://shopify/Order/9001")));
     expect(response.status).toBe(200);
@@ -171,7 +188,7 @@ describe("admin block endpoints: authentication and tenancy", () => {
 
   it("refuses a forged signature, an expired token, a wrong audience and a missing token with 401, reading nothing", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     await seedShop(shop);
     const tokens = {
       forged: idToken(shop, { secret: "not-the-app-secret" }),
@@ -200,8 +217,8 @@ describe("admin block endpoints: authentication and tenancy", () => {
   it("answers another shop's token with that shop's view only: 404 for A's product and order, nothing of A leaked", async () => {
     const a = newShop("blocks-a");
     const b = newShop("blocks-b");
-    await install(simulator, a);
-    await install(simulator, b);
+    await installShop(a);
+    await installShop(b);
     await seedShop(a, CANARY);
     for (const path of [productPath("501"), orderPath("9001")]) {
       const response = await call(blockRequest(b, path));
@@ -223,7 +240,7 @@ describe("admin block endpoints: authentication and tenancy", () => {
 
   it("validates the id: another resource's GID or text is a 400, an unknown id of this shop a 404", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     await seedShop(shop);
     for (const bad of ["gid://shopify/Order/501", "abc", "0", "1".repeat(25), "501; drop table sales"]) {
       const response = await call(blockRequest(shop, productPath(bad)));
@@ -259,7 +276,7 @@ describe("admin block endpoints: CORS and methods", () => {
 
   it("gives no CORS grant to another origin (never *), even on a served answer", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     await seedShop(shop);
     for (const origin of ["https://evil.example", null]) {
       const response = await call(blockRequest(shop, productPath("501"), { origin }));
@@ -274,7 +291,7 @@ describe("admin block endpoints: CORS and methods", () => {
 
   it("refuses other methods with 405", async () => {
     const shop = newShop("blocks");
-    await install(simulator, shop);
+    await installShop(shop);
     const response = await call(blockRequest(shop, productPath("501"), { method: "POST", body: "x" }));
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, OPTIONS");
@@ -285,8 +302,8 @@ describe("admin block endpoints: rate limit", () => {
   it("answers 429 with Retry-After (readable by the block) once the shop's window is used, another shop unaffected", async () => {
     const shop = newShop("blocks");
     const other = newShop("blocks-other");
-    await install(simulator, shop);
-    await install(simulator, other);
+    await installShop(shop);
+    await installShop(other);
     await seedShop(shop);
     // This window and the next used up, so a window boundary mid-test changes nothing.
     const key = `shop:${shop}:admin-block`;

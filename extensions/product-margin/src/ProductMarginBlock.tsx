@@ -59,6 +59,7 @@ function Figures({ t, block }: { t: ReturnType<typeof translator>; block: Produc
   return (
     <s-stack direction="block" gap="small-200">
       <s-text color="subdued">{t("period")}</s-text>
+      {block.completeFrom && <s-text color="subdued">{t("completeFrom", { date: block.completeFrom.display })}</s-text>}
       <s-stack direction="block" gap="small-400">
         <FigureRow label={t("figures.netSales")} value={current.display.netSales} change={<ChangeText t={t} change={changes.netSales} />} />
         <FigureRow label={t("figures.units")} value={current.display.units} change={<ChangeText t={t} change={changes.units} />} />

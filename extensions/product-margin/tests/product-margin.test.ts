@@ -44,6 +44,7 @@ const block = (over: Partial<ProductBlock> = {}): ProductBlock => ({
     grossMargin: null,
   },
   variants: { total: 2, withoutCost: 0 },
+  completeFrom: null,
   ...over,
 });
 
@@ -85,6 +86,19 @@ describe("product margin block", () => {
     expect(adminBlock.getAttribute("heading")).toBe("Margin Notes");
     expect(adminBlock.getAttribute("collapsedSummary")).toBe("€130.00 net sales, 58.3% margin (30 days)");
     expect(document.body.querySelector("s-link")!.getAttribute("href")).toBe("app:app");
+  });
+
+  it("withholds the comparison when the app's history starts inside it, and says from when", async () => {
+    extension.fetch = answering(200, block({
+      changes: { netSales: null, units: null, grossProfit: null, grossMargin: null },
+      completeFrom: { day: "2026-10-20", display: "Oct 20, 2026" },
+    }));
+    await extension.render();
+    await settled("s-link");
+    const text = blockText();
+    expect(text).toContain("Figures are complete from Oct 20, 2026: earlier days are not compared.");
+    expect(text).toContain("Net sales €130.00 nothing to compare");
+    expect(document.body.querySelector("s-badge")).toBeNull();
   });
 
   it("says which sales lack a cost and links to the Costs page filtered to this product", async () => {
