@@ -62,7 +62,7 @@ function EntryForm(props: { entity: "rate" | "shipping" | "custom"; title: strin
     <BlockStack gap="300">
       <Text as="h3" variant="headingSm">{editing ? `Edit ${title}` : `Add ${title}`}</Text>
       {result && !result.ok ? <Banner tone="critical" title="Not saved"><p>{result.message}</p></Banner> : null}
-      <form onSubmit={(e) => { e.preventDefault(); submit(); }} aria-label={editing ? `Edit ${title}` : `Add ${title}`}>
+      <form noValidate onSubmit={(e) => { e.preventDefault(); submit(); }} aria-label={editing ? `Edit ${title}` : `Add ${title}`}>
         <FormLayout>
           {fields.filter((f) => !f.hidden?.(values)).map((f) =>
             f.options ? (
