@@ -9,9 +9,9 @@
 import Big from "big.js";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { dailyOrders, dailyRollups, products } from "~/db/schema.server";
+import { customCosts, dailyOrders, dailyPaymentFees, dailyRollups, products } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
-import { buildReport, type ReportData } from "~/reports/build.server";
+import { buildReport, loadSavedReport, type ReportData } from "~/reports/build.server";
 import { costCoverageOf } from "~/reports/cost-coverage";
 import type { NarrativeInput, NarrativeResponse } from "~/reports/narrative";
 
@@ -89,6 +89,12 @@ function expectReconciles(label: string, f: { netSales: string; netSalesWithCost
 
 const WEEK = "from=2026-03-01&to=2026-03-07";
 
+/** Net profit = gross profit − payment fees − shipping − custom costs, as displayed (decision 0013). */
+function expectNetProfitReconciles(label: string, f: { grossProfit: string; paymentFees?: string; paymentFeesActual?: string; paymentFeesEstimated?: string; shippingCosts?: string; customCosts?: string; netProfit?: string }) {
+  expect(cents(f.grossProfit) - cents(f.paymentFees) - cents(f.shippingCosts) - cents(f.customCosts), `${label}: net profit`).toBe(cents(f.netProfit));
+  expect(cents(f.paymentFeesActual) + cents(f.paymentFeesEstimated), `${label}: fees = Shopify's + estimated`).toBe(cents(f.paymentFees));
+}
+
 /** The document's HTML without React's text separators. */
 const page = async (response: Response) => (await response.text()).replace(/<!-- -->/g, "");
 
@@ -155,6 +161,40 @@ describe("report figures reconcile and read one way", () => {
     const input = JSON.parse(narrated.ok ? narrated.narrative!.inputJson : "{}") as NarrativeInput;
     expect(input.changesPercent).toMatchObject({ returns: "13.50", discounts: "-2.70" });
     expect(input.metrics).toMatchObject({ netSalesWithCost: "10417.70", netSalesWithoutCost: "7128.92" });
+  });
+
+  it("reconciles net profit on the dashboard, the CSV, a saved snapshot and the narrative input", async () => {
+    const shop = newShop("netfigures");
+    await seedShop(shop);
+    await withShop(shop, async (tx) => {
+      await tx.insert(dailyPaymentFees).values([
+        { shopId: shop, day: "2026-03-02", gateway: "shopify_payments", fees: "456.1249", feeTransactions: 20 },
+        { shopId: shop, day: "2026-02-24", gateway: "shopify_payments", fees: "70.00", feeTransactions: 12 },
+      ]);
+      await tx.insert(customCosts).values({ shopId: shop, costId: "00000000-0000-4000-8000-00000000000a", name: "Rent", kind: "monthly", amount: "1000.0001", currencyCode: "USD", startsOn: "2026-01-01" });
+    });
+    const report = await dashboardData(shop, WEEK);
+    expectNetProfitReconciles("dashboard", report.current);
+    expectNetProfitReconciles("comparison", report.previous!);
+    for (const point of report.series) expect(point.netProfit, point.day).toBeDefined();
+    const csv = parseCsv(await (await request(bearerRequest(shop, `/app/reports/export?${WEEK}`))).text());
+    const value = (label: string) => csv.find((r) => r[0]?.startsWith(label))?.[1];
+    expectNetProfitReconciles("csv", {
+      grossProfit: value("Gross profit")!, paymentFees: value("Payment fees (")!, paymentFeesActual: value("Payment fees from Shopify"), paymentFeesEstimated: value("Payment fees estimated"),
+      shippingCosts: value("Shipping costs"), customCosts: value("Custom costs"), netProfit: value("Net profit"),
+    });
+    expect(value("Net profit")).toBe(report.current.netProfit);
+    const range = { period: { from: "2026-03-01", to: "2026-03-07" }, compare: { from: "2026-02-22", to: "2026-02-28" }, compareMode: "previous_period" as const };
+    const { reportId } = await buildReport(shop, range, "USD", { type: "staff", id: "42" });
+    const snapshot = (await loadSavedReport(shop, reportId))!.data;
+    expectNetProfitReconciles("snapshot", snapshot.current);
+    expect(snapshot.current.netProfit).toBe(report.current.netProfit);
+    const narrated = (await (await request(bearerRequest(shop, `/app/reports/${reportId}/narrative`, { method: "POST", body: new URLSearchParams({ mode: "local" }) }))).json()) as NarrativeResponse;
+    const input = JSON.parse(narrated.ok ? narrated.narrative!.inputJson : "{}") as NarrativeInput;
+    expectNetProfitReconciles("narrative input", input.metrics);
+    const d = input.netProfitDrivers!;
+    expect(cents(d.effects.grossProfit) + cents(d.effects.paymentFees) + cents(d.effects.shippingCosts) + cents(d.effects.customCosts)).toBe(cents(d.netProfitChange));
+    expect(cents(d.netProfitChange)).toBe(cents(input.metrics.netProfit) - cents(input.comparisonMetrics!.netProfit));
   });
 
   it("says 'no data for the comparison period' instead of comparing with $0.00", async () => {
