@@ -13,8 +13,10 @@
  *    product lines that have no cost counted; its payment fees as the sync recorded
  *    them from Shopify's OrderTransaction.fees (app/profit/payment-fees.server.ts:
  *    signed, a fee given back on a refund negative) and profit after them. A sale or
- *    capture without fee data (a gateway other than Shopify Payments) is named, with
- *    its amount, and left out of the fees: never guessed here.
+ *    capture without fee data (a gateway other than Shopify Payments) is estimated
+ *    with the merchant's rate for its gateway in force on its local day, as net profit
+ *    does (app/profit/net-profit.ts, decision 0013), and labelled an estimate; without
+ *    a rate it is named, with its amount, and its fee left out: never guessed.
  *
  * Both answer null for an id this shop does not hold: row level security hides every
  * other shop's rows, so another shop's product or order reads exactly as an unknown
@@ -26,13 +28,15 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeView } from "~/lib/format";
+import { applicableExpenses, readExpenses } from "~/profit/expenses.server";
+import { rateOn } from "~/profit/net-profit";
 import { loadOrderTransactions } from "~/profit/payment-fees.server";
 import { readShop } from "~/shops.server";
 
 import { changePercent } from "./change";
 import { completeFromDay, formatDay, reachesBeforeHistory } from "./history";
 import { computeMetrics, sumComponents, type Components } from "./metrics";
-import { compareRange, presetRange, type Period } from "./period";
+import { compareRange, presetRange, todayIn, type Period } from "./period";
 
 /** One period's figures: exact decimal strings, and the text a block prints. */
 export interface BlockFigures {
@@ -74,13 +78,19 @@ export interface ProductBlock {
 export interface OrderPaymentFees {
   /** How many payment transactions (sales, captures, refunds) the app holds for the order. */
   transactions: number;
-  /** Σ Shopify's fees of those with fee data, to the cent (signed: fees given back reduce it). */
+  /** Shopify's fees of the transactions with fee data, to the cent (signed: fees given back reduce it). */
+  actual: string;
+  /** The merchant's rates applied to sales/captures without fee data, to the cent. */
+  estimated: string;
+  /** actual + estimated: the fees profit after fees deducts. */
   amount: string;
-  /** Gross profit − those fees: profit after the fees we know. */
+  /** Gross profit − amount, from the rounded parts. */
   profitAfterFees: string;
-  /** Gateways of sales/captures without fee data, and what those transactions took in. */
+  /** Gateways whose fees were estimated from a rate. */
+  estimatedGateways: string[];
+  /** Sales/captures without fee data and without a rate: their gateways and what they took in (fees unknown, left out). */
   withoutFeeData: { gateways: string[]; transactions: number; amount: string };
-  display: { amount: string; profitAfterFees: string; amountWithoutFeeData: string };
+  display: { actual: string; estimated: string; amount: string; profitAfterFees: string; amountWithoutFeeData: string };
 }
 
 export interface OrderBlock {
@@ -101,20 +111,48 @@ const cents = (value: Big) => {
   return fixed === "-0.00" ? "0.00" : fixed;
 };
 
-async function readOrderFees(tx: Tx, shop: string, orderId: string, grossProfit: string, currency: string): Promise<OrderPaymentFees | null> {
+async function readOrderFees(tx: Tx, shop: string, orderId: string, grossProfit: string, currency: string, timeZone: string): Promise<OrderPaymentFees | null> {
   const transactions = await loadOrderTransactions(tx, shop, orderId);
   if (transactions.length === 0) return null;
-  const known = transactions.filter((t) => t.fee !== null);
-  const unknown = transactions.filter((t) => t.fee === null);
-  const amount = cents(known.reduce((sum, t) => sum.plus(t.fee!), new Big(0)));
+  const uncovered = transactions.filter((t) => t.fee === null);
+  const rates = uncovered.length > 0 ? applicableExpenses(await readExpenses(tx, shop), currency).rates : [];
+  let actual = new Big(0);
+  let estimated = new Big(0);
+  const estimatedGateways = new Set<string>();
+  const unrated: typeof transactions = [];
+  for (const t of transactions) {
+    if (t.fee !== null) {
+      actual = actual.plus(t.fee);
+      continue;
+    }
+    // The rate in force on the transaction's local day, as net profit books it.
+    const rate = rateOn(rates, t.gateway, todayIn(timeZone, new Date(t.processedAt)));
+    if (!rate) {
+      unrated.push(t);
+      continue;
+    }
+    estimated = estimated.plus(new Big(t.amount).times(rate.percent).div(100)).plus(rate.fixedAmount);
+    estimatedGateways.add(t.gateway);
+  }
+  const [actualCents, estimatedCents] = [cents(actual), cents(estimated)];
+  const amount = cents(new Big(actualCents).plus(estimatedCents));
   const profitAfterFees = cents(new Big(grossProfit).minus(amount));
-  const withoutAmount = cents(unknown.reduce((sum, t) => sum.plus(t.amount), new Big(0)));
+  const withoutAmount = cents(unrated.reduce((sum, t) => sum.plus(t.amount), new Big(0)));
   return {
     transactions: transactions.length,
+    actual: actualCents,
+    estimated: estimatedCents,
     amount,
     profitAfterFees,
-    withoutFeeData: { gateways: [...new Set(unknown.map((t) => t.gateway))].sort(), transactions: unknown.length, amount: withoutAmount },
-    display: { amount: formatMoney(amount, currency), profitAfterFees: formatMoney(profitAfterFees, currency), amountWithoutFeeData: formatMoney(withoutAmount, currency) },
+    estimatedGateways: [...estimatedGateways].sort(),
+    withoutFeeData: { gateways: [...new Set(unrated.map((t) => t.gateway))].sort(), transactions: unrated.length, amount: withoutAmount },
+    display: {
+      actual: formatMoney(actualCents, currency),
+      estimated: formatMoney(estimatedCents, currency),
+      amount: formatMoney(amount, currency),
+      profitAfterFees: formatMoney(profitAfterFees, currency),
+      amountWithoutFeeData: formatMoney(withoutAmount, currency),
+    },
   };
 }
 
@@ -226,7 +264,7 @@ async function readOrderBlock(tx: Tx, shop: string, orderId: string): Promise<Or
     test: order.test,
     cancelled: order.cancelled,
     figures,
-    paymentFees: await readOrderFees(tx, shop, orderId, figures.grossProfit, shopRow.currencyCode),
+    paymentFees: await readOrderFees(tx, shop, orderId, figures.grossProfit, shopRow.currencyCode, shopRow.ianaTimezone),
     uncostedLines,
     productLines,
   };

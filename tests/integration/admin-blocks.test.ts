@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { costHistory, dailyRollups, orders, orderTransactions, products, sales, variants } from "~/db/schema.server";
+import { costHistory, dailyRollups, gatewayFeeRates, orders, orderTransactions, products, sales, variants } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { addDays, todayIn } from "~/reports/period";
 import { ADMIN_BLOCK_POLICY, EXTENSION_ORIGIN } from "~/security/extension-door.server";
@@ -177,13 +177,31 @@ describe("admin block endpoints: authentication and tenancy", () => {
     expect(body).toMatchObject({ orderId: "9001", currencyCode: "EUR", test: false, cancelled: false, uncostedLines: 1, productLines: 2 });
     expect(body.figures).toMatchObject({ netSales: "52.51", cogs: "12.50", grossProfit: "10.01", netSalesWithoutCost: "30.00", units: 2 });
     // Fees 2.04 − 0.30 given back = 1.74; profit after them 10.01 − 1.74 = 8.27; PayPal's 15.00 has no fee data.
+    // No rate for PayPal: nothing estimated, its fee left out and named.
     expect(body.paymentFees).toEqual({
-      transactions: 3, amount: "1.74", profitAfterFees: "8.27",
+      transactions: 3, actual: "1.74", estimated: "0.00", amount: "1.74", profitAfterFees: "8.27", estimatedGateways: [],
       withoutFeeData: { gateways: ["paypal"], transactions: 1, amount: "15.00" },
-      display: { amount: "€1.74", profitAfterFees: "€8.27", amountWithoutFeeData: "€15.00" },
+      display: { actual: "€1.74", estimated: "€0.00", amount: "€1.74", profitAfterFees: "€8.27", amountWithoutFeeData: "€15.00" },
     });
     const test = await (await call(blockRequest(shop, orderPath("9002")))).json();
     expect(test).toMatchObject({ orderId: "9002", test: true, figures: { netSales: "0.00" }, productLines: 0, paymentFees: null });
+  });
+
+  it("estimates a gateway's fees from the merchant's rate in the shop's currency, labelled as such", async () => {
+    const shop = newShop("blocks");
+    await installShop(shop);
+    await seedShop(shop);
+    await withShop(shop, (tx) => tx.insert(gatewayFeeRates).values([
+      { shopId: shop, rateId: randomUUID(), gateway: "PayPal", percent: "3.4900", fixedAmount: "0.4900", currencyCode: "EUR", effectiveFrom: "2026-01-01" },
+      // In another currency (entered before a currency change): never applied.
+      { shopId: shop, rateId: randomUUID(), gateway: "paypal", percent: "50.0000", fixedAmount: "9.0000", currencyCode: "USD", effectiveFrom: "2026-02-01" },
+    ]));
+    const body = await (await call(blockRequest(shop, orderPath("9001")))).json();
+    // 15.00 × 3.49% + 0.49 = 1.0135 → 1.01; fees 1.74 + 1.01 = 2.75; profit after 10.01 − 2.75 = 7.26.
+    expect(body.paymentFees).toMatchObject({
+      actual: "1.74", estimated: "1.01", amount: "2.75", profitAfterFees: "7.26", estimatedGateways: ["paypal"],
+      withoutFeeData: { gateways: [], transactions: 0, amount: "0.00" },
+    });
   });
 
   it("refuses a forged signature, an expired token, a wrong audience and a missing token with 401, reading nothing", async () => {

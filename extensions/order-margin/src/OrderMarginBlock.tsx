@@ -4,8 +4,9 @@
  * cost of goods and gross profit as Margin Notes counts them (the ledger's sales of
  * the order: the order, its edits and its returns), from the app's backend
  * (GET /api/extensions/order/:id), its payment fees (Shopify's own, from the order's
- * transactions) and profit after them, with what is missing said: product lines
- * without a recorded cost, payments without fee data, a test order. Compact: admin blocks open 300 px high
+ * transactions, plus the merchant's rate on payments without fee data, labelled an
+ * estimate) and profit after them, with what is missing said: product lines without a
+ * recorded cost, payments with neither fee data nor a rate, a test order. Compact: admin blocks open 300 px high
  * (https://shopify.dev/docs/api/admin-extensions/latest/polaris-web-components/other/adminblock).
  */
 import "@shopify/ui-extensions/preact";
@@ -57,10 +58,18 @@ function Figures({ t, block }: { t: Translate; block: OrderBlock }) {
           <s-paragraph>{t("uncosted", { count: uncostedLines, total: productLines, amount: figures.display.netSalesWithoutCost })}</s-paragraph>
         </s-banner>
       )}
-      {paymentFees && paymentFees.withoutFeeData.transactions > 0 && (
+      {paymentFees && paymentFees.estimatedGateways.length > 0 && (
         <s-text color="subdued">
-          {t("feesMissing", { gateways: paymentFees.withoutFeeData.gateways.join(", "), amount: paymentFees.display.amountWithoutFeeData })}
+          {t("feesEstimated", { amount: paymentFees.display.estimated, gateways: paymentFees.estimatedGateways.join(", ") })}
         </s-text>
+      )}
+      {paymentFees && paymentFees.withoutFeeData.transactions > 0 && (
+        <s-stack direction="block" gap="small-400">
+          <s-text color="subdued">
+            {t("feesMissing", { gateways: paymentFees.withoutFeeData.gateways.join(", "), amount: paymentFees.display.amountWithoutFeeData })}
+          </s-text>
+          <OpenAppLink label={t("setRates")} path="app/expenses" />
+        </s-stack>
       )}
       {!paymentFees && <s-text color="subdued">{t("feesNone")}</s-text>}
       {block.cancelled && <s-text color="subdued">{t("cancelled")}</s-text>}

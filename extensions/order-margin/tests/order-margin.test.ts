@@ -26,9 +26,9 @@ afterEach(() => {
 });
 
 const fees: NonNullable<OrderBlock["paymentFees"]> = {
-  transactions: 2, amount: "1.74", profitAfterFees: "8.27",
+  transactions: 2, actual: "1.74", estimated: "0.00", amount: "1.74", profitAfterFees: "8.27", estimatedGateways: [],
   withoutFeeData: { gateways: [], transactions: 0, amount: "0.00" },
-  display: { amount: "€1.74", profitAfterFees: "€8.27", amountWithoutFeeData: "€0.00" },
+  display: { actual: "€1.74", estimated: "€0.00", amount: "€1.74", profitAfterFees: "€8.27", amountWithoutFeeData: "€0.00" },
 };
 
 const block = (over: Partial<OrderBlock> = {}): OrderBlock => ({
@@ -72,6 +72,7 @@ describe("order margin block", () => {
     expect(text).toContain("Payment fees €1.74");
     expect(text).toContain("Profit after fees €8.27");
     expect(text).not.toContain("No fee data");
+    expect(text).not.toContain("estimated");
     expect(text).not.toContain("no cost recorded");
     expect(document.body.querySelector("s-banner")).toBeNull();
     expect(document.body.querySelector("s-admin-block")!.getAttribute("collapsedSummary")).toBe("€10.01 gross profit on €52.51");
@@ -88,8 +89,27 @@ describe("order margin block", () => {
     expect(banner.getAttribute("tone")).toBe("warning");
     const text = blockText();
     expect(text).toContain("1 of 2 product lines have no cost recorded (€30.00 of net sales): gross profit covers only the costed lines.");
-    expect(text).toContain("No fee data from paypal (€15.00 paid that way): profit after fees leaves those fees out.");
+    expect(text).toContain("No fee data and no fee rate for paypal (€15.00 paid that way): profit after fees leaves those fees out.");
     expect(text).toContain("Profit after fees €8.27");
+    expect(text).not.toContain("estimated");
+    const links = [...document.body.querySelectorAll("s-link")].map((l) => [l.getAttribute("href"), l.textContent]);
+    expect(links).toEqual([["app:app/expenses", "Set fee rates in Margin Notes"], ["app:app", "Open Margin Notes"]]);
+  });
+
+  it("labels fees estimated from the merchant's rate", async () => {
+    extension.fetch = answering(200, block({
+      paymentFees: {
+        ...fees, estimated: "1.01", amount: "2.75", profitAfterFees: "7.26", estimatedGateways: ["paypal"],
+        display: { ...fees.display, estimated: "€1.01", amount: "€2.75", profitAfterFees: "€7.26" },
+      },
+    }));
+    await extension.render();
+    await settled("s-link");
+    const text = blockText();
+    expect(text).toContain("Payment fees €2.75");
+    expect(text).toContain("Profit after fees €7.26");
+    expect(text).toContain("Includes €1.01 estimated from your fee rate for paypal (no fee data from the gateway).");
+    expect(text).not.toContain("No fee data and no fee rate");
   });
 
   it("shows an order without payment data without a fees row, saying the fees are unknown", async () => {
