@@ -271,13 +271,53 @@ async function holdsOrders(tx: Tx, shop: string): Promise<boolean> {
   return row?.held === true;
 }
 
+/**
+ * The live path's round trips: steps that write different keys (or different tables)
+ * and do not read each other's rows go as one statement (asOneStatement: the first
+ * ones become CTEs, the last one's row count is the statement's). Removing the sales
+ * and the transactions a read left out touches rows the upserts never write; the
+ * returns' cost is an update of sales that the orders statement does not read (it
+ * sums gross sales and discounts). A bulk run keeps one statement per step: each is
+ * timed and planned on its own (ledger-plan.test.ts EXPLAINs them one by one).
+ */
+const LIVE_GROUPS: ReadonlyArray<readonly string[]> = [
+  ["sales removed", "transactions removed", "transactions"],
+  ["returns cost", "orders"],
+];
+
+/** The finalize's statements: each step alone, or (live) the steps of a group together under the last one's name. */
+function statementsOf(steps: FinalizeStep[], grouped: boolean): FinalizeStep[] {
+  if (!grouped) return steps;
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const out: FinalizeStep[] = [];
+  const done = new Set<string>();
+  for (const step of steps) {
+    if (done.has(step.name)) continue;
+    const group = LIVE_GROUPS.find((g) => g[0] === step.name && g.every((name) => byName.has(name)));
+    if (!group) {
+      out.push(step);
+      continue;
+    }
+    group.forEach((name) => done.add(name));
+    out.push({ name: group[group.length - 1]!, query: asOneStatement(group.map((name) => byName.get(name)!.query)) });
+  }
+  return out;
+}
+
 /** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold any order?). */
 async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; beforeRemoved?: () => Promise<void> } = {}) {
   const fresh = options.fresh ?? !(await holdsOrders(tx, shop));
   let sales = 0;
   let orders = 0;
-  for (const step of finalizeSteps(shop, runId, { fresh })) {
-    if (step.name === "sales removed") await options.beforeRemoved?.();
+  // Live (beforeRemoved given): the grouped statements, the contribution taken out first.
+  const live = options.beforeRemoved !== undefined;
+  let before = options.beforeRemoved;
+  for (const step of statementsOf(finalizeSteps(shop, runId, { fresh }), live)) {
+    // Before the first statement that removes sales (alone, or heading its group).
+    if (before && (step.name === "sales removed" || step.name === LIVE_GROUPS[0]!.at(-1))) {
+      await before();
+      before = undefined;
+    }
     const rows = affectedRows(await tx.execute(step.query));
     if (step.name === "sales") sales = rows;
     if (step.name === "orders") orders = rows;

@@ -97,6 +97,36 @@ describe("a live change costs what it changes", () => {
     expect(prune).not.toMatch(/Seq Scan on (daily_rollups|daily_orders|daily_totals|monthly_rollups|daily_payment_fees|daily_shipping)/);
   });
 
+  it("a live finalize of a changed order is eight statements, whatever the shop's history", async () => {
+    // Round trips are most of a live change's time once every statement is by key:
+    // the ledger lock, the stale-read guard, the contribution out, removed sales and
+    // payments with the payments' upsert, the sales, the returns' cost with the orders,
+    // the contribution back, staged rows and emptied rollup rows (ledger.server.ts).
+    const orderId = 12_346;
+    const statementsPerPass: number[] = [];
+    for (const pass of [1, 2]) {
+      const runId = `order-${orderId}-${pass}-${randomUUID()}`;
+      statementsPerPass.push(await withShop(shop, async (tx) => {
+        await stageRun(tx, shop, runId, 1, orderId);
+        let statements = 0;
+        const execute = tx.execute.bind(tx);
+        (tx as { execute: typeof execute }).execute = ((query: Parameters<typeof execute>[0]) => {
+          statements++;
+          return execute(query);
+        }) as typeof execute;
+        await finalizeRun(tx, shop, runId, TZ, "live");
+        return statements;
+      }));
+    }
+    // The first pass creates the order, the second replaces it: the same statements.
+    expect(statementsPerPass).toEqual([8, 8]);
+    const [held] = await withShop(shop, (tx) => queryRows<{ orders: number; sales: number; staged: number }>(tx, sql`
+      select (select count(*) from orders where shop_id = ${shop} and order_id = ${orderId})::int as orders,
+        (select count(*) from sales where shop_id = ${shop} and order_id = ${orderId})::int as sales,
+        (select count(*) from staged_orders where shop_id = ${shop} and run_id like ${`order-${orderId}-%`})::int as staged`));
+    expect(held).toEqual({ orders: 1, sales: 3, staged: 0 });
+  });
+
   it("a live finalize of one order reads the run through the staged keys", async () => {
     const runId = `order-9999999-${randomUUID()}`;
     const plans = await withShop(shop, async (tx) => {
