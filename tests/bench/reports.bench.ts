@@ -28,7 +28,7 @@
  *    simulated admin opened, and PerformanceObserver read inside the app iframe
  *    once the KPI cards are visible.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -39,6 +39,7 @@ import { chromium } from "playwright-core";
 
 import type { Components } from "~/reports/metrics";
 
+import { startDemoProcess } from "../demo-process";
 import { writeOrdersJsonl } from "../mocks/shopify/bulk";
 import { catalogFor, generateOrders } from "../mocks/shopify/seed";
 
@@ -407,33 +408,17 @@ function jsSizes(root: string) {
 
 async function webVitals(root: string) {
   console.log(`\n== LCP and CLS of the demo dashboard (headless Chromium /usr/bin/chromium, 1280×800, ${LOADS} loads after the first sync)`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "margin-notes-bench-demo-"));
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["tests/mocks/demo-server.ts"], {
-    cwd: root,
-    env: { ...launchEnv, DEMO_DATA_DIR: dataDir, DEMO_APP_PORT: "0", DEMO_ADMIN_PORT: "0", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
+  const demo = await startDemoProcess({ cwd: root, env: launchEnv });
+  const { child, adminUrl } = demo;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+  }).catch(async (error: unknown) => {
+    await demo.stop();
+    throw error;
   });
   try {
-    const adminUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo did not start in 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/store\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
-    });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, userAgent: MERCHANT_UA });
     const app = page.frameLocator("#app-frame");
     const kpis = app.getByText("Net sales").first();
@@ -449,7 +434,7 @@ async function webVitals(root: string) {
     // with the loads that can run.
     let crashed: string | null = null;
     page.on("crash", () => (crashed = "the page's renderer crashed"));
-    child.once("exit", (code) => (crashed = `the demo server exited (${code}):\n${output.slice(-2000)}`));
+    child.once("exit", (code) => (crashed = `the demo server exited (${code}):\n${demo.output().slice(-2000)}`));
     const results: { lcp: number; cls: number; element: string; visibleAfter: number }[] = [];
     for (let i = 0; i < LOADS && !crashed; i++) {
       try {
@@ -496,8 +481,6 @@ async function webVitals(root: string) {
     }
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
-    rmSync(dataDir, { recursive: true, force: true });
+    await demo.stop();
   }
 }
