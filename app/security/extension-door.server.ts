@@ -33,7 +33,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 
 import { securityHeaders } from "./headers.server";
-import { rateLimit, type RateLimitPolicy } from "./rate-limit.server";
+import { policies, rateLimit } from "./rate-limit.server";
 import { refuse } from "./request-guards.server";
 
 export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
@@ -42,12 +42,6 @@ export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 const EXPOSED = "Retry-After, X-Shopify-Retry-Invalid-Session-Request";
 
 export type ResourceKind = "Product" | "Order";
-
-/**
- * The blocks' reads, per shop: each product or order page view in the admin asks
- * once, so a busy store with several staff stays well inside it; a loop does not.
- */
-export const ADMIN_BLOCK_POLICY: RateLimitPolicy = { limit: 240, windowSeconds: 60 };
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -113,7 +107,7 @@ async function answer<T>(request: Request, context: AppLoadContext | undefined, 
   const { session } = await authenticate(request, context);
   const parsed = resourceIdSchema(read.kind).safeParse(read.rawId ?? "");
   if (!parsed.success) return refuse(400, `Bad Request: the id ${parsed.error.issues[0]?.message ?? "is not valid"}.`);
-  await rateLimit(`shop:${session.shop}:admin-block`, ADMIN_BLOCK_POLICY);
+  await rateLimit(`shop:${session.shop}:admin-block`, policies.adminBlock);
   const body = await read.load(session.shop, parsed.data);
   if (body === null) return refuse(404, `Not Found: Margin Notes holds no such ${read.kind.toLowerCase()} for this store.`);
   return Response.json(body, { status: 200, headers: securityHeaders(new Headers({ "Cache-Control": "private, no-store" })) });

@@ -68,6 +68,8 @@ export const policies = {
   failedTokenExchange: { limit: 5, windowSeconds: 600 },
   /** Expenses page saves and deletes (fee rates, shipping rules, custom costs), per shop: one per click. */
   expenseChange: { limit: 60, windowSeconds: 600 },
+  /** The admin blocks' reads (product and order pages), per shop: each page view asks once, so a busy store with several staff stays well inside it; a loop does not. */
+  adminBlock: { limit: 240, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const MAX_WINDOW_SECONDS = 86_400;

@@ -12,7 +12,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { costHistory, dailyRollups, gatewayFeeRates, orders, orderTransactions, products, sales, variants } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { addDays, todayIn } from "~/reports/period";
-import { ADMIN_BLOCK_POLICY, EXTENSION_ORIGIN } from "~/security/extension-door.server";
+import { EXTENSION_ORIGIN } from "~/security/extension-door.server";
+import { policies } from "~/security/rate-limit.server";
 
 import { appHandler, bearerRequest, BROWSER_UA, idToken, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
@@ -325,10 +326,10 @@ describe("admin block endpoints: rate limit", () => {
     await seedShop(shop);
     // This window and the next used up, so a window boundary mid-test changes nothing.
     const key = `shop:${shop}:admin-block`;
-    const window = ADMIN_BLOCK_POLICY.windowSeconds;
+    const window = policies.adminBlock.windowSeconds;
     await asSystem("test: use up the admin block window", (tx) => tx.execute(sql`
       insert into rate_limits (key, window_start, count)
-      select ${key}, to_timestamp((floor(extract(epoch from now()) / ${window}::int) * ${window}::int + w * ${window}::int)::float8), ${ADMIN_BLOCK_POLICY.limit}
+      select ${key}, to_timestamp((floor(extract(epoch from now()) / ${window}::int) * ${window}::int + w * ${window}::int)::float8), ${policies.adminBlock.limit}
       from generate_series(0, 1) w`));
     const response = await call(blockRequest(shop, productPath("501")));
     expect(response.status).toBe(429);
