@@ -3,6 +3,7 @@
  * run a shop's jobs until nothing is left, read the rollups per day, and
  * compare them with truthByDay (computed from the raw simulated orders).
  */
+import Big from "big.js";
 import { eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
 
@@ -15,6 +16,7 @@ import { computeMetrics, sumComponents, type Components } from "~/reports/metric
 import type { ShopifySimulator } from "./mocks/shopify/simulator";
 import type { SimStore } from "./mocks/shopify/store";
 import { truthByDay } from "./mocks/shopify/truth";
+import { paymentFeeTruth, shippingTruth, type FeeDayTruth, type ShippingDayTruth } from "./mocks/shopify/payments";
 
 /** Runs the shop's jobs (and the simulator's webhooks they trigger) until nothing is left. */
 export async function settle(simulator: ShopifySimulator, shop: string) {
@@ -74,4 +76,30 @@ export async function expectLedgerEqualsTruth(shop: string, store: SimStore, min
   for (const day of ledger.keys()) if (!truth.some((t) => t.day === day)) mismatches.push(`${day}: in the ledger, not in the truth`);
   expect(mismatches.slice(0, 20)).toEqual([]);
   expect(compared).toBeGreaterThanOrEqual(minDays);
+}
+
+/**
+ * daily_payment_fees and daily_shipping equal the simulator's truth (payments.ts),
+ * every row, every column, exactly (money compared as decimals).
+ */
+export async function expectPaymentsEqualTruth(shop: string, store: SimStore) {
+  const dec = (v: string) => new Big(v).toString();
+  const fees = await withShop(shop, (tx) =>
+    queryRows<FeeDayTruth>(tx, sql`
+      select day::text as day, gateway, fees::text as fees, fee_transactions as "feeTransactions",
+        uncovered_amount::text as "uncoveredAmount", uncovered_transactions as "uncoveredTransactions"
+      from daily_payment_fees where shop_id = ${shop} order by day, gateway`),
+  );
+  const norm = (r: FeeDayTruth) => ({ ...r, fees: dec(r.fees), uncoveredAmount: dec(r.uncoveredAmount) });
+  const feeTruth = paymentFeeTruth(store);
+  const byKey = <T extends { day: string }>(k: (r: T) => string) => (a: T, b: T) => (a.day + k(a) < b.day + k(b) ? -1 : 1);
+  expect(fees.map(norm).sort(byKey((r) => r.gateway))).toEqual(feeTruth.map(norm).sort(byKey((r) => r.gateway)));
+  const shipping = await withShop(shop, (tx) =>
+    queryRows<ShippingDayTruth>(tx, sql`
+      select day::text as day, method, orders, units from daily_shipping
+      where shop_id = ${shop} and (orders <> 0 or units <> 0) order by day, method`),
+  );
+  const shippingExpected = shippingTruth(store);
+  expect(shipping.sort(byKey((r) => r.method))).toEqual(shippingExpected.sort(byKey((r) => r.method)));
+  return { feeDays: feeTruth.length, shippingDays: shippingExpected.length };
 }

@@ -12,19 +12,13 @@
  *    starts again from the first page (a few times, then the job retries).
  */
 import { AdminApiError, adminGraphql } from "./admin-api.server";
-import { AGREEMENT_SALES_QUERY, ORDER_QUERY } from "./queries.server";
+import { AGREEMENT_SALES_QUERY, ORDER_PAYMENTS_QUERY, ORDER_QUERY } from "./queries.server";
 import type { AgreementNode, OrderNode, SaleNode } from "./stage.server";
+import type { MarginNotesAgreementSalesQuery, MarginNotesOrderQuery } from "~/types/admin.generated";
 
-interface PageInfo { hasNextPage: boolean; endCursor: string | null }
-interface SalesPage { pageInfo: PageInfo; nodes: SaleNode[] }
-interface OrderPage {
-  order: (OrderNode & {
-    agreements: { pageInfo: PageInfo; edges: Array<{ cursor: string; node: AgreementNode & { sales: SalesPage } }> };
-  }) | null;
-}
-interface AgreementSalesPage {
-  order: { id: string; updatedAt: string; agreements: { nodes: Array<{ id: string; sales: SalesPage }> } } | null;
-}
+type OrderPage = MarginNotesOrderQuery;
+type AgreementSalesPage = MarginNotesAgreementSalesQuery;
+type SalesPage = NonNullable<AgreementSalesPage["order"]>["agreements"]["nodes"][number]["sales"];
 
 export interface OrderRead {
   order: OrderNode;
@@ -61,7 +55,7 @@ async function readOnce(gid: string, graphql: Graphql): Promise<OrderRead | null
       throw new MovedWhileReading();
     }
     const { agreements, ...order } = page.order;
-    if (!read) read = { order, agreements: [] };
+    if (!read) read = { order: await completePayments(graphql, gid, order), agreements: [] };
     else if (order.updatedAt !== read.order.updatedAt) throw new MovedWhileReading();
 
     let before = after; // the cursor of the edge before the current one
@@ -78,7 +72,7 @@ async function readOnce(gid: string, graphql: Graphql): Promise<OrderRead | null
       before = edge.cursor;
     }
     if (!agreements.pageInfo.hasNextPage) return read;
-    after = agreements.pageInfo.endCursor;
+    after = agreements.pageInfo.endCursor ?? null;
   }
 }
 
@@ -96,3 +90,31 @@ async function readMoreSales(
   if (!page.order || page.order.updatedAt !== updatedAt || agreement?.id !== agreementId) throw new MovedWhileReading();
   return agreement.sales;
 }
+
+/** What the payments part of a page holds (ORDER_QUERY, ORDER_PAYMENTS_QUERY). */
+interface PaymentsPart {
+  updatedAt: string;
+  transactionsCount?: { count: number } | null;
+  transactions?: unknown[] | null;
+  shippingLines?: { pageInfo?: { hasNextPage: boolean } | null; nodes?: unknown[] | null } | null;
+}
+
+/**
+ * The order with every transaction and shipping line: ORDER_QUERY's page holds 20
+ * and 3; an order with more is read again through ORDER_PAYMENTS_QUERY (100 and
+ * 10). The ledger replaces an order's transactions with what a read returns, so a
+ * truncated list would delete real fees: more than that is refused, not cut.
+ */
+async function completePayments<T extends PaymentsPart>(graphql: Graphql, gid: string, order: T): Promise<T> {
+  if (!truncated(order)) return order;
+  const page = await graphql<{ order: (PaymentsPart & { id: string }) | null }>(ORDER_PAYMENTS_QUERY, { id: gid });
+  if (!page.order || page.order.updatedAt !== order.updatedAt) throw new MovedWhileReading();
+  const full = { ...order, transactions: page.order.transactions, shippingLines: page.order.shippingLines };
+  if (truncated({ ...full, transactionsCount: order.transactionsCount })) {
+    throw new AdminApiError(`order ${gid} has more transactions or shipping lines than one read holds`, false);
+  }
+  return full;
+}
+
+const truncated = (o: PaymentsPart): boolean =>
+  (o.transactionsCount?.count ?? 0) > (o.transactions?.length ?? 0) || o.shippingLines?.pageInfo?.hasNextPage === true;

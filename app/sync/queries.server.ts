@@ -1,8 +1,12 @@
 /**
  * Every Admin GraphQL document the app sends, named and tagged #graphql.
  * tests/mocks/shopify/graphql-documents.test.ts validates each against Shopify's
- * 2026-10 schema and fails if one selects protected customer data.
+ * 2026-10 schema and fails if one selects protected customer data. Their result
+ * types are generated into app/types/admin.generated.d.ts: after changing a
+ * document, run `npm run graphql:codegen` (CI's `npm run graphql:check` fails
+ * until the types match).
  */
+import type { MarginNotesShopProfileQuery } from "~/types/admin.generated";
 
 export const SHOP_PROFILE_QUERY = `#graphql
   query MarginNotesShopProfile {
@@ -16,20 +20,40 @@ export const SHOP_PROFILE_QUERY = `#graphql
   }
 `;
 
-export interface ShopProfile {
-  /** gid://shopify/Shop/<n> */
-  id?: string;
-  name: string;
-  myshopifyDomain: string;
-  currencyCode: string;
-  ianaTimezone: string;
-}
+/**
+ * The shop as SHOP_PROFILE_QUERY reads it. `id` (gid://shopify/Shop/<n>) is
+ * optional here only: the demo and tests record installs without one.
+ */
+export type ShopProfile = Omit<MarginNotesShopProfileQuery["shop"], "id"> & Partial<Pick<MarginNotesShopProfileQuery["shop"], "id">>;
 
 // ---------------------------------------------------------------------------
 // Sales ledger. Money is read in shop currency (shopMoney) only. The sale
 // fields select ids and amounts, never a person: no customer, no staff user,
 // no addresses, no notes, no order names.
 // ---------------------------------------------------------------------------
+
+/**
+ * One sale as the ledger reads it, defined once for the backfill (bulk) and the
+ * live re-reads, so both fill the ledger from the same fields. Each document
+ * that spreads it appends this definition (a whole GraphQL document is sent:
+ * operation + fragment). Shopify's bulk query rules restrict connections (at most
+ * five, nested two deep, no top-level node/nodes) but not fragments:
+ * https://shopify.dev/docs/api/usage/bulk-operations/queries#operation-restrictions
+ */
+export const SALE_FRAGMENT = `#graphql
+  fragment MarginNotesSale on Sale {
+    id
+    actionType
+    lineType
+    quantity
+    totalAmount { shopMoney { amount } }
+    totalDiscountAmountBeforeTaxes { shopMoney { amount } }
+    totalTaxAmount { shopMoney { amount } }
+    ... on ProductSale {
+      lineItem { id variant { id inventoryItem { id } } product { id } }
+    }
+  }
+`;
 
 /** The inner query of the orders backfill (bulkOperationRunQuery runs it unpaginated). */
 export const ORDERS_BULK_QUERY = `#graphql
@@ -44,6 +68,21 @@ export const ORDERS_BULK_QUERY = `#graphql
           updatedAt
           test
           currencyCode
+          # Payments and their Shopify fees (a list: inline on the order's line), and the
+          # shipping method (a connection: lines of their own with __parentId). Never an address.
+          transactions {
+            id
+            kind
+            status
+            gateway
+            processedAt
+            createdAt
+            amountSet { shopMoney { amount currencyCode } }
+            fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+          }
+          shippingLines {
+            edges { node { id title code source } }
+          }
           agreements {
             edges {
               node {
@@ -52,18 +91,7 @@ export const ORDERS_BULK_QUERY = `#graphql
                 reason
                 sales {
                   edges {
-                    node {
-                      id
-                      actionType
-                      lineType
-                      quantity
-                      totalAmount { shopMoney { amount } }
-                      totalDiscountAmountBeforeTaxes { shopMoney { amount } }
-                      totalTaxAmount { shopMoney { amount } }
-                      ... on ProductSale {
-                        lineItem { id variant { id inventoryItem { id } } product { id } }
-                      }
-                    }
+                    node { ...MarginNotesSale }
                   }
                 }
               }
@@ -73,6 +101,7 @@ export const ORDERS_BULK_QUERY = `#graphql
       }
     }
   }
+  ${SALE_FRAGMENT}
 `;
 
 /** The inner query of the products backfill: titles, variants and current unit costs. */
@@ -140,6 +169,23 @@ export const ORDER_QUERY = `#graphql
       updatedAt
       test
       currencyCode
+      # Payments with their fees and the shipping method (the read completes them
+      # through ORDER_PAYMENTS_QUERY when an order has more: transactionsCount says).
+      transactionsCount { count }
+      transactions(first: 20) {
+        id
+        kind
+        status
+        gateway
+        processedAt
+        createdAt
+        amountSet { shopMoney { amount currencyCode } }
+        fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+      }
+      shippingLines(first: 3) {
+        pageInfo { hasNextPage }
+        nodes { title code source }
+      }
       agreements(first: 3, after: $after) {
         pageInfo { hasNextPage endCursor }
         edges {
@@ -150,24 +196,14 @@ export const ORDER_QUERY = `#graphql
             reason
             sales(first: 25) {
               pageInfo { hasNextPage endCursor }
-              nodes {
-                id
-                actionType
-                lineType
-                quantity
-                totalAmount { shopMoney { amount } }
-                totalDiscountAmountBeforeTaxes { shopMoney { amount } }
-                totalTaxAmount { shopMoney { amount } }
-                ... on ProductSale {
-                  lineItem { id variant { id inventoryItem { id } } product { id } }
-                }
-              }
+              nodes { ...MarginNotesSale }
             }
           }
         }
       }
     }
   }
+  ${SALE_FRAGMENT}
 `;
 
 /**
@@ -186,20 +222,37 @@ export const AGREEMENT_SALES_QUERY = `#graphql
           id
           sales(first: 80, after: $salesAfter) {
             pageInfo { hasNextPage endCursor }
-            nodes {
-              id
-              actionType
-              lineType
-              quantity
-              totalAmount { shopMoney { amount } }
-              totalDiscountAmountBeforeTaxes { shopMoney { amount } }
-              totalTaxAmount { shopMoney { amount } }
-              ... on ProductSale {
-                lineItem { id variant { id inventoryItem { id } } product { id } }
-              }
-            }
+            nodes { ...MarginNotesSale }
           }
         }
+      }
+    }
+  }
+  ${SALE_FRAGMENT}
+`;
+
+/**
+ * An order's payments and shipping methods in full, for the rare order with more
+ * of them than ORDER_QUERY's page holds (about 710 points: 100 transactions × 7).
+ */
+export const ORDER_PAYMENTS_QUERY = `#graphql
+  query MarginNotesOrderPayments($id: ID!) {
+    order(id: $id) {
+      id
+      updatedAt
+      transactions(first: 100) {
+        id
+        kind
+        status
+        gateway
+        processedAt
+        createdAt
+        amountSet { shopMoney { amount currencyCode } }
+        fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+      }
+      shippingLines(first: 10) {
+        pageInfo { hasNextPage }
+        nodes { title code source }
       }
     }
   }

@@ -11,6 +11,9 @@ import { sql, type SQL } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 
+import { shippingMethods, transactionRow, type ShippingLineNode, type TransactionNode } from "./transactions";
+import type { MarginNotesOrderQuery, MarginNotesSaleFragment } from "~/types/admin.generated";
+
 export const numericId = (gid: string): string => {
   const id = gid.slice(gid.lastIndexOf("/") + 1).split("?")[0]!;
   if (!/^\d{1,19}$/.test(id)) throw new Error(`not a Shopify id: ${gid.slice(0, 80)}`);
@@ -26,30 +29,13 @@ const decimal = (m: Money): string => {
   return value;
 };
 
-export interface OrderNode {
-  id: string;
-  createdAt: string;
-  processedAt: string | null;
-  cancelledAt: string | null;
-  updatedAt: string;
-  test: boolean;
-  currencyCode: string;
-}
-export interface AgreementNode {
-  id: string;
-  happenedAt: string;
-  reason: string;
-}
-export interface SaleNode {
-  id: string;
-  actionType: string;
-  lineType: string;
-  quantity: number | null;
-  totalAmount: Money;
-  totalDiscountAmountBeforeTaxes: Money;
-  totalTaxAmount: Money;
-  lineItem?: { id: string; variant: { id: string; inventoryItem: { id: string } | null } | null; product: { id: string } | null } | null;
-}
+// The shapes the documents select (generated from app/sync/queries.server.ts). A
+// bulk JSONL line carries the same fields, flattened, plus __parentId.
+type OrderRead = NonNullable<MarginNotesOrderQuery["order"]>;
+export type OrderNode = Omit<OrderRead, "agreements">;
+export type AgreementNode = Omit<OrderRead["agreements"]["edges"][number]["node"], "sales">;
+/** One sale (the MarginNotesSale fragment): only a ProductSale has a lineItem. */
+export type SaleNode = MarginNotesSaleFragment;
 
 /** Columns of one staged table, as parallel arrays (the shape unnest wants). */
 class Columns<K extends string> {
@@ -71,7 +57,10 @@ const SALE_COLS = [
   "sale_id", "agreement_id", "action_type", "line_type", "quantity", "line_item_id", "product_id", "variant_id",
   "inventory_item_id", "total_amount", "discount_amount", "tax_amount",
 ] as const;
+const TRANSACTION_COLS = ["transaction_id", "order_id", "kind", "status", "gateway", "processed_at", "amount", "fee", "currency_code"] as const;
+const SHIPPING_COLS = ["order_id", "method"] as const;
 const TYPES: Record<string, string> = {
+  transaction_id: "bigint", kind: "text", status: "text", gateway: "text", method: "text",
   order_id: "bigint", agreement_id: "bigint", sale_id: "bigint", line_item_id: "bigint", product_id: "bigint",
   variant_id: "bigint", inventory_item_id: "bigint", created_at: "timestamptz", processed_at: "timestamptz",
   cancelled_at: "timestamptz", source_updated_at: "timestamptz", happened_at: "timestamptz", test: "boolean",
@@ -83,16 +72,36 @@ export class StagedBatch {
   readonly orders = new Columns(ORDER_COLS);
   readonly agreements = new Columns(AGREEMENT_COLS);
   readonly sales = new Columns(SALE_COLS);
+  readonly transactions = new Columns(TRANSACTION_COLS);
+  readonly shippingLines = new Columns(SHIPPING_COLS);
 
   get size() {
-    return this.orders.length + this.agreements.length + this.sales.length;
+    return this.orders.length + this.agreements.length + this.sales.length + this.transactions.length + this.shippingLines.length;
   }
 
-  addOrder(o: OrderNode) {
+  /**
+   * The order, with its transactions (a list: inline on the order, bulk or live) and,
+   * from a live read, its shipping lines (bulk: lines of their own, addShippingLine).
+   */
+  addOrder(o: OrderNode & { transactions?: TransactionNode[] | null; shippingLines?: { nodes?: ShippingLineNode[] } | null }) {
+    const orderId = numericId(o.id);
     this.orders.push({
-      order_id: numericId(o.id), created_at: o.createdAt, processed_at: o.processedAt, cancelled_at: o.cancelledAt,
+      order_id: orderId, created_at: o.createdAt, processed_at: o.processedAt ?? null, cancelled_at: o.cancelledAt ?? null,
       source_updated_at: o.updatedAt, test: o.test, currency_code: o.currencyCode,
     });
+    for (const t of o.transactions ?? []) {
+      const row = transactionRow(t, numericId);
+      if (!row) continue;
+      this.transactions.push({
+        transaction_id: row.transactionId, order_id: orderId, kind: row.kind, status: row.status, gateway: row.gateway,
+        processed_at: row.processedAt, amount: row.amount, fee: row.fee, currency_code: row.currencyCode,
+      });
+    }
+    for (const method of shippingMethods(o.shippingLines?.nodes ?? [])) this.shippingLines.push({ order_id: orderId, method });
+  }
+
+  addShippingLine(line: ShippingLineNode, orderGid: string) {
+    for (const method of shippingMethods([line])) this.shippingLines.push({ order_id: numericId(orderGid), method });
   }
 
   addAgreement(a: AgreementNode, orderGid: string) {
@@ -100,7 +109,7 @@ export class StagedBatch {
   }
 
   addSale(s: SaleNode, agreementGid: string) {
-    const item = s.lineItem;
+    const item = "lineItem" in s ? s.lineItem : undefined;
     this.sales.push({
       sale_id: numericId(s.id), agreement_id: numericId(agreementGid), action_type: s.actionType, line_type: s.lineType,
       quantity: s.quantity ?? 0, line_item_id: item ? numericId(item.id) : null,
@@ -111,12 +120,13 @@ export class StagedBatch {
     });
   }
 
-  /** A bulk JSONL line: orders at the top, agreements and sales carry __parentId. */
+  /** A bulk JSONL line: orders at the top, agreements, sales and shipping lines carry __parentId. */
   addBulkLine(raw: string) {
     const node = JSON.parse(raw) as Record<string, unknown> & { __parentId?: string };
     if (!node.__parentId) return this.addOrder(node as unknown as OrderNode);
     if ("actionType" in node) return this.addSale(node as unknown as SaleNode, node.__parentId);
     if ("happenedAt" in node) return this.addAgreement(node as unknown as AgreementNode, node.__parentId);
+    if ("title" in node) return this.addShippingLine(node as unknown as ShippingLineNode, node.__parentId);
     throw new Error(`unrecognised bulk line with keys ${Object.keys(node).slice(0, 6).join(",")}`);
   }
 
@@ -131,6 +141,8 @@ export class StagedBatch {
       insertColumns("staged_orders", shop, runId, this.orders),
       insertColumns("staged_agreements", shop, runId, this.agreements),
       insertColumns("staged_sales", shop, runId, this.sales),
+      insertColumns("staged_transactions", shop, runId, this.transactions),
+      insertColumns("staged_shipping_lines", shop, runId, this.shippingLines),
     ].filter((q): q is SQL => q !== null);
     return joinStatements(inserts, also);
   }
@@ -143,7 +155,8 @@ export class StagedBatch {
    */
   async statementYielding(shop: string, runId: string, also?: SQL): Promise<SQL | null> {
     const inserts: SQL[] = [];
-    for (const [table, columns] of [["staged_orders", this.orders], ["staged_agreements", this.agreements], ["staged_sales", this.sales]] as const) {
+    for (const [table, columns] of [["staged_orders", this.orders], ["staged_agreements", this.agreements], ["staged_sales", this.sales],
+      ["staged_transactions", this.transactions], ["staged_shipping_lines", this.shippingLines]] as const) {
       const insert = insertColumns(table, shop, runId, columns as Columns<string>);
       if (insert) inserts.push(insert);
       await new Promise<void>((resolve) => setImmediate(resolve));

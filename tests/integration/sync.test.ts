@@ -18,7 +18,7 @@ import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
 import { truthTotals } from "../mocks/shopify/truth";
-import { expectLedgerEqualsTruth as expectLedgerTruth, settle as settleJobs } from "../ledger-truth";
+import { expectLedgerEqualsTruth as expectLedgerTruth, expectPaymentsEqualTruth, settle as settleJobs } from "../ledger-truth";
 
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
@@ -40,7 +40,11 @@ async function setUpStore(orderCount: number, seed = 11): Promise<{ shop: string
 
 const settle = (shop: string) => settleJobs(simulator, shop);
 // More than 30 days of activity compared: a seeded 40-day store, not a handful of days.
-const expectLedgerEqualsTruth = (shop: string, store: SimStore) => expectLedgerTruth(shop, store, 31);
+// Every comparison also holds the payments and shipping rollups to the truth (payments.ts).
+const expectLedgerEqualsTruth = async (shop: string, store: SimStore) => {
+  await expectLedgerTruth(shop, store, 31);
+  await expectPaymentsEqualTruth(shop, store);
+};
 
 /** Runs the shop's sync until the orders file is being ingested, then stops the worker abruptly. */
 async function killWorkerMidIngest(shop: string) {
@@ -112,7 +116,7 @@ describe("backfill through bulk operations", () => {
     // What crash recovery does to an UNLOGGED table: every row gone, the run's progress kept.
     // (This shop's rows only: other test files share the database.)
     await asSystem("test: simulate a crash of unlogged staging", async (tx) => {
-      for (const table of ["staged_orders", "staged_agreements", "staged_sales"]) {
+      for (const table of ["staged_orders", "staged_agreements", "staged_sales", "staged_transactions", "staged_shipping_lines"]) {
         await tx.execute(sql`delete from ${sql.identifier(table)} where shop_id = ${shop}`);
       }
     });

@@ -224,7 +224,8 @@ describe("bulk operations", () => {
     const lines = await download(done.url);
     const agreements = store.orders.flatMap((o) => o.agreements);
     const sales = agreements.flatMap((a) => a.sales);
-    expect(lines).toHaveLength(store.orders.length + agreements.length + sales.length);
+    const shippingLines = store.orders.flatMap((o) => o.shippingLines);
+    expect(lines).toHaveLength(store.orders.length + shippingLines.length + agreements.length + sales.length);
     expect(String(lines.length)).toBe(done.objectCount);
 
     const byId = new Map(lines.map((l) => [l.id, l]));
@@ -233,7 +234,20 @@ describe("bulk operations", () => {
     for (const o of orders) {
       expect(o).not.toHaveProperty("__parentId");
       expect(o).not.toHaveProperty("agreements"); // nested connections are separate lines
+      expect(o).not.toHaveProperty("shippingLines");
+      expect(Array.isArray(o.transactions)).toBe(true); // a list, not a connection: inline
     }
+    // Payments with Shopify's fees on most orders, none on other gateways; shipping methods as their own lines.
+    const transactions = orders.flatMap((o) => o.transactions as Json[]);
+    expect(transactions.some((t) => t.gateway === "shopify_payments" && t.fees.length === 1)).toBe(true);
+    expect(transactions.filter((t) => t.gateway !== "shopify_payments").every((t) => t.fees.length === 0)).toBe(true);
+    expect(transactions.some((t) => t.gateway !== "shopify_payments")).toBe(true);
+    expect(transactions.some((t) => t.kind === "REFUND" && t.fees.length === 0)).toBe(true);
+    for (const line of lines.filter((l) => l.id.startsWith("gid://shopify/ShippingLine/"))) {
+      expect(byId.get(line.__parentId)?.id).toMatch(/^gid:\/\/shopify\/Order\//);
+      expect(Object.keys(line)).toEqual(["id", "title", "code", "source", "__parentId"]);
+    }
+    expect(new Set(lines.filter((l) => l.title).map((l) => l.title)).size).toBeGreaterThan(1);
     for (const line of lines.filter((l) => l.id.startsWith("gid://shopify/SalesAgreement/"))) {
       expect(byId.get(line.__parentId)?.id).toMatch(/^gid:\/\/shopify\/Order\//);
       expect(line).not.toHaveProperty("sales");
@@ -277,6 +291,7 @@ describe("bulk operations", () => {
     const agreementOrder = new Map<string, string>();
     for (const line of lines) {
       if (!line.__parentId) currentOrder = line.id;
+      else if (line.id.includes("ShippingLine")) expect(line.__parentId).toBe(currentOrder);
       else if (line.id.includes("SalesAgreement")) {
         expect(line.__parentId).toBe(currentOrder);
         agreementOrder.set(line.id, currentOrder);

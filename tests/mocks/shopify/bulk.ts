@@ -836,7 +836,24 @@ export function* orderBulkLines(order: SimOrder, shopCurrency: string, inventory
     updatedAt: order.updatedAt,
     test: order.test,
     currencyCode: shopCurrency,
+    transactions: order.transactions.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      gateway: t.gateway,
+      processedAt: t.processedAt,
+      createdAt: t.createdAt,
+      amountSet: { shopMoney: { amount: formatDecimal(t.amount, shopCurrency), currencyCode: shopCurrency } },
+      fees: t.fees.map((f) => ({
+        amount: { amount: formatDecimal(f.amount, shopCurrency), currencyCode: shopCurrency },
+        flatFee: { amount: formatDecimal(f.flatFee, shopCurrency) },
+        rate: f.rate,
+        type: f.type,
+        taxAmount: { amount: formatDecimal(f.taxAmount, shopCurrency), currencyCode: shopCurrency },
+      })),
+    })),
   });
+  for (const l of order.shippingLines) yield JSON.stringify({ id: l.id, title: l.title, code: l.code, source: "shopify", __parentId: order.id });
   for (const a of order.agreements) {
     yield JSON.stringify({ id: a.id, happenedAt: a.happenedAt, reason: a.reason, __parentId: order.id });
     for (const s of a.sales) {

@@ -3,7 +3,9 @@
  * `#graphql` anywhere in app/) must be named, valid against Shopify's real
  * 2026-10 Admin schema, and free of protected customer data. Documents are
  * found by reading the source as text, so a document is checked even if no test
- * ever imports the module that holds it.
+ * ever imports the module that holds it. A document may append a shared
+ * fragment (`${SALE_FRAGMENT}`, a constant holding only fragment definitions):
+ * the check substitutes it, so what is checked is what is sent.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,7 +13,10 @@ import path from "node:path";
 import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 
-import { AGREEMENT_SALES_QUERY, ORDER_QUERY } from "~/sync/queries.server";
+import { AGREEMENT_SALES_QUERY, ORDER_QUERY, ORDERS_BULK_QUERY, SALE_FRAGMENT } from "~/sync/queries.server";
+import { apiVersion } from "~/shopify.server";
+
+import { ADMIN_API_VERSION as CODEGEN_API_VERSION } from "../../../.graphqlrc";
 
 import { executeAdminGraphql, SINGLE_QUERY_MAX_COST } from "./admin-graphql";
 import { loadAdminSchema } from "./admin-schema";
@@ -24,11 +29,15 @@ const APP = path.join(ROOT, "app");
 interface FoundDocument {
   /** e.g. app/sync/queries.server.ts:7 */
   where: string;
+  /** The constant that holds it (`export const NAME = \`#graphql…`), if any. */
+  name: string | undefined;
   source: string;
 }
 
 /** A backtick string whose content starts (after whitespace) with #graphql. */
 const GRAPHQL_LITERAL = /`(\s*#graphql\b(?:[^`\\]|\\.)*)`/g;
+/** An interpolation, as written in a document. */
+const INTERPOLATION = /\$\{\s*([A-Za-z_$][\w$]*)\s*\}/g;
 
 function appSourceFiles(): string[] {
   return readdirSync(APP, { recursive: true, encoding: "utf8" })
@@ -43,7 +52,8 @@ function findDocuments(): FoundDocument[] {
     const text = readFileSync(file, "utf8");
     for (const match of text.matchAll(GRAPHQL_LITERAL)) {
       const line = text.slice(0, match.index).split("\n").length;
-      found.push({ where: `${path.relative(ROOT, file)}:${line}`, source: match[1] ?? "" });
+      const name = /const\s+([A-Za-z_$][\w$]*)\s*=\s*$/.exec(text.slice(Math.max(0, match.index - 80), match.index))?.[1];
+      found.push({ where: `${path.relative(ROOT, file)}:${line}`, name, source: match[1] ?? "" });
     }
   }
   return found;
@@ -52,18 +62,46 @@ function findDocuments(): FoundDocument[] {
 const schema = loadAdminSchema();
 const documents = findDocuments();
 
+const onlyFragments = (source: string) => parse(source).definitions.every((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+/** Fragment-only documents by constant name: the only things a document may interpolate. */
+const fragmentDocuments = new Map(documents.filter((d) => d.name && !d.source.includes("${") && onlyFragments(d.source)).map((d) => [d.name!, d.source]));
+
+/** The document as sent: each `${NAME}` replaced by that fragment constant's text; anything else throws. */
+function resolveFragments(source: string): string {
+  return source.replace(INTERPOLATION, (_all, name: string) => {
+    const fragment = fragmentDocuments.get(name);
+    if (fragment === undefined) throw new Error(`\${${name}} is not a fragment-only #graphql constant in app/`);
+    return fragment;
+  });
+}
+
 describe("GraphQL documents in app/", () => {
   it("finds the app's documents (so the checks below cannot pass vacuously)", () => {
     expect(documents.length).toBeGreaterThan(0);
     expect(documents.some((d) => d.source.includes("MarginNotesShopProfile"))).toBe(true);
   });
 
-  describe.each(documents.map((d) => [d.where, d] as const))("%s", (_where, { source }) => {
-    it("is static text (no ${} interpolation), so what is checked is what is sent", () => {
-      expect(source).not.toContain("${");
+  it("pins codegen (.graphqlrc.ts) to the API version the app sends", () => {
+    expect(CODEGEN_API_VERSION).toBe(apiVersion);
+  });
+
+  it("spreads the one sale fragment in the backfill and the live order reads", () => {
+    expect(fragmentDocuments.get("SALE_FRAGMENT")).toBe(SALE_FRAGMENT);
+    for (const query of [ORDERS_BULK_QUERY, ORDER_QUERY, AGREEMENT_SALES_QUERY]) {
+      expect(query).toContain("...MarginNotesSale");
+      expect(query).toContain(SALE_FRAGMENT);
+    }
+  });
+
+  const operations = documents.filter((d) => !(d.name && fragmentDocuments.has(d.name)));
+  describe.each(operations.map((d) => [d.where, d] as const))("%s", (_where, { source: written }) => {
+    it("is static text apart from shared fragment constants, so what is checked is what is sent", () => {
+      expect(() => resolveFragments(written)).not.toThrow();
+      expect(resolveFragments(written)).not.toContain("${");
     });
 
     it("parses, names every operation, validates against 2026-10 and selects no protected customer data", () => {
+      const source = resolveFragments(written);
       const document: DocumentNode = parse(source);
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
       expect(operations.length).toBeGreaterThan(0);
@@ -163,6 +201,13 @@ describe("the checks catch what they must", () => {
   it("lists only types that exist in the schema (a typo would silently disable a check)", () => {
     const names = [...Object.keys(PROTECTED_CUSTOMER_DATA.types), ...Object.keys(PROTECTED_CUSTOMER_DATA.personTypes)];
     expect(names.filter((name) => !schema.getType(name))).toEqual([]);
+  });
+
+  it("refuses an interpolation that is not a shared fragment constant", () => {
+    expect(() => resolveFragments("query Q { shop { ...F } } ${EXTRA_FIELDS}")).toThrow("EXTRA_FIELDS");
+    expect(resolveFragments("query Q { orders(first: 1) { nodes { agreements(first: 1) { nodes { sales(first: 1) { nodes { ...MarginNotesSale } } } } } } } ${SALE_FRAGMENT}")).toContain(
+      "fragment MarginNotesSale on Sale",
+    );
   });
 
   it("extracts documents from source text the way the scan above does", () => {

@@ -32,6 +32,7 @@ import {
   type SimProduct,
   type SimStore,
 } from "./store";
+import { capturePayment } from "./payments";
 import { isoSeconds, utcOffsetMs } from "./time";
 
 export interface WebhookEvent {
@@ -231,6 +232,17 @@ export function refund(store: SimStore, orderId: string, spec: RefundSpec & { at
       { topic: "orders/updated", payload: orderPayload(store, order) },
     ],
   };
+}
+
+/** Captures the order's open authorization (payments.ts); Shopify then sends orders/updated. */
+export function capture(store: SimStore, orderId: string, options: { at?: Date | number } = {}): { order: SimOrder; events: WebhookEvent[] } {
+  const order = requireOrder(store, orderId);
+  const atMs = ms(store, options.at);
+  if (!capturePayment(order, store.shop.currencyCode, isoSeconds(atMs))) throw new Error(`${orderId} has no open authorization`);
+  const at = isoSeconds(atMs);
+  if (at > order.updatedAt) order.updatedAt = at;
+  indexOrder(store, order);
+  return { order, events: [{ topic: "orders/updated", payload: orderPayload(store, order) }] };
 }
 
 export function cancel(store: SimStore, orderId: string, options: { at?: Date | number; reason?: CancelReason } = {}): { order: SimOrder; agreement: SimAgreement | null; events: WebhookEvent[] } {

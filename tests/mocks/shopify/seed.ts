@@ -28,6 +28,7 @@ import {
   type SimVariant,
   type SaleTypename,
 } from "./store";
+import { capturePayment, captureDelayMs, capturesLater, openPayment, refundPayment, shippingMethodFor, type PaymentSpec } from "./payments";
 import { addDays, isoSeconds, localDayKey, localDayStart } from "./time";
 
 // ---------------------------------------------------------------------------
@@ -507,6 +508,10 @@ export interface OrderSpec {
   presentmentCurrencyCode?: string;
   /** Order-level fixed discount, allocated across product lines. */
   orderDiscount?: number;
+  /** The shipping line's method (title); by the order's id when omitted. */
+  shippingMethod?: string;
+  /** How it is paid (tests/mocks/shopify/payments.ts); by the order's id when omitted. */
+  payment?: PaymentSpec;
 }
 
 /** A new order placed at `atMs`: the order and its OrderAgreement (nothing later). */
@@ -545,6 +550,7 @@ export function buildOrder(ctx: BuildContext, atMs: number, spec: OrderSpec = {}
     duties: [],
     additionalFees: [],
     refunds: [],
+    transactions: [],
     agreements: [],
   };
 
@@ -619,7 +625,8 @@ export function buildOrder(ctx: BuildContext, atMs: number, spec: OrderSpec = {}
     spec.shipping !== undefined ? spec.shipping ?? 0 : shippable && rng.chance(rates.shipping) ? priceFromUsd(ctx, rng.pick(SHIPPING_USD)) : 0;
   const freeShipping = random && shippingPrice > 0 && rng.chance(rates.freeShipping);
   if (shippingPrice > 0) {
-    order.shippingLines.push({ id: allocateGid(ctx.ids, "ShippingLine"), title: "Standard", code: "STANDARD", price: shippingPrice });
+    const method = spec.shippingMethod ? { title: spec.shippingMethod, code: spec.shippingMethod.toUpperCase().replace(/\W+/g, "_") } : shippingMethodFor(id);
+    order.shippingLines.push({ id: allocateGid(ctx.ids, "ShippingLine"), title: method.title, code: method.code, price: shippingPrice });
   }
 
   // Duties (cross-border orders) and additional fees (e.g. a retail delivery fee).
@@ -654,6 +661,7 @@ export function buildOrder(ctx: BuildContext, atMs: number, spec: OrderSpec = {}
     agreement.sales.push(sale(ctx, "AdditionalFeeSale", { actionType: "ORDER", quantity: null, additionalFeeId: fee.id, total: fee.price, discountBefore: 0, discountAfter: 0, tax: 0 }));
   }
   order.agreements.push(agreement);
+  openPayment(order, ctx.currencyCode, spec.payment, !spec.payment);
   return order;
 }
 
@@ -667,6 +675,8 @@ export interface RefundSpec {
   /** Through Shopify's returns flow: a ReturnAgreement (reason RETURN), optionally with a restocking fee. */
   returnFlow?: boolean;
   restockingFee?: number;
+  /** A fee given back on the refund transaction (minor units); Shopify Payments gives none (payments.ts). */
+  returnedFee?: number;
 }
 
 function touch(order: SimOrder, atMs: number): void {
@@ -728,6 +738,7 @@ export function refundOrder(ctx: BuildContext, order: SimOrder, atMs: number, sp
     : { __typename: "RefundAgreement", id: allocateGid(ctx.ids, "SalesAgreement"), reason: "REFUND", happenedAt: at, refundId, sales };
   order.agreements.push(agreement);
   order.refunds.push({ id: refundId, createdAt: at, processedAt: at, agreementId: agreement.id, returnId, cancellation: false });
+  refundPayment(order, agreement, ctx.currencyCode, spec.returnedFee);
   touch(order, atMs);
   return agreement;
 }
@@ -759,6 +770,7 @@ export function cancelOrder(ctx: BuildContext, order: SimOrder, atMs: number, re
   const agreement: SimAgreement = { __typename: "RefundAgreement", id: allocateGid(ctx.ids, "SalesAgreement"), reason: "REFUND", happenedAt: at, refundId, sales };
   order.agreements.push(agreement);
   order.refunds.push({ id: refundId, createdAt: at, processedAt: at, agreementId: agreement.id, returnId: null, cancellation: true });
+  refundPayment(order, agreement, ctx.currencyCode);
   return agreement;
 }
 
@@ -825,7 +837,7 @@ export function editOrder(ctx: BuildContext, order: SimOrder, atMs: number, spec
 /** The order's later history (edit, refunds, cancellation) up to `endMs`, in time order. */
 function evolve(ctx: BuildContext, order: SimOrder, createdMs: number, endMs: number): void {
   const { rng, rates } = ctx;
-  const events: { at: number; kind: "edit" | "refund" | "cancel" }[] = [];
+  const events: { at: number; kind: "edit" | "refund" | "cancel" | "capture" }[] = [];
   if (rng.chance(rates.edit)) events.push({ at: createdMs + 26 * HOUR + rng.next() * 4 * DAY, kind: "edit" });
   if (rng.chance(rates.refund)) {
     const first = createdMs + DAY + 2 * HOUR + rng.next() * 28 * DAY;
@@ -834,10 +846,13 @@ function evolve(ctx: BuildContext, order: SimOrder, createdMs: number, endMs: nu
   }
   const cancel = rng.chance(rates.cancel) ? createdMs + 10 * 60_000 + rng.next() * 3 * DAY : null;
   const reason = rng.pick(CANCEL_REASONS);
+  // An authorized payment is captured about a day later (no draw from the seeded stream).
+  if (capturesLater(order.id)) events.push({ at: Date.parse(order.processedAt) + captureDelayMs(order.id), kind: "capture" });
   events.sort((a, b) => a.at - b.at);
   for (const event of events) {
     if (event.at > endMs || (cancel !== null && event.at >= cancel)) break;
     if (event.kind === "edit") editOrder(ctx, order, event.at);
+    else if (event.kind === "capture") capturePayment(order, ctx.currencyCode, isoSeconds(event.at));
     else refundOrder(ctx, order, event.at);
   }
   if (cancel !== null && cancel <= endMs) cancelOrder(ctx, order, cancel, reason);

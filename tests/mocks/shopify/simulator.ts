@@ -97,6 +97,8 @@ export interface ShopifySimulator {
   placeOrder(shop: string, spec?: OrderSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder }>;
   refundOrder(shop: string, orderId: string, spec?: RefundSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   cancelOrder(shop: string, orderId: string, options?: LiveOptions & { reason?: CancelReason }): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
+  /** Captures the order's open authorization (payments.ts) and sends orders/updated. */
+  capturePayment(shop: string, orderId: string, options?: LiveOptions): Promise<LiveResult & { order: SimOrder }>;
   editOrder(shop: string, orderId: string, spec?: EditSpec, options?: LiveOptions): Promise<LiveResult & { order: SimOrder; agreement: SimAgreement | null }>;
   /** Changes the store's settings (time zone, currency, name) and sends shop/update. */
   updateShop(shop: string, changes: live.ShopChanges, options?: LiveOptions): Promise<LiveResult>;
@@ -266,6 +268,10 @@ export function createShopifySimulator({
     },
     async placeOrder(shop, spec = {}, options = {}) {
       const result = live.placeOrder(storeOf(shop), { ...spec, at: options.at });
+      return { order: result.order, responses: await send(result.events, shop, options) };
+    },
+    async capturePayment(shop, orderId, options = {}) {
+      const result = live.capture(storeOf(shop), orderId, { at: options.at });
       return { order: result.order, responses: await send(result.events, shop, options) };
     },
     async refundOrder(shop, orderId, spec = {}, options = {}) {

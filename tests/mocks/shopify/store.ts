@@ -208,6 +208,34 @@ export interface SimRefund {
   cancellation: boolean;
 }
 
+/**
+ * A payment transaction (OrderTransaction), shop money in minor units. Fees only on
+ * Shopify Payments transactions, as Shopify documents for OrderTransaction.fees.
+ */
+export interface SimTransaction {
+  id: string;
+  kind: "SALE" | "AUTHORIZATION" | "CAPTURE" | "REFUND" | "VOID";
+  status: "SUCCESS" | "FAILURE";
+  gateway: string;
+  processedAt: string;
+  createdAt: string;
+  amount: number;
+  fees: SimTransactionFee[];
+  /** An authorization's tax on fees, for its capture (PaymentSpec.feeTax). */
+  feeTax?: number;
+}
+
+export interface SimTransactionFee {
+  id: string;
+  /** The fee itself (minor units, shop money); taxAmount on top. */
+  amount: number;
+  flatFee: number;
+  /** Percentage charge as Shopify's Decimal text, e.g. "0.029". */
+  rate: string;
+  type: string;
+  taxAmount: number;
+}
+
 export type CancelReason = "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF";
 
 export interface SimOrder {
@@ -236,6 +264,8 @@ export interface SimOrder {
   duties: SimDuty[];
   additionalFees: SimAdditionalFee[];
   refunds: SimRefund[];
+  /** Payments, oldest first (tests/mocks/shopify/payments.ts). */
+  transactions: SimTransaction[];
   /** Oldest first. The first is always the OrderAgreement. */
   agreements: SimAgreement[];
 }

@@ -26,6 +26,7 @@ import {
   type SimProduct,
   type SimSale,
   type SimStore,
+  type SimTransaction,
   type SimVariant,
 } from "./store";
 import { localDayStart } from "./time";
@@ -452,6 +453,35 @@ function shippingLineView(store: SimStore, order: SimOrder, id: string) {
   };
 }
 
+/** An OrderTransaction: shop money (and presentment at the order's rate); fees in shop money. */
+function transactionView(store: SimStore, order: SimOrder, t: SimTransaction) {
+  const currency = store.shop.currencyCode;
+  return {
+    __typename: "OrderTransaction",
+    id: t.id,
+    kind: t.kind,
+    status: t.status,
+    gateway: t.gateway,
+    formattedGateway: t.gateway === "shopify_payments" ? "Shopify Payments" : t.gateway,
+    manualPaymentGateway: t.gateway === "manual",
+    processedAt: t.processedAt,
+    createdAt: t.createdAt,
+    test: order.test,
+    amountSet: moneyBag(store, t.amount, order),
+    fees: t.fees.map((f) => ({
+      __typename: "TransactionFee",
+      id: f.id,
+      amount: money(f.amount, currency),
+      flatFee: money(f.flatFee, currency),
+      flatFeeName: f.flatFee ? "Flat fee" : null,
+      rate: f.rate,
+      rateName: "Card rate",
+      taxAmount: money(f.taxAmount, currency),
+      type: f.type,
+    })),
+  };
+}
+
 class LineItemView {
   readonly #store: SimStore;
   readonly #order: SimOrder;
@@ -721,6 +751,21 @@ class OrderView {
   lineItems(args: ConnectionArgs) {
     const order = this.#order;
     return connection({ items: order.lineItems, id: (l) => l.id, value: (l) => legacyId(l.id) }, args, (l) => new LineItemView(this.#store, order, l));
+  }
+  /** A list, not a connection (OrderTransaction), oldest first; `first` truncates. */
+  transactions(args: { first?: number }) {
+    const order = this.#order;
+    return order.transactions.slice(0, args.first ?? order.transactions.length).map((t) => transactionView(this.#store, order, t));
+  }
+  get transactionsCount() {
+    return { count: this.#order.transactions.length, precision: "EXACT" };
+  }
+  /** Shipping lines, never removed ones here (includeRemovals defaults to false). */
+  shippingLines(args: ConnectionArgs) {
+    const order = this.#order;
+    // Shipping lines without an index of their own: positions keep the connection's cursors stable.
+    const position = new Map(order.shippingLines.map((l, i) => [l.id, i] as const));
+    return connection({ items: order.shippingLines, id: (l) => l.id, value: (l) => position.get(l.id)! }, args, (l) => shippingLineView(this.#store, order, l.id));
   }
   refunds(args: { first?: number }) {
     const order = this.#order;
