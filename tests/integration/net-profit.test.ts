@@ -9,7 +9,7 @@ import Big from "big.js";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { auditEvents, customCosts, dailyPaymentFees, dailyShipping, gatewayFeeRates, shippingCostRules } from "~/db/schema.server";
+import { auditEvents, customCosts, dailyPaymentFees, dailyShipping, gatewayFeeRates, reports, shippingCostRules } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { buildReport, loadSavedReport, type ReportData } from "~/reports/build.server";
 import type { NarrativeInput, NarrativeResponse } from "~/reports/narrative";
@@ -158,6 +158,35 @@ describe("net profit", () => {
     // 700.00 gross profit on the 8th − 100.00 fees − (10 + 10) apps − (25 + 25) of the fair.
     expect(report.current).toMatchObject({ grossProfit: "700.00", paymentFees: "100.00", customCosts: "70.00", shippingCosts: "0.00", netProfit: "530.00" });
     expect(report.series.map((p) => p.netProfit)).toEqual(["565.00", "-35.00"]);
+  });
+});
+
+describe("a report saved before net profit", () => {
+  it("still renders, exports and narrates, without net profit figures", async () => {
+    const shop = newShop("netold");
+    await seedNetProfit(shop);
+    const range = { period: { from: "2026-03-01", to: "2026-03-07" }, compare: { from: "2026-02-22", to: "2026-02-28" }, compareMode: "previous_period" as const };
+    const { data } = await buildReport(shop, range, "USD", { type: "staff", id: OWNER });
+    // The snapshot as the app saved it before net profit existed: no such keys anywhere.
+    const strip = <T extends object>(m: T) => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(paymentFees|unrated|shippingCosts|customCosts|netProfit)/.test(k)));
+    const old = { ...data, current: strip(data.current), previous: strip(data.previous!), series: data.series.map((p) => strip(p)) };
+    const reportId = crypto.randomUUID();
+    await withShop(shop, (tx) => tx.insert(reports).values({ shopId: shop, reportId, periodFrom: "2026-03-01", periodTo: "2026-03-07", compareFrom: "2026-02-22", compareTo: "2026-02-28", currencyCode: "USD", data: old, createdBy: `staff:${OWNER}` }));
+
+    const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop) });
+    const pageResponse = await request(new Request(`${TEST_APP_URL}/app/reports/${reportId}?${params}`, { headers: { "User-Agent": BROWSER_UA } }));
+    expect(pageResponse.status).toBe(200);
+    const html = (await pageResponse.text()).replace(/<!-- -->/g, "");
+    expect(html).toContain("Gross profit (net sales with cost − cost of goods sold)");
+    expect(html).not.toContain("Net profit");
+    const csv = parseCsv(await (await request(bearerRequest(shop, `/app/reports/export?reportId=${reportId}`))).text());
+    expect(csv.find((r) => r[0] === "Gross profit (net sales with cost - cost of goods sold)")?.[1]).toBe("75.00");
+    expect(csv.some((r) => r[0]?.startsWith("Net profit") || r[0]?.startsWith("Payment fees"))).toBe(false);
+    const narrated = (await (await request(bearerRequest(shop, `/app/reports/${reportId}/narrative`, { method: "POST", body: new URLSearchParams({ mode: "local" }) }))).json()) as NarrativeResponse;
+    expect(narrated.ok).toBe(true);
+    const input = JSON.parse(narrated.ok ? narrated.narrative!.inputJson : "{}") as NarrativeInput;
+    expect(input.metrics).not.toHaveProperty("netProfit");
+    expect(input.netProfitDrivers).toBeNull();
   });
 });
 
