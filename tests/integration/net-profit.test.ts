@@ -39,6 +39,8 @@ async function installShop(shop: string, ianaTimezone = "America/New_York") {
   const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop, { userId: OWNER }) });
   const response = await request(new Request(`${TEST_APP_URL}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } }));
   if (response.status !== 200) throw new Error(`install failed: ${response.status}`);
+  // Read to its end: an unread streaming render is aborted (and logged) later, mid-test.
+  await response.text();
 }
 
 type ActionData = { ok: boolean; id?: string; operation?: string; message?: string; fieldErrors?: Record<string, string> };
