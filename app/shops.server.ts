@@ -2,14 +2,14 @@
  * The shop's own row: created on install (idempotently: afterAuth runs again on
  * every token exchange), read by every page, marked on uninstall.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 import { shops } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { audit } from "~/security/audit.server";
 import { enqueue } from "~/jobs/queue.server";
-import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
+import { ALL_ORDERS_SCOPE, hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { SHOP_PROFILE_QUERY, type ShopProfile } from "~/sync/queries.server";
 import type { MarginNotesShopProfileQuery } from "~/types/admin.generated";
 
@@ -40,6 +40,39 @@ export async function holdShopForWrite(tx: Tx, shop: string): Promise<"open" | "
 /** In the transaction that queues the erase (an asSystem tx): from its commit on, writers leave the shop alone. */
 export async function markShopErasing(tx: Tx, shop: string): Promise<void> {
   await tx.update(shops).set({ erasingSince: sql`coalesce(${shops.erasingSince}, now())` }).where(eq(shops.shopId, shop));
+}
+
+/** app/uninstalled: the shop left (the first time it was heard counts). */
+export async function markShopUninstalled(tx: Tx, shop: string): Promise<void> {
+  await tx.update(shops).set({ uninstalledAt: sql`coalesce(${shops.uninstalledAt}, now())`, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+}
+
+/** A reinstall heard before the uninstall it follows: this installation began at `at`. */
+export async function markShopInstalledAt(tx: Tx, shop: string, at: Date): Promise<void> {
+  await tx.update(shops).set({ installedAt: at, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+}
+
+/**
+ * app/scopes_update: records the scopes the shop now grants and, with them, from
+ * when figures are complete (history.server.ts). `granted`: read_all_orders came
+ * on an installed shop (the caller reads the whole history).
+ */
+export async function updateShopScopes(tx: Tx, shop: string, scopes: string): Promise<{ granted: boolean }> {
+  const [held] = await tx.select({ scopes: shops.scopes, historyFrom: shops.historyFrom }).from(shops).where(eq(shops.shopId, shop));
+  const historyFrom = historyFromAfterAuth(scopes, held?.historyFrom ?? null, false);
+  await tx.update(shops).set({ scopes, historyFrom, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+  return { granted: Boolean(held) && !hasAllOrders(held?.scopes) && hasAllOrders(scopes) };
+}
+
+/**
+ * A completed orders backfill that read the whole history (started with
+ * read_all_orders): figures are complete from the beginning, if the shop still
+ * holds the scope (a withdrawal meanwhile set the date it stands by).
+ */
+export async function clearHistoryFromIfAllOrders(tx: Tx, shop: string): Promise<void> {
+  const [row] = await tx.select({ scopes: shops.scopes }).from(shops).where(eq(shops.shopId, shop));
+  if (!hasAllOrders(row?.scopes)) return;
+  await tx.update(shops).set({ historyFrom: null, updatedAt: new Date() }).where(and(eq(shops.shopId, shop), like(shops.scopes, `%${ALL_ORDERS_SCOPE}%`)));
 }
 
 /** What an auth changed, so the caller knows which work to start. */

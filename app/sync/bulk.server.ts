@@ -22,12 +22,12 @@ import { enqueue } from "~/jobs/queue.server";
 import { log } from "~/log.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
-import { holdShopForWrite, loadShop, ShopErasingError } from "~/shops.server";
+import { clearHistoryFromIfAllOrders, holdShopForWrite, loadShop, ShopErasingError } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
-import { clearHistoryFromIfAllOrders, exportWindow, hasAllOrders } from "./history.server";
+import { exportWindow, hasAllOrders } from "./history.server";
 import { describeProgress, type SyncPhase } from "./progress";
 import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
 import { currentTimezone } from "./rollups-rebuild.server";

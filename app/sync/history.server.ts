@@ -22,10 +22,9 @@
  *    while a run without it is under way waits for that run, then starts its own
  *    (startFullHistorySync).
  */
-import { and, eq, like, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
-import { shops } from "~/db/schema.server";
 
 export const ALL_ORDERS_SCOPE = "read_all_orders";
 export const ORDER_WINDOW_DAYS = 60;
@@ -77,13 +76,3 @@ export function exportWindow(operationCreatedAt: string | null, allOrders: boole
   return { from: allOrders ? null : new Date(to.getTime() - (ORDER_WINDOW_DAYS - 1) * DAY_MS), to };
 }
 
-/**
- * A completed orders backfill that read the whole history (started with
- * read_all_orders): figures are complete from the beginning, if the shop still
- * holds the scope (a withdrawal meanwhile set the date it stands by).
- */
-export async function clearHistoryFromIfAllOrders(tx: Tx, shop: string): Promise<void> {
-  const [row] = await tx.select({ scopes: shops.scopes }).from(shops).where(eq(shops.shopId, shop));
-  if (!hasAllOrders(row?.scopes)) return;
-  await tx.update(shops).set({ historyFrom: null, updatedAt: new Date() }).where(and(eq(shops.shopId, shop), like(shops.scopes, `%${ALL_ORDERS_SCOPE}%`)));
-}

@@ -14,15 +14,14 @@
 import { and, eq, or, sql } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
-import { shops, webhookDeliveries } from "~/db/schema.server";
+import { webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
 import { cancelJobs, enqueue } from "~/jobs/queue.server";
-import { hasAllOrders, historyFromAfterAuth } from "~/sync/history.server";
 import { enqueueFullHistorySync, enqueueOrderSync } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
-import { holdShopForWrite, ShopErasingError } from "~/shops.server";
+import { holdShopForWrite, markShopInstalledAt, markShopUninstalled, ShopErasingError, updateShopScopes } from "~/shops.server";
 
 import { onBulkOperationFinished } from "~/sync/bulk.server";
 import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
@@ -129,7 +128,7 @@ async function recordMissedReinstall(delivery: WebhookDelivery): Promise<Webhook
     if (!(await firstDelivery(tx, delivery.shop, delivery))) return "duplicate" as const;
     log.warn({ shop: delivery.shop }, "uninstall older than the last token exchange: a reinstall came first; tokens kept");
     // It began after this uninstall (lifecycle events triggered later are its own).
-    await tx.update(shops).set({ installedAt: delivery.triggeredAt!, updatedAt: new Date() }).where(eq(shops.shopId, delivery.shop));
+    await markShopInstalledAt(tx, delivery.shop, delivery.triggeredAt!);
     const meta = { topic: delivery.topic, triggeredAt: delivery.triggeredAt?.toISOString() ?? null, reason: "token exchanged after it" };
     await audit(tx, delivery.shop, { action: "webhook.stale_lifecycle_ignored", actor: shopify, meta, origin: delivery.origin });
     await audit(tx, delivery.shop, { action: "app.installed", actor: shopify, meta: { reinstall: true, uninstallSeenLate: true } });
@@ -165,7 +164,7 @@ async function applyDelivery(delivery: WebhookDelivery): Promise<WebhookOutcome>
       await asSystem("app/uninstalled: stop the shop's jobs", (tx) => cancelJobs(tx, shop));
       return withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
-        await tx.update(shops).set({ uninstalledAt: sql`coalesce(${shops.uninstalledAt}, now())`, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+        await markShopUninstalled(tx, shop);
         await audit(tx, shop, { action: "app.uninstalled", actor: shopify, origin });
         return "applied";
       });
@@ -178,12 +177,10 @@ async function applyDelivery(delivery: WebhookDelivery): Promise<WebhookOutcome>
       const scopes = current.join(",");
       const outcome = await withShop(shop, async (tx) => {
         if (!(await firstDelivery(tx, shop, delivery))) return { result: "duplicate" as const, granted: false };
-        const [held] = await tx.select({ scopes: shops.scopes, historyFrom: shops.historyFrom }).from(shops).where(eq(shops.shopId, shop));
         // read_all_orders granted or withdrawn: from when figures are complete changes (app/sync/history.server.ts).
-        const historyFrom = historyFromAfterAuth(scopes, held?.historyFrom ?? null, false);
-        await tx.update(shops).set({ scopes, historyFrom, updatedAt: new Date() }).where(eq(shops.shopId, shop));
+        const { granted } = await updateShopScopes(tx, shop, scopes);
         await audit(tx, shop, { action: "app.scopes_updated", actor: shopify, meta: { scopes }, origin });
-        return { result: "applied" as const, granted: Boolean(held) && !hasAllOrders(held?.scopes) && hasAllOrders(scopes) };
+        return { result: "applied" as const, granted };
       });
       // Orders older than 60 days were out of reach until now: read the whole history.
       // A run under way without the scope is followed by one with it (full-history.server.ts).
