@@ -9,6 +9,7 @@ import { PermanentJobError, registerJob, RetryLaterError } from "~/jobs/handlers
 import { backoffMs, drainJobs, enqueue, JobPayloadError, startWorker, UnknownJobKindError } from "~/jobs/queue.server";
 
 import { expectDbError } from "../expect-db-error";
+import { expectErrorLogs } from "../setup/error-logs";
 import { newShop } from "../factories";
 
 const Echo = z.object({ n: z.number().int(), sleepMs: z.number().int().min(0).optional() }).strict();
@@ -183,6 +184,7 @@ describe("job queue", () => {
   });
 
   it("retries with growing backoff, then fails after maxAttempts with the last error, scrubbed", async () => {
+    expectErrorLogs(/"msg":"job failed"/);
     const baseMs = 120;
     const id = await enqueue("test.flaky", { failTimes: 99 }, { maxAttempts: 4 });
     const stats = await drain({ backoff: { baseMs } });
@@ -213,6 +215,7 @@ describe("job queue", () => {
   });
 
   it("fails permanent errors at once", async () => {
+    expectErrorLogs(/"msg":"job failed"/);
     const id = await enqueue("test.flaky", { failTimes: 9, permanent: true });
     await drain();
     expect(await jobRow(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "PermanentJobError: this cannot work" });
@@ -253,6 +256,7 @@ describe("job queue", () => {
   });
 
   it("tells the kind once when a job fails for good (last attempt, permanent, lease expired on the last attempt), never on a retry or success", async () => {
+    expectErrorLogs(/"msg":"job failed"/);
     const exhausted = await enqueue("test.hooked", { failTimes: 9 }, { maxAttempts: 3 });
     const permanent = await enqueue("test.hooked", { failTimes: 9, permanent: true });
     const recovered = await enqueue("test.hooked", { failTimes: 2 }, { maxAttempts: 3 });
@@ -315,6 +319,7 @@ describe("job queue", () => {
   });
 
   it("fails jobs of unknown kinds, and payloads that no longer parse, clearly and at once", async () => {
+    expectErrorLogs(/"msg":"job failed"/);
     const gone = await insertRaw("test.gone", { any: 1 });
     const stale = await insertRaw("test.echo", { n: "no longer a number" });
     await drain();

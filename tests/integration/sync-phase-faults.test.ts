@@ -25,6 +25,7 @@ import { retrySync, syncStatus } from "~/sync/bulk.server";
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
 import { expectLedgerEqualsTruth } from "../ledger-truth";
+import { expectErrorLogs } from "../setup/error-logs";
 import { mswServer } from "../mocks/msw-server";
 import { runBulkQuery as simulatorRunBulkQuery } from "../mocks/shopify/bulk";
 import { seedStore } from "../mocks/shopify/seed";
@@ -273,6 +274,8 @@ describe("a backfill job killed at every attempt fails the run with a reason, an
   const origin = { ip: null, userAgent: null };
 
   it.each(["products", "orders"] as const)("at the %s bulk start", async (kind) => {
+    // The job fails for good: the queue says so at error level.
+    expectErrorLogs(/"msg":"job failed"/);
     const { shop, store } = setUpStore(250, kind === "orders" ? 83 : 84);
     const killed = killBulkStart(shop, store, kind, 5);
     await install(simulator, shop);
@@ -293,6 +296,8 @@ describe("a backfill job killed at every attempt fails the run with a reason, an
   });
 
   it("at the finalize", async () => {
+    // The job fails for good: the queue says so at error level.
+    expectErrorLogs(/"msg":"job failed"/);
     const { shop, store } = setUpStore(250, 85);
     fault.arm("before finalize", { times: 5 });
     await install(simulator, shop);

@@ -16,6 +16,7 @@ import { ingestBulkResult, retrySync, startBulkSync, syncStatus } from "~/sync/b
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
+import { expectErrorLogs } from "../setup/error-logs";
 import { mswServer } from "../mocks/msw-server";
 import { BULK_STORAGE_ORIGIN } from "../mocks/shopify/bulk";
 import { seedStore } from "../mocks/shopify/seed";
@@ -140,6 +141,8 @@ describe("a stalled download", () => {
 
 describe("runs that would stick", () => {
   it("fails the run with a reason when its ingest job fails for good, and a retry starts a new run", async () => {
+    // The ingest job fails for good: the queue says so at error level.
+    expectErrorLogs(/"msg":"job failed"/);
     const { shop, store } = setUpStore(120);
     // Shopify answers every status query of the run with an error: the ingest job cannot progress.
     let broken = true;
