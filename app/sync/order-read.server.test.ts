@@ -87,4 +87,26 @@ describe("readOrder", () => {
     const { store } = bigStore();
     expect(await readOrder("read-order.myshopify.com", "gid://shopify/Order/1", transport(store).graphql)).toBeNull();
   });
+
+  it("completes an order with more payments than a page holds, and refuses one it cannot read whole", async () => {
+    const { store, order, tick } = bigStore();
+    // 25 refunds of one unit each: 26 money transactions, more than ORDER_QUERY's 20.
+    for (let i = 0; i < 25; i++) {
+      tick(60_000);
+      live.refund(store, order.id, { lines: [{ lineItemId: order.lineItems[i]!.id, quantity: 1 }], shipping: false });
+    }
+    expect(order.transactions.length).toBeGreaterThan(20);
+    const { graphql, calls } = transport(store);
+    const read = await readOrder("read-order.myshopify.com", order.id, graphql);
+    expect((read!.order as { transactions: Array<{ id: string }> }).transactions.map((t) => t.id)).toEqual(order.transactions.map((t) => t.id));
+    expect(calls.map((c) => c.query)).toContain("MarginNotesOrderPayments");
+    expect(Math.max(...calls.map((c) => c.cost))).toBeLessThanOrEqual(1000);
+    // Beyond what ORDER_PAYMENTS_QUERY holds: no read rather than a truncated one.
+    for (let i = 25; i < 60; i++) live.refund(store, order.id, { lines: [{ lineItemId: order.lineItems[i]!.id, quantity: 2 }], shipping: false });
+    // Declined attempts count too (Shopify lists every transaction): enough to pass 100.
+    const base = order.transactions[0]!;
+    for (let i = order.transactions.length; i <= 100; i++) order.transactions.push({ ...base, id: `gid://shopify/OrderTransaction/${9_000_000 + i}`, status: "FAILURE", fees: [] });
+    expect(order.transactions.length).toBeGreaterThan(100);
+    await expect(readOrder("read-order.myshopify.com", order.id, transport(store).graphql)).rejects.toThrow(AdminApiError);
+  });
 });
