@@ -5,12 +5,15 @@
  * view is linkable and the back button works.
  *
  * Preset ranges arrive computed by the server in the shop's time zone; the
- * browser's own zone never decides what "today" is.
+ * browser's own zone never decides what "today" is. Apply takes only what the server
+ * accepts (real days, in order, not after today, at most the server's own length limit from
+ * period.ts), so a picked range never comes back as an error.
  */
-import { BlockStack, Box, Button, DatePicker, InlineGrid, InlineStack, OptionList, Popover, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Box, Button, DatePicker, InlineGrid, InlineStack, OptionList, Popover, Select, Text, TextField, useBreakpoints } from "@shopify/polaris";
 import { useCallback, useState } from "react";
 
 import { formatPeriod } from "~/lib/format";
+import { MAX_PERIOD_MESSAGE, periodTooLong } from "~/reports/period-length";
 
 export type CompareChoice = "previous_period" | "previous_year" | "none";
 
@@ -59,6 +62,10 @@ function monthsEndingAt(day: string) {
   const first = new Date(date.getFullYear(), date.getMonth() - 1, 1);
   return { month: first.getMonth(), year: first.getFullYear() };
 }
+const shiftMonth = (view: { month: number; year: number }, n: number) => {
+  const date = new Date(view.year, view.month + n, 1);
+  return { month: date.getMonth(), year: date.getFullYear() };
+};
 
 const COMPARE_OPTIONS = [
   { label: "Previous period", value: "previous_period" },
@@ -75,6 +82,11 @@ export function DateRangeControl({ value, today, presets, comparePeriod, onRange
   const [draft, setDraft] = useState({ preset: value.preset ?? CUSTOM, from: value.from, to: value.to });
   const [inputs, setInputs] = useState({ from: value.from, to: value.to });
   const [view, setView] = useState(() => monthsEndingAt(value.to));
+  // On a phone (Polaris' md breakpoint) the presets are a select and the calendar one month,
+  // so the popover fits the screen and Apply stays in reach.
+  const { mdUp } = useBreakpoints();
+  const compact = !mdUp;
+  const shown = compact ? shiftMonth(view, 1) : view;
 
   const reset = useCallback(() => {
     setDraft({ preset: value.preset ?? CUSTOM, from: value.from, to: value.to });
@@ -118,7 +130,9 @@ export function DateRangeControl({ value, today, presets, comparePeriod, onRange
       ? "Must be on or after the start date"
       : inputs.to > today
         ? "Cannot be after today"
-        : undefined;
+        : !fromError && periodTooLong(inputs)
+          ? MAX_PERIOD_MESSAGE
+          : undefined;
   const typedError = Boolean(fromError || toError);
 
   const apply = () => {
@@ -128,6 +142,7 @@ export function DateRangeControl({ value, today, presets, comparePeriod, onRange
   };
 
   const current = rangeLabel(value, presets);
+  const presetOptions = [...presets.map((p) => ({ value: p.key, label: p.label })), { value: CUSTOM, label: "Custom" }];
   const activator = (
     <Button disclosure={open ? "up" : "down"} onClick={toggle} accessibilityLabel={`Date range: ${current}. Change date range`}>
       {current}
@@ -137,46 +152,50 @@ export function DateRangeControl({ value, today, presets, comparePeriod, onRange
   return (
     <InlineStack gap="300" blockAlign="center" wrap>
       <Popover active={open} activator={activator} onClose={() => setOpen(false)} autofocusTarget="first-node" preferredAlignment="left" fluidContent ariaHaspopup="dialog">
+        {/* Named sections: the popover is drawn outside the page's landmarks. */}
         <Popover.Pane fixed>
-          <Box padding="400">
-            <InlineGrid columns={{ xs: "1fr", md: "max-content max-content" }} gap="400">
-              <Box minWidth="160px">
-                <OptionList
-                  title="Date range"
-                  options={[...presets.map((p) => ({ value: p.key, label: p.label })), { value: CUSTOM, label: "Custom" }]}
-                  selected={[draft.preset]}
-                  onChange={onPreset}
-                />
-              </Box>
-              {/* The two-month calendar sizes itself to its container: give it a width. */}
-              <div style={{ width: "min(34rem, calc(100vw - 6rem))" }}>
-                <BlockStack gap="400">
-                  <InlineStack gap="200" wrap={false}>
-                    <TextField label="Start date" value={inputs.from} onChange={(t) => onTyped("from", t)} autoComplete="off" placeholder="YYYY-MM-DD" error={fromError} />
-                    <TextField label="End date" value={inputs.to} onChange={(t) => onTyped("to", t)} autoComplete="off" placeholder="YYYY-MM-DD" error={toError} />
-                  </InlineStack>
-                  <DatePicker
-                    month={view.month}
-                    year={view.year}
-                    onMonthChange={(month, year) => setView({ month, year })}
-                    selected={{ start: toDate(draft.from), end: toDate(draft.to) }}
-                    onChange={({ start, end }) => choose({ preset: CUSTOM, from: fromDate(start), to: fromDate(end ?? start) })}
-                    disableDatesAfter={toDate(today)}
-                    multiMonth
-                    allowRange
-                  />
-                </BlockStack>
-              </div>
-            </InlineGrid>
-          </Box>
+          <section aria-label="Choose a date range">
+            <Box padding="400">
+              <InlineGrid columns={{ xs: "1fr", md: "max-content max-content" }} gap="400">
+                {compact ? (
+                  <Select label="Date range" options={presetOptions} value={draft.preset} onChange={(v) => onPreset([v])} />
+                ) : (
+                  <Box minWidth="160px">
+                    <OptionList title="Date range" options={presetOptions} selected={[draft.preset]} onChange={onPreset} />
+                  </Box>
+                )}
+                {/* The two-month calendar sizes itself to its container: give it a width. */}
+                <div style={{ width: compact ? "calc(100vw - 6rem)" : "min(34rem, calc(100vw - 6rem))" }}>
+                  <BlockStack gap="400">
+                    <InlineStack gap="200" wrap={false}>
+                      <TextField label="Start date" value={inputs.from} onChange={(t) => onTyped("from", t)} autoComplete="off" placeholder="YYYY-MM-DD" error={fromError} />
+                      <TextField label="End date" value={inputs.to} onChange={(t) => onTyped("to", t)} autoComplete="off" placeholder="YYYY-MM-DD" error={toError} />
+                    </InlineStack>
+                    <DatePicker
+                      month={shown.month}
+                      year={shown.year}
+                      onMonthChange={(month, year) => setView(compact ? shiftMonth({ month, year }, -1) : { month, year })}
+                      selected={{ start: toDate(draft.from), end: toDate(draft.to) }}
+                      onChange={({ start, end }) => choose({ preset: CUSTOM, from: fromDate(start), to: fromDate(end ?? start) })}
+                      disableDatesAfter={toDate(today)}
+                      multiMonth={!compact}
+                      allowRange
+                    />
+                  </BlockStack>
+                </div>
+              </InlineGrid>
+            </Box>
+          </section>
         </Popover.Pane>
         <Popover.Pane fixed>
-          <Box padding="300">
-            <InlineStack align="end" gap="200">
-              <Button onClick={() => setOpen(false)}>Cancel</Button>
-              <Button variant="primary" onClick={apply} disabled={typedError}>Apply</Button>
-            </InlineStack>
-          </Box>
+          <section aria-label="Apply the date range">
+            <Box padding="300">
+              <InlineStack align="end" gap="200">
+                <Button onClick={() => setOpen(false)}>Cancel</Button>
+                <Button variant="primary" onClick={apply} disabled={typedError}>Apply</Button>
+              </InlineStack>
+            </Box>
+          </section>
         </Popover.Pane>
       </Popover>
       <Box minWidth="220px">

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { splitByMonths } from "./month-split";
-import { addDays, daysIn } from "./period";
+import { addDays } from "./period";
+import { daysIn } from "./period-length";
 
 describe("splitByMonths", () => {
   it("reads whole months from the monthly rollup and the partial edges by day", () => {

@@ -10,7 +10,7 @@ import { securityHeaders } from "~/security/headers.server";
 import type { ExportSource } from "./export.server";
 
 import { parseRange, PeriodError, presetRange, PRESETS, todayIn, type CompareMode, type PresetKey, type ReportRange } from "./period";
-import { parseProductSort, type ProductSort } from "./product-sort";
+import { DEFAULT_PRODUCT_SORT, parseProductSort, type ProductSort } from "./product-sort";
 
 export function badRequest(message: string): Response {
   return new Response(message, {
@@ -24,7 +24,7 @@ export function rangeFromParams(params: URLSearchParams, timeZone: string, now?:
   try {
     return parseRange(params, timeZone, now);
   } catch (error) {
-    if (error instanceof PeriodError) throw badRequest(`Invalid date range: ${error.message}.`);
+    if (error instanceof PeriodError) throw badRequest(`${error.message}.`);
     throw error;
   }
 }
@@ -32,8 +32,32 @@ export function rangeFromParams(params: URLSearchParams, timeZone: string, now?:
 /** The top-products order in the URL (`sort=&dir=`). */
 export function sortFromParams(params: URLSearchParams): ProductSort {
   const result = parseProductSort(params);
-  if (!result.ok) throw badRequest(`Invalid table sort: ${result.message}.`);
+  if (!result.ok) throw badRequest(`${result.message}.`);
   return result.sort;
+}
+
+const RANGE_KEYS = ["preset", "from", "to", "compare"];
+
+/**
+ * A page's period and table order, never an error page: params the server refuses give the
+ * default period (or order) and the message saying why, so the page keeps its date controls
+ * and the merchant picks again. The export and the form posts stay strict (a 400).
+ */
+export function reportParamsOrDefault(params: URLSearchParams, timeZone: string, now?: Date): { range: ReportRange; sort: ProductSort; problems: string[] } {
+  const problems: string[] = [];
+  let range: ReportRange;
+  try {
+    range = parseRange(params, timeZone, now);
+  } catch (error) {
+    if (!(error instanceof PeriodError)) throw error;
+    problems.push(`${error.message}.`);
+    const fallback = new URLSearchParams(params);
+    for (const key of RANGE_KEYS) fallback.delete(key);
+    range = parseRange(fallback, timeZone, now);
+  }
+  const sorted = parseProductSort(params);
+  if (!sorted.ok) problems.push(`${sorted.message}.`);
+  return { range, sort: sorted.ok ? sorted.sort : DEFAULT_PRODUCT_SORT, problems };
 }
 
 const ReportId = z.uuid();
@@ -41,7 +65,7 @@ const ReportId = z.uuid();
 /** A saved report's id (a UUID); anything else is a 400 rather than a lookup. */
 export function reportIdFromParam(value: string | null | undefined): string {
   const parsed = ReportId.safeParse(value ?? "");
-  if (!parsed.success) throw badRequest("Invalid report id: it must be the id of a saved report.");
+  if (!parsed.success) throw badRequest("This address does not lead to a saved report.");
   return parsed.data;
 }
 
@@ -62,7 +86,7 @@ export function dateControlOptions(timeZone: string, now = new Date()) {
 /** What the URL selected, for the date control: the preset it named (or the default one). */
 export function selectionOf(params: URLSearchParams, range: ReportRange): { preset: PresetKey | null; from: string; to: string; compare: CompareMode } {
   const named = params.get("preset");
-  const preset = named ? (named as PresetKey) : !params.get("from") && !params.get("to") ? "last30" : null;
+  const preset = named && Object.hasOwn(PRESETS, named) ? (named as PresetKey) : !params.get("from") && !params.get("to") ? "last30" : null;
   return { preset, ...range.period, compare: range.compareMode };
 }
 
@@ -83,7 +107,7 @@ export function rangeOrMessage(input: { from: string; to: string; compare?: stri
   try {
     return { range: parseRange(new URLSearchParams({ from: input.from, to: input.to, compare: input.compare ?? "" }), timeZone) };
   } catch (error) {
-    if (error instanceof PeriodError) return { message: `Invalid date range: ${error.message}.` };
+    if (error instanceof PeriodError) return { message: `${error.message}.` };
     throw error;
   }
 }

@@ -23,7 +23,7 @@ describe("product sort params", () => {
   it("names what is wrong", () => {
     expect(parseProductSort(new URLSearchParams("sort=price&dir=up"))).toEqual({
       ok: false,
-      message: "sort must be one of title, netSales, grossProfit, margin, units; dir must be asc or desc",
+      message: "The products can be sorted by product, net sales, gross profit, margin or units. The products can be sorted up or down only",
     });
   });
 });

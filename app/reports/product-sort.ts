@@ -22,9 +22,10 @@ export function parseProductSort(params: URLSearchParams): SortParseResult {
   const sort = params.get("sort") || "netSales";
   const dir = params.get("dir") || undefined;
   const problems: string[] = [];
-  if (!(PRODUCT_SORT_COLUMNS as readonly string[]).includes(sort)) problems.push(`sort must be one of ${PRODUCT_SORT_COLUMNS.join(", ")}`);
-  if (dir !== undefined && dir !== "asc" && dir !== "desc") problems.push("dir must be asc or desc");
-  if (problems.length) return { ok: false, message: problems.join("; ") };
+  // Said in the table's words, never the parameters' names.
+  if (!(PRODUCT_SORT_COLUMNS as readonly string[]).includes(sort)) problems.push("The products can be sorted by product, net sales, gross profit, margin or units");
+  if (dir !== undefined && dir !== "asc" && dir !== "desc") problems.push("The products can be sorted up or down only");
+  if (problems.length) return { ok: false, message: problems.join(". ") };
   const column = sort as ProductSortColumn;
   // A text column reads best A→Z, a number column largest first.
   return { ok: true, sort: { column, direction: (dir as SortDirection | undefined) ?? defaultDirection(column) } };

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
@@ -18,7 +18,7 @@ import { loadDashboardPage } from "~/reports/dashboard.server";
 import { failFast } from "~/db/query-limits.server";
 import { completeFromDay, formatDay, reachesBeforeHistory } from "~/reports/history";
 import {
-  dashboardActionFromForm, dateControlOptions, rangeFromParams, rangeOrMessage, selectionOf, sortFromParams,
+  dashboardActionFromForm, dateControlOptions, rangeOrMessage, reportParamsOrDefault, selectionOf,
 } from "~/reports/params.server";
 import type { ProductSort } from "~/reports/product-sort";
 import { requestOrigin } from "~/security/audit.server";
@@ -30,31 +30,45 @@ import { retrySync } from "~/sync/bulk.server";
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 
-// ?preset= or ?from=&to=, plus ?compare= and the table's ?sort=&dir=. Bad values
-// are a 400 with a message (rendered by the ErrorBoundary below), never a 500; a
+// ?preset= or ?from=&to=, plus ?compare= and the table's ?sort=&dir=. Values the
+// server refuses are a 400 that still renders the page, with the default period, its
+// date controls and the message (never a 500, never a page without the controls); a
 // report query that overruns its time limit is a 503 with a message.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request, context);
   const params = new URL(request.url).searchParams;
-  const choose = (row: { ianaTimezone: string }) => ({ range: rangeFromParams(params, row.ianaTimezone), sort: sortFromParams(params) });
+  let problems: string[] = [];
+  const choose = (row: { ianaTimezone: string }) => {
+    const chosen = reportParamsOrDefault(params, row.ianaTimezone);
+    problems = chosen.problems;
+    return chosen;
+  };
   // One transaction per load (a query stopped by its time limit is a 503 with a
   // message, not a 500); the very first load writes the shop's row first.
   const page = (await failFast(() => loadDashboardPage(session.shop, choose)))
     ?? (await requireShop(session.shop, session.scope, admin), await failFast(() => loadDashboardPage(session.shop, choose)));
   if (!page) throw new Response("The shop could not be set up; reload the app.", { status: 503, headers: { "Retry-After": "5" } });
-  const { shop, sync, range, sort, hasData, report } = page;
+  return data(dashboardView(page, params, problems), { status: problems.length ? 400 : 200 });
+};
+
+type DashboardPage = NonNullable<Awaited<ReturnType<typeof loadDashboardPage>>>;
+
+/** What the page receives (dates already as text). */
+function dashboardView({ shop, sync, range, sort, hasData, report }: DashboardPage, params: URLSearchParams, problems: string[]) {
   return {
+    paramProblems: problems,
     shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone },
     sync: { ...sync, lastCompletedAt: sync.lastCompletedAt?.toISOString() ?? null },
     ...dateControlOptions(shop.ianaTimezone),
-    selection: selectionOf(params, range),
+    selection: selectionOf(problems.length ? new URLSearchParams() : params, range),
     sort,
     hasData,
     report,
     // Without read_all_orders: the first local day whose figures are complete.
     completeFrom: completeFromDay(shop.historyFrom, shop.ianaTimezone),
   };
-};
+}
+type DashboardData = ReturnType<typeof dashboardView>;
 
 /** Every answer of the action, errors included (those go out with a 4xx status). */
 interface ActionResult {
@@ -102,7 +116,7 @@ export const headers: HeadersFunction = childRouteHeaders;
 const RANGE_PARAMS = ["preset", "from", "to", "compare"];
 
 export default function Dashboard() {
-  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom } = useLoaderData<typeof loader>();
+  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom, paramProblems } = useLoaderData<DashboardData>();
   const actionData = useActionData<ActionResult>();
   const [searchParams, setSearchParams] = useSearchParams();
   const location = useLocation();
@@ -184,6 +198,11 @@ export default function Dashboard() {
         {showReports ? (
           <Layout.Section>
             <BlockStack gap="400">
+              {paramProblems.length ? (
+                <Banner tone="warning" title="These report settings could not be used">
+                  <p>{paramProblems.join(" ")} Showing the last 30 days instead; choose other dates below.</p>
+                </Banner>
+              ) : null}
               {saveError ? <Banner tone="critical" title="The report was not saved"><p>{saveError}</p></Banner> : null}
               {exportError ? (
                 <Banner tone="critical" title="The export did not run" onDismiss={() => setExportError(null)}>

@@ -37,7 +37,8 @@ export function appFrame(page: Page): Frame {
  * an empty store.
  */
 export async function openDashboardWithData(page: Page, adminUrl: string): Promise<Frame> {
-  await page.goto(adminUrl, { waitUntil: "domcontentloaded" });
+  // The admin page itself is quick; the first test of a run may wait for the app's first load.
+  await page.goto(adminUrl, { waitUntil: "domcontentloaded", timeout: 150_000 });
   const deadline = Date.now() + 120_000;
   for (;;) {
     const frame = appFrame(page);

@@ -89,8 +89,9 @@ describe("dashboard data", () => {
       netSales: "100.00", totalSales: "133.75", orders: "100.00", averageOrderValue: "12.50", grossProfit: "33.93", cogs: "87.50", returns: null,
     });
     expect(report.series.map((p) => p.day)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07"]);
-    expect(report.series[0]).toEqual({ day: "2026-03-01", netSales: "90.00", totalSales: "90.00", grossProfit: "60.00", orders: 2 });
-    expect(report.series[2]).toEqual({ day: "2026-03-03", netSales: "0.00", totalSales: "27.00", grossProfit: "0.00", orders: 0 });
+    // Without expenses entered and fee data synced, net profit is gross profit.
+    expect(report.series[0]).toEqual({ day: "2026-03-01", netSales: "90.00", totalSales: "90.00", grossProfit: "60.00", orders: 2, netProfit: "60.00" });
+    expect(report.series[2]).toEqual({ day: "2026-03-03", netSales: "0.00", totalSales: "27.00", grossProfit: "0.00", orders: 0, netProfit: "0.00" });
     expect(report.topProducts.map((p) => [p.title, p.netSales, p.grossProfit, p.grossMarginPercent, p.units])).toEqual([
       ["Linen Shirt", "90.00", "60.00", "66.67", 2],
       ["Stoneware Mug", "40.00", "0.00", null, 4],
@@ -157,29 +158,36 @@ describe("dashboard data", () => {
   it("answers bad report params with a 400 and a clear message, never a 500", async () => {
     const shop = newShop();
     await installShop(shop);
+    await seedSales(shop);
     const cases: Array<[string, RegExp]> = [
-      ["from=2026-03-07&to=2026-03-01", /Invalid date range: to: must be on or after the start date/],
-      ["from=2020-01-01&to=2026-01-01", /Invalid date range: to: ranges are limited to 5 years/],
-      ["from=garbage&to=2026-01-01", /Invalid date range: from: must be a date like 2026-01-31/],
-      ["preset=nope", /Invalid date range: preset: unknown preset "nope"/],
-      ["from=2026-02-01&to=2026-02-30", /Invalid date range: to: is not a real calendar date/],
-      [`${WEEK}&compare=sideways`, /Invalid date range: compare:/],
-      [`${WEEK}&sort=price`, /Invalid table sort: sort must be one of title, netSales, grossProfit, margin, units/],
-      [`${WEEK}&dir=up`, /Invalid table sort: dir must be asc or desc/],
+      ["from=2026-03-07&to=2026-03-01", /^End date must be on or after the start date\.$/],
+      ["from=2020-01-01&to=2026-01-01", /^A date range can be at most 5 years\.$/],
+      ["from=garbage&to=2026-01-01", /^Start date must be a date like 2026-01-31\.$/],
+      ["preset=nope", /^This date range is not one the app offers\.$/],
+      ["from=2026-02-01&to=2026-02-30", /^End date is not a real calendar date\.$/],
+      [`${WEEK}&compare=sideways`, /^Compare to must be /],
+      [`${WEEK}&sort=price`, /^The products can be sorted by product, net sales, gross profit, margin or units\.$/],
+      [`${WEEK}&dir=up`, /^The products can be sorted up or down only\.$/],
     ];
     for (const [query, message] of cases) {
-      const { status, error } = await dashboard(shop, query);
+      // Still the page, with its date controls, on the default period: a 400 that says why.
+      const { status, data, error } = await dashboard(shop, query);
       expect(status, query).toBe(400);
-      expect(error?.status, query).toBe(400);
-      expect(String(error?.data), query).toMatch(message);
+      expect(error, query).toBeUndefined();
+      const view = data as unknown as { paramProblems: string[]; selection: { preset: string | null } };
+      expect(view.paramProblems.join(" "), query).toMatch(message);
+      for (const text of view.paramProblems) expect(text, query).not.toMatch(/\b(from|to|preset|compare|sort|dir):/);
     }
-    // The document request renders the page's explanation with a way back.
+    const bad = await dashboard(shop, "from=2026-03-07&to=2026-03-01");
+    expect((bad.data as unknown as { selection: { preset: string | null } }).selection.preset).toBe("last30");
+    // The document request renders the page: the explanation and the date controls.
     const page = await request(documentRequest(shop, "/app", { from: "2026-03-07", to: "2026-03-01" }));
     expect(page.status).toBe(400);
     const html = await page.text();
-    expect(html).toContain("These report settings are not valid");
-    expect(html).toContain("must be on or after the start date");
-    expect(html).toContain("Show the last 30 days");
+    expect(html).toContain("These report settings could not be used");
+    expect(html).toContain("End date must be on or after the start date.");
+    expect(html).toContain("Showing the last 30 days instead");
+    expect(html).toContain("Change date range");
   });
 
   it("renders the dashboard document with the report, its controls and the chart's reserved space", async () => {
@@ -261,11 +269,16 @@ describe("report CSV export", () => {
   it("refuses bad params before counting or recording anything", async () => {
     const shop = newShop();
     await installShop(shop);
-    for (const query of ["from=2026-03-07&to=2026-03-01", "preset=nope", "reportId=not-a-uuid"]) {
+    const cases = [
+      ["from=2026-03-07&to=2026-03-01", "End date must be on or after the start date."],
+      ["preset=nope", "This date range is not one the app offers."],
+      ["reportId=not-a-uuid", "This address does not lead to a saved report."],
+    ];
+    for (const [query, message] of cases) {
       const response = await request(bearerRequest(shop, `/app/reports/export?${query}`));
       expect(response.status, query).toBe(400);
       expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-      expect(await response.text(), query).toMatch(/^Invalid (date range|report id)/);
+      expect(await response.text(), query).toBe(message);
     }
     expect(await auditOf(shop, "report.exported")).toEqual([]);
   });
@@ -356,14 +369,14 @@ describe("saved reports", () => {
     await installShop(shop);
     const refused = await saveReport(shop, { intent: "save-report", from: "2026-03-07", to: "2026-03-01" });
     expect(refused.status).toBe(400);
-    expect(refused.value.data?.saveError).toMatch(/Invalid date range: to: must be on or after the start date/);
+    expect(refused.value.data?.saveError).toBe("End date must be on or after the start date.");
     expect(await auditOf(shop, "report.built")).toEqual([]);
 
     const missing = await loaderData(shop, "/app/reports/00000000-0000-4000-8000-000000000000.data");
     expect(missing.status).toBe(404);
     const malformed = await loaderData(shop, "/app/reports/nope.data");
     expect(malformed.status).toBe(400);
-    expect(String(malformed.routes["routes/app.reports.$reportId"]!.error?.data)).toMatch(/Invalid report id/);
+    expect(String(malformed.routes["routes/app.reports.$reportId"]!.error?.data)).toBe("This address does not lead to a saved report.");
     const html = await (await request(documentRequest(shop, "/app/reports/00000000-0000-4000-8000-000000000000"))).text();
     expect(html).toContain("This report was not found");
   });
