@@ -14,19 +14,20 @@ export const CostsParamsSchema = z
     page: z.coerce.number({ error: "page must be a whole number" }).int("page must be a whole number").min(1, "page must be 1 or more").max(10_000, "page is too large").default(1),
     period: z.enum(["last7", "last30", "last90", "last365"], { error: "period must be last7, last30, last90 or last365" }).default("last30"),
     variant: z.string().regex(/^\d{1,19}$/, "variant must be a numeric variant id").optional(),
-  })
-  .strict();
+  });
 export type CostsParams = z.output<typeof CostsParamsSchema>;
 
-/** The query string as an object (first value of each key); unknown keys are refused by the schema. */
+/**
+ * The query string as an object (first value of each key). Other keys are ignored, not
+ * refused: a document load in the admin carries Shopify's (embedded, shop, host,
+ * id_token, …) and a client navigation Remix's (_routes).
+ */
 export function parseCostsParams(params: URLSearchParams): { ok: true; value: CostsParams } | { ok: false; message: string } {
   const raw: Record<string, string> = {};
   for (const [k, v] of params) if (!(k in raw)) raw[k] = v;
-  // Remix's own data request marker is not ours to judge.
-  delete raw._data;
   const parsed = CostsParamsSchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `Unknown parameter: ${i.keys.join(", ")}` : i.message)).join("; ") };
+  return { ok: false, message: parsed.error.issues.map((i) => i.message).join("; ") };
 }
 
 export const CostEditSchema = z
