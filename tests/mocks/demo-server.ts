@@ -42,7 +42,11 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   const app = express();
   app.disable("x-powered-by");
   const httpServer = app.listen(options.appPort ?? 3000, "127.0.0.1");
-  await new Promise((resolve) => httpServer.once("listening", resolve));
+  // A port in use is an 'error' event: reject, so the command line can say so in one line.
+  await new Promise((resolve, reject) => {
+    httpServer.once("listening", resolve);
+    httpServer.once("error", reject);
+  });
   const appUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
 
   const simulator = createShopifySimulator({ apiKey: DEMO_API_KEY, apiSecret, appUrl, autoCompleteBulk: true });
@@ -104,6 +108,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const demo = await startDemo({
     appPort: process.env.DEMO_APP_PORT ? Number(process.env.DEMO_APP_PORT) : undefined,
     adminPort: process.env.DEMO_ADMIN_PORT ? Number(process.env.DEMO_ADMIN_PORT) : undefined,
+  }).catch((error: unknown) => {
+    const { code, port } = (error ?? {}) as { code?: string; port?: number };
+    if (code !== "EADDRINUSE") throw error;
+    // One line, not a stack trace: which port, and how to pick others.
+    console.error(`Port ${port} is already in use. Run the demo on other ports: DEMO_APP_PORT=3100 DEMO_ADMIN_PORT=3101 npm run demo (0 picks free ones).`);
+    process.exit(1);
   });
   console.log(`\nMargin Notes demo is running. Open:\n\n  ${demo.adminUrl}\n`);
   const stop = () => void demo.stop().then(() => process.exit(0));

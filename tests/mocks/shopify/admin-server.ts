@@ -173,7 +173,10 @@ export async function startAdminServer({ simulator, appUrl, port }: AdminServerO
     }
     res.writeHead(404).end("Not found");
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
   const address = server.address();
   const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
   return { server, origin, adminUrl: (shop) => `${origin}/store/${shop.replace(".myshopify.com", "")}/apps/margin-notes` };
