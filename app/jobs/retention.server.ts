@@ -12,11 +12,9 @@
  *  - staged rows of failed runs, and of completed runs whose discard job never
  *    finished: the sync's own discardStagedBatch, per run, as that shop.
  */
-import { sql } from "drizzle-orm";
 
-import { queryRows } from "~/db/client.server";
 import { asSystem, withShop } from "~/db/tenant.server";
-import { discardStagedBatch } from "~/sync/ledger.server";
+import { discardStagedBatch, findAbandonedStaging } from "~/sync/ledger.server";
 import { deleteDeliveriesBefore } from "~/webhooks/deliveries.server";
 import { MAX_DELIVERY_AGE_MS } from "~/webhooks/verify.server";
 
@@ -56,16 +54,7 @@ export function pruneWebhookDeliveries(now = new Date(), batchSize = RETENTION_B
  * requested/running/ingesting is never touched: its ingest resumes from them.
  */
 export async function discardAbandonedStaging(batchSize = RETENTION_BATCH_ROWS): Promise<Pruned & { runs: number }> {
-  // Each EXISTS is one probe of the staged table's (shop_id, run_id, …) primary key.
-  const runs = await asSystem("retention: find abandoned staging", (tx) =>
-    queryRows<{ shop: string; run: string }>(tx, sql`
-      select r.shop_id as shop, r.run_id as run from sync_runs r
-      where (r.status = 'failed' or (r.status = 'completed' and r.finished_at < now() - ${COMPLETED_RUN_GRACE}::interval))
-        and (exists (select 1 from staged_orders s where s.shop_id = r.shop_id and s.run_id = r.run_id)
-          or exists (select 1 from staged_agreements s where s.shop_id = r.shop_id and s.run_id = r.run_id)
-          or exists (select 1 from staged_sales s where s.shop_id = r.shop_id and s.run_id = r.run_id)
-          or exists (select 1 from staged_transactions s where s.shop_id = r.shop_id and s.run_id = r.run_id)
-          or exists (select 1 from staged_shipping_lines s where s.shop_id = r.shop_id and s.run_id = r.run_id))`));
+  const runs = await asSystem("retention: find abandoned staging", (tx) => findAbandonedStaging(tx, COMPLETED_RUN_GRACE));
   const total = { rows: 0, batches: 0, runs: runs.length };
   for (const { shop, run } of runs) {
     // discardStagedBatch deletes from one staged table per call: loop until nothing is left.

@@ -339,6 +339,25 @@ export async function removeOrder(tx: Tx, shop: string, orderId: number, timezon
 
 const STAGED_TABLES = ["staged_sales", "staged_agreements", "staged_transactions", "staged_shipping_lines", "staged_orders"] as const;
 
+/**
+ * Retention's door (an asSystem tx): runs whose staged rows will never be
+ * finalized (failed) or were finalized longer than `completedGrace` (an SQL
+ * interval) ago, so their discard job should have removed them. A run still
+ * requested/running/ingesting is never listed: its ingest resumes from them. Each
+ * EXISTS is one probe of a staged table's (shop_id, run_id, …) primary key; the
+ * tables are STAGED_TABLES, so a staged table added later is never missed.
+ */
+export async function findAbandonedStaging(tx: Tx, completedGrace: string): Promise<Array<{ shop: string; run: string }>> {
+  const staged = sql.join(
+    STAGED_TABLES.map((table) => sql`exists (select 1 from ${sql.identifier(table)} s where s.shop_id = r.shop_id and s.run_id = r.run_id)`),
+    sql` or `,
+  );
+  return queryRows<{ shop: string; run: string }>(tx, sql`
+    select r.shop_id as shop, r.run_id as run from sync_runs r
+    where (r.status = 'failed' or (r.status = 'completed' and r.finished_at < now() - ${completedGrace}::interval))
+      and (${staged})`);
+}
+
 /** Deletes of every staged row of a run (a live run's few; as CTEs of one statement). */
 const discardParts = (shop: string, runId: string): SQL[] =>
   STAGED_TABLES.map((table) => sql`delete from ${sql.identifier(table)} where shop_id = ${shop} and run_id = ${runId}`);
