@@ -17,6 +17,7 @@ import { newShop } from "../factories";
 import { mswServer } from "../mocks/msw-server";
 import { mintSessionToken } from "../mocks/shopify/session-token";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
+import { expectErrorLogs } from "../setup/error-logs";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../setup/test-env";
 
 let simulator: ShopifySimulator;
@@ -277,6 +278,8 @@ describe("rate limits answer 429 with Retry-After", () => {
 
 describe("headers on every response", () => {
   it("sets the header set on redirects, 4xx and 204 answers", async () => {
+    // Remix reports a URL no route matches, and a method no route takes, through console.error.
+    expectErrorLogs(/No route matches URL|Invalid request method/);
     const shop = newShop();
     await install(simulator, shop);
     const responses = [

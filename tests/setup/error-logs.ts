@@ -9,6 +9,8 @@
  * as before; they are also counted. pino writes each record synchronously
  * through process.stdout (app/log.server.ts), so its error lines are read there.
  */
+import { format } from "node:util";
+
 import { afterAll, afterEach, beforeEach, expect } from "vitest";
 
 interface ErrorLogState {
@@ -35,7 +37,7 @@ const PINO_ERROR = /"level":(50|60)[,}]/;
 
 function record(line: string): void {
   const s = state();
-  (s.inTest ? s.lines : s.outside).push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
+  (s.inTest ? s.lines : s.outside).push(line);
 }
 
 /**
@@ -64,10 +66,13 @@ if (!markedStdout[installed]) {
 
   const consoleError = console.error.bind(console);
   console.error = (...args: unknown[]) => {
-    record(`console.error: ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(" ")}`);
+    // As Node would print it (objects inspected, not "[object Object]").
+    record(`console.error: ${format(...args)}`);
     consoleError(...args);
   };
 }
+
+const shown = (lines: string[]) => lines.map((l) => (l.length > 600 ? `${l.slice(0, 600)}…` : l)).join("\n");
 
 function unexpected(lines: string[], expected: { match?: RegExp } | null): string[] {
   if (!expected) return lines;
@@ -91,7 +96,7 @@ afterEach(() => {
   s.lines = [];
   s.expected = null;
   const stray = unexpected(lines, expected);
-  expect(stray, `the test logged at error level:\n${stray.join("\n")}\n${HOW}`).toEqual([]);
+  expect(stray, `the test logged at error level:\n${shown(stray)}\n${HOW}`).toEqual([]);
   if (expected) {
     const matching = expected.match ? lines.filter((l) => expected.match!.test(l)) : lines;
     expect(matching.length, `expectErrorLogs(${expected.match ?? ""}) was declared but nothing was logged at error level`).toBeGreaterThan(0);
@@ -103,5 +108,5 @@ afterAll(() => {
   const stray = unexpected(s.outside, s.fileExpected);
   s.outside = [];
   s.fileExpected = null;
-  expect(stray, `this file's hooks (outside any test) logged at error level:\n${stray.join("\n")}\n${HOW}`).toEqual([]);
+  expect(stray, `this file's hooks (outside any test) logged at error level:\n${shown(stray)}\n${HOW}`).toEqual([]);
 });
