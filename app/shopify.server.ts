@@ -80,5 +80,9 @@ export const login = guardLogin(shopify.login, { appUrl: env.SHOPIFY_APP_URL });
 export function verifiedDocumentHeaders(shop: string): Headers {
   const headers = new Headers();
   shopify.addDocumentResponseHeaders(new Request(`${env.SHOPIFY_APP_URL}/?${new URLSearchParams({ shop })}`), headers);
+  // The library preloads Shopify's CDN copy; preload the App Bridge the page actually loads
+  // (the simulator's stand-in in the demo), or the browser fetches one it never uses (and,
+  // offline, logs a failed request on every page).
+  if (headers.has("Link")) headers.set("Link", `<${env.APP_BRIDGE_URL}>; rel="preload"; as="script"`);
   return headers;
 }

@@ -24,6 +24,11 @@ async function openSettings(width: number, height: number) {
   const page = await browser.newPage({ viewport: { width, height }, userAgent: MERCHANT_UA });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // A clean console: nothing preloaded that the page does not use (the demo is offline).
+  // (A navigation the router cancels for a newer one is aborted, not failed.)
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   const app = await openViaAdminNav(page, inject("e2e").adminUrl, "Settings", "/app/settings");
   await limitField(app).waitFor();
   return { page, app, errors };
