@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 
@@ -27,6 +27,7 @@ export default function Activity() {
   const page = useLoaderData<typeof loader>();
   const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
+  const condensed = useBreakpoints().smDown;
   const shopify = useAppBridge();
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -84,6 +85,8 @@ export default function Activity() {
             resourceName={{ singular: "event", plural: "events" }}
             itemCount={page.rows.length}
             selectable={false}
+            // Polaris' small-screen pattern: rows as a list, no table to scroll sideways.
+            condensed={condensed}
             loading={navigation.state === "loading"}
             emptyState={empty}
             headings={[{ title: "Time" }, { title: "Action" }, { title: "Actor" }, { title: "Target" }, { title: "Details" }]}
