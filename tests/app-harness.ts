@@ -70,6 +70,9 @@ export function bearerRequest(shop: string, pathname: string, init: RequestInit 
 export async function install(simulator: ShopifySimulator, shop: string) {
   if (!simulator.stores.has(shop)) addStore(simulator, shop);
   const response = await (await appHandler())(embeddedRequest(shop));
-  if (response.status !== 200) throw new Error(`install failed: ${response.status} ${await response.text()}`);
-  return response;
+  // Read to its end here: a streamed page left unread is aborted by the server a few
+  // seconds later, and its render error would land in whatever test runs then.
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`install failed: ${response.status} ${body}`);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
