@@ -46,7 +46,7 @@ const TABLE_EXCEPTIONS = {
   // a table added later is never missed); other owners' rows go through their doors.
   "app/webhooks/erase-shop.server.ts": ALL_TABLES,
   // The merchant's export reads each table it hands over, read-only, file by file.
-  "app/data-rights/export.server.ts": ["auditCheckpoints", "auditEvents", "costHistory", "products", "reportNarratives", "reports", "shops", "syncRuns", "variants"],
+  "app/data-rights/export.server.ts": ["auditCheckpoints", "auditEvents", "costHistory", "costRecosts", "customCosts", "gatewayFeeRates", "products", "reportNarratives", "reports", "shippingCostRules", "shops", "syncRuns", "variants"],
   // The Security page's counts and key facts, read-only.
   "app/trust/shop-facts.server.ts": ["auditEvents", "sessions", "shops"],
 };

@@ -44,6 +44,12 @@ export default async function handleRequest(
         },
         onShellError: reject,
         onError: (error) => {
+          // The reader went away mid-page (a closed tab, a client that stopped reading):
+          // React says the destination closed early. Nothing of ours failed.
+          if (error instanceof Error && error.message === "The destination stream closed early.") {
+            log.info({ path: new URL(request.url).pathname }, "client stopped reading the page");
+            return;
+          }
           responseStatusCode = 500;
           log.error({ err: error }, "render error");
         },
@@ -60,5 +66,12 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   // Thrown Responses (auth redirects, 4xx) and Remix's own 4xx (no route, bad
   // method) are answers to the request, not errors of the app.
   if (error instanceof Response || (isRouteErrorResponse(error) && error.status < 500)) return;
+  // Remix reports a client's legacy `?_data=` request through this hook as an Error
+  // whose message starts "Warning:" (server-runtime's requestHandler): a request to
+  // note, not a failure of the app.
+  if (error instanceof Error && error.message.startsWith("Warning: Single fetch-enabled apps should not be making ?_data requests")) {
+    log.warn({ path: new URL(request.url).pathname, method: request.method }, "legacy ?_data request");
+    return;
+  }
   log.error({ err: error, path: new URL(request.url).pathname, method: request.method }, "unhandled error");
 };

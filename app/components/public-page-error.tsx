@@ -8,7 +8,12 @@ import en from "@shopify/polaris/locales/en.json";
 
 export function PublicPageError({ title }: { title: string }) {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error) && error.status < 500 && typeof error.data === "string" ? error.data : "Something went wrong. Try again.";
+  // Remix's own refusals (no route, a bad method) carry its internal text: not for the reader.
+  const internal = isRouteErrorResponse(error) && (error as { internal?: boolean }).internal === true;
+  const message = !isRouteErrorResponse(error) || error.status >= 500 ? "Something went wrong. Try again."
+    : error.status === 404 && internal ? "There is no page at this address."
+    : typeof error.data === "string" && !internal ? error.data
+    : "This request cannot be answered.";
   return (
     <AppProvider i18n={en}>
       <Page title={title}>

@@ -19,11 +19,14 @@
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 
-import { eq } from "drizzle-orm";
+import { eq, getTableColumns } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 
 import type { Tx } from "~/db/client.server";
-import { auditCheckpoints, auditEvents, costHistory, products, reportNarratives, reports, shops, syncRuns, variants } from "~/db/schema.server";
+import {
+  auditCheckpoints, auditEvents, costHistory, costRecosts, customCosts, gatewayFeeRates, products, reportNarratives, reports, shippingCostRules,
+  shops, syncRuns, variants,
+} from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { csvLine, type CsvValue } from "~/lib/csv";
 import { TAR_END, tarEntry } from "~/lib/tar";
@@ -42,13 +45,18 @@ const cell = (value: unknown): CsvValue => {
 };
 
 /** Rows as CSV with a header from the table's own column names (formulas neutralised by csvLine). */
-function toCsv(rows: Row[]): string {
-  if (rows.length === 0) return "";
-  const columns = Object.keys(rows[0]!);
+function toCsv(rows: Row[], header?: string[]): string {
+  const columns = header ?? (rows[0] ? Object.keys(rows[0]) : []);
+  if (columns.length === 0) return "";
   return csvLine(columns) + rows.map((r) => csvLine(columns.map((c) => cell(r[c])))).join("");
 }
 
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** A table's rows as CSV, with its header even when the shop has no row in it. */
+async function tableCsv(tx: Tx, shop: string, table: PgTable & { shopId: AnyPgColumn }): Promise<string> {
+  return toCsv(await rowsOf(tx, shop, table), Object.keys(getTableColumns(table)));
+}
 
 async function rowsOf(tx: Tx, shop: string, table: PgTable & { shopId: AnyPgColumn }): Promise<Row[]> {
   return (await tx.select().from(table).where(eq(table.shopId, shop))) as Row[];
@@ -68,6 +76,10 @@ export const EXPORT_FILES: readonly ExportFile[] = [
   { name: "products.csv", read: async (tx, shop) => toCsv(await rowsOf(tx, shop, products)) },
   { name: "variants.csv", read: async (tx, shop) => toCsv(await rowsOf(tx, shop, variants)) },
   { name: "cost-history.csv", read: async (tx, shop) => toCsv(await rowsOf(tx, shop, costHistory)) },
+  { name: "cost-recosts.csv", read: (tx, shop) => tableCsv(tx, shop, costRecosts) },
+  { name: "payment-fee-rates.csv", read: (tx, shop) => tableCsv(tx, shop, gatewayFeeRates) },
+  { name: "shipping-cost-rules.csv", read: (tx, shop) => tableCsv(tx, shop, shippingCostRules) },
+  { name: "custom-costs.csv", read: (tx, shop) => tableCsv(tx, shop, customCosts) },
   { name: "sync-runs.csv", read: async (tx, shop) => toCsv(await rowsOf(tx, shop, syncRuns)) },
   {
     name: "audit-log.csv",
@@ -84,7 +96,11 @@ reports.json            saved reports, with every figure
 narratives.json         report narratives, with the exact data sent to the AI (input_json)
 products.csv            product titles
 variants.csv            variant titles and SKUs
-cost-history.csv        unit cost history
+cost-history.csv        unit cost history (from Shopify, your edits and your CSV imports)
+cost-recosts.csv        re-costings your cost edits started, with their progress
+payment-fee-rates.csv   your payment fee rates per gateway (estimates)
+shipping-cost-rules.csv your shipping cost rules
+custom-costs.csv        your custom costs
 sync-runs.csv           sync runs
 audit-log.csv           the audit trail (12 months), each row with its hash and audit key id
 audit-checkpoint.json   where retention last pruned the audit trail (null if never)

@@ -106,9 +106,15 @@ export default function Activity() {
                   <Text as="span" fontWeight="semibold">{row.actionLabel}</Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{row.actor}</IndexTable.Cell>
-                <IndexTable.Cell>{row.target ?? "—"}</IndexTable.Cell>
+                {/* Index table cells do not wrap; long targets and details would make the
+                    table a sideways-scrolling region (axe: scrollable-region-focusable). */}
                 <IndexTable.Cell>
-                  <Text as="span" tone="subdued" breakWord>{row.details || "—"}</Text>
+                  <div style={WRAP}>{row.target ?? "—"}</div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={WRAP}>
+                    <Text as="span" tone="subdued" breakWord>{row.details || "—"}</Text>
+                  </div>
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}
@@ -118,6 +124,8 @@ export default function Activity() {
     </Page>
   );
 }
+
+const WRAP = { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: "26rem" } as const;
 
 // A bad filter in the URL is the merchant's to fix: say so and offer the way back.
 // Everything else (Shopify's auth responses included) goes to Shopify's boundary.

@@ -43,7 +43,7 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     await json.waitFor({ state: "visible" });
     const input = JSON.parse(await json.innerText()) as Record<string, unknown>;
     expect(Object.keys(input).sort()).toEqual(
-      ["changesPercent", "comparison", "comparisonMetrics", "currencyCode", "dailySales", "inputVersion", "metrics", "period", "smallCellMinimum", "topProducts"],
+      ["changesPercent", "comparison", "comparisonMetrics", "currencyCode", "dailySales", "inputVersion", "metrics", "netProfitDrivers", "period", "smallCellMinimum", "topProducts"],
     );
     expect(JSON.stringify(input)).not.toMatch(/productId|gid:\/\/|#\d{4}|@/);
     expect(await frame.getByText("nothing was sent", { exact: false }).isVisible()).toBe(true);

@@ -9,7 +9,7 @@ import { gunzipSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { auditEvents, costHistory, jobs, products, reportNarratives, reports, shops, syncRuns, variants } from "~/db/schema.server";
+import { auditEvents, costHistory, customCosts, gatewayFeeRates, jobs, products, reportNarratives, reports, shippingCostRules, shops, syncRuns, variants } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { drainJobs } from "~/jobs/queue.server";
 import { verifyAgainstHead, type AuditHead } from "~/security/audit-head.server";
@@ -59,6 +59,9 @@ async function seed(shop: string, marker: string) {
     await tx.insert(variants).values({ shopId: shop, variantId: 12, productId: 11, title: "Default", sku: `SKU-${marker}`, inventoryItemId: 13 });
     await tx.insert(costHistory).values({ shopId: shop, inventoryItemId: 13, effectiveAt: new Date("2026-01-01T00:00:00Z"), unitCost: "4.25", source: "webhook" });
     await tx.insert(syncRuns).values({ shopId: shop, runId: `run-${marker}`, kind: "orders", status: "completed", finishedAt: new Date() });
+    await tx.insert(gatewayFeeRates).values({ shopId: shop, rateId: `rate-${marker}`, gateway: `gateway-${marker}`, percent: "2.9", fixedAmount: "0.30", currencyCode: "USD", effectiveFrom: "2026-01-01" });
+    await tx.insert(shippingCostRules).values({ shopId: shop, ruleId: `rule-${marker}`, kind: "per_method_order", method: `Method ${marker}`, amount: "4.5", currencyCode: "USD", effectiveFrom: "2026-01-01" });
+    await tx.insert(customCosts).values({ shopId: shop, costId: `cost-${marker}`, name: `Apps ${marker}`, kind: "monthly", amount: "99", currencyCode: "USD", startsOn: "2026-01-01" });
     await tx.insert(reports).values({ shopId: shop, reportId: `report-${marker}`, periodFrom: "2026-03-01", periodTo: "2026-03-07", currencyCode: "USD", data: { marker }, createdBy: `staff:${OWNER}` });
     await tx.insert(reportNarratives).values({
       shopId: shop, narrativeId: `narrative-${marker}`, reportId: `report-${marker}`, source: "local", promptVersion: "local-1",
@@ -106,7 +109,8 @@ describe("Export all my data", () => {
     const files = untar(Buffer.from(await response.arrayBuffer()));
     expect([...files.keys()]).toEqual([
       "README.txt", "shop.json", "settings.json", "reports.json", "narratives.json", "products.csv", "variants.csv",
-      "cost-history.csv", "sync-runs.csv", "audit-log.csv", "audit-checkpoint.json", "audit-head.json",
+      "cost-history.csv", "cost-recosts.csv", "payment-fee-rates.csv", "shipping-cost-rules.csv", "custom-costs.csv",
+      "sync-runs.csv", "audit-log.csv", "audit-checkpoint.json", "audit-head.json",
     ]);
     expect(JSON.parse(files.get("shop.json")!)).toMatchObject({ shopId: shop, currencyCode: expect.any(String) });
     expect(JSON.parse(files.get("settings.json")!)).toMatchObject({ aiEnabled: false, narrativeDailyLimit: 7 });
@@ -117,6 +121,11 @@ describe("Export all my data", () => {
     expect(files.get("cost-history.csv")).toMatch(/^shopId,inventoryItemId,effectiveAt,unitCost,source/);
     expect(files.get("cost-history.csv")).toContain("4.25");
     expect(files.get("sync-runs.csv")).toContain("run-MINE-7f1");
+    // What the merchant entered for net profit goes with everything else.
+    expect(files.get("payment-fee-rates.csv")).toContain("gateway-MINE-7f1");
+    expect(files.get("shipping-cost-rules.csv")).toContain("Method MINE-7f1");
+    expect(files.get("custom-costs.csv")).toContain("Apps MINE-7f1");
+    expect(files.get("cost-recosts.csv")).toMatch(/^shopId,/);
     expect(files.get("audit-log.csv")).toContain("app.installed");
     expect(files.get("audit-log.csv")).toContain("data.exported");
     for (const [name, body] of files) {
