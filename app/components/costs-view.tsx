@@ -197,7 +197,7 @@ function CostsTable({ data, onEdit }: { data: LoaderData; onEdit(variantId: stri
       {data.products.map((p) => (
         <Fragment key={p.productId}>
           <IndexTable.Row rowType="subheader" id={`product-${p.productId}`} position={position++}>
-            <IndexTable.Cell scope="row"><Text as="span" fontWeight="semibold" breakWord>{p.title}</Text></IndexTable.Cell>
+            <IndexTable.Cell as="th" scope="row"><Text as="span" fontWeight="semibold" breakWord>{p.title}</Text></IndexTable.Cell>
             <IndexTable.Cell /><IndexTable.Cell /><IndexTable.Cell /><IndexTable.Cell />
             <IndexTable.Cell><Text as="span" alignment="end" numeric>{formatMoney(p.netSales, currency)}</Text></IndexTable.Cell>
             <IndexTable.Cell><Text as="span" alignment="end" numeric>{p.share === null ? "—" : formatPercent(p.share)}</Text></IndexTable.Cell>
@@ -221,7 +221,7 @@ function CostsTable({ data, onEdit }: { data: LoaderData; onEdit(variantId: stri
               <IndexTable.Cell>
                 {v.hasInventoryItem ? (
                   <Button variant="plain" onClick={() => onEdit(v.variantId)} accessibilityLabel={`Edit cost and history of ${p.title} – ${v.title ?? "Default"}`}>
-                    Edit · history
+                    Edit cost
                   </Button>
                 ) : <Text as="span" tone="subdued">No inventory item</Text>}
               </IndexTable.Cell>

@@ -19,9 +19,8 @@ import { policies, rateLimit } from "~/security/rate-limit.server";
 import { readForm, refuse, requireMethod } from "~/security/request-guards.server";
 import { requireShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
-import { COST_CSV_LIMITS } from "~/sync/costs/cost-csv";
 import { applyCostImport, CostInputError, editCost, previewCostImport } from "~/sync/costs/cost-edits.server";
-import type { CostsActionData } from "~/sync/costs/cost-types";
+import { COST_CSV_LIMITS, type CostsActionData } from "~/sync/costs/cost-types";
 import { loadCostsPage } from "~/sync/costs/costs-page.server";
 import { CostEditSchema, parseCostsParams } from "~/sync/costs/params";
 

@@ -12,7 +12,11 @@ import { parse } from "csv-parse/sync";
 
 import { csvLine } from "~/lib/csv";
 
-export const COST_CSV_LIMITS = { maxBytes: 8 * 1024 * 1024, maxRows: 50_000 } as const;
+import { COST_CSV_LIMITS } from "./cost-types";
+
+// Defined beside the page's types: the route reads them, and this module (csv-parse
+// needs Node's Buffer) must stay out of the browser's bundle.
+export { COST_CSV_LIMITS } from "./cost-types";
 
 export const COST_CSV_HEADERS = ["SKU", "Product", "Variant", "Variant ID", "Unit cost", "Currency", "Source", "Effective date"] as const;
 

@@ -108,3 +108,6 @@ export type CostsActionData =
   | { intent: "edit"; ok: true; recostId: string }
   | { intent: "edit" | "preview" | "apply"; ok: false; message: string; field?: "unitCost" | "effectiveDate" | "variantId" }
   | { intent: "preview" | "apply"; ok: boolean; plan: ImportPlan & { changeCount: number; errorCount: number; recostId?: string | null } };
+
+/** The largest cost CSV accepted: bytes of the file and data rows (cost-csv.ts checks both). */
+export const COST_CSV_LIMITS = { maxBytes: 8 * 1024 * 1024, maxRows: 50_000 } as const;
