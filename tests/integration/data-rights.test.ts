@@ -195,7 +195,7 @@ describe("Delete my data now", () => {
     const untouched = await rowsOfShopEverywhere(other);
     expect(untouched).toMatchObject({ shops: 1, sessions: 1, reports: 1, report_narratives: 1, products: 1 });
 
-    const system = await asSystem("test", (tx) => tx.select().from(auditEvents).where(eq(auditEvents.shopId, SYSTEM_CHAIN)));
+    const system = await asSystem("test", (tx) => tx.select().from(auditEvents).where(eq(auditEvents.shopId, SYSTEM_CHAIN)).orderBy(auditEvents.seq));
     const mine = system.filter((e) => e.target === pseudonymFor(shop));
     expect(mine.map((e) => [e.action, e.actorType, e.actorId])).toEqual([["data.erase_requested", "staff", OWNER], ["shop.redacted", "system", null]]);
     expect(mine[1]!.meta).toMatchObject({ requestedBy: "owner" });

@@ -64,7 +64,7 @@ const sessionCount = async (shop: string) => (await asSystem("test", (tx) => tx.
 const orderCount = async (shop: string) => (await withShop(shop, (tx) => tx.select().from(orders))).length;
 const shopRow = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop))))[0];
 const auditActions = (shop: string) =>
-  asSystem("test", async (tx) => (await tx.select().from(auditEvents).where(eq(auditEvents.shopId, shop))).map((e) => e.action));
+  asSystem("test", async (tx) => (await tx.select().from(auditEvents).where(eq(auditEvents.shopId, shop)).orderBy(auditEvents.seq)).map((e) => e.action));
 const rejections = (shop: string) =>
   asSystem("test", (tx) =>
     tx.select().from(auditEvents).where(and(eq(auditEvents.shopId, SYSTEM_CHAIN), eq(auditEvents.action, "webhook.rejected"), eq(auditEvents.target, pseudonymFor(shop)))),

@@ -25,7 +25,7 @@ const deliver = async (options: Omit<WebhookOptions, "appUrl" | "secret"> & { se
   (await appHandler())(signedWebhook({ appUrl: TEST_APP_URL, secret: TEST_API_SECRET, ...options }));
 
 const auditActions = (shop: string) =>
-  asSystem("test", async (tx) => (await tx.select().from(auditEvents).where(eq(auditEvents.shopId, shop))).map((e) => e.action));
+  asSystem("test", async (tx) => (await tx.select().from(auditEvents).where(eq(auditEvents.shopId, shop)).orderBy(auditEvents.seq)).map((e) => e.action));
 
 // Through app_system: sessions have forced row level security (the owning login sees nothing).
 const sessionCount = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(sessions).where(eq(sessions.shopId, shop)))).length;
