@@ -55,6 +55,31 @@ export const SALE_FRAGMENT = `#graphql
   }
 `;
 
+/**
+ * One payment (with Shopify's fees) and one shipping method as the ledger reads
+ * them, defined once for the backfill (bulk), the live order read and
+ * ORDER_PAYMENTS_QUERY, the way MarginNotesSale is (decisions 0014, 0015). The
+ * shipping line is its title, code and source: never an address.
+ */
+export const PAYMENT_FRAGMENTS = `#graphql
+  fragment MarginNotesPayment on OrderTransaction {
+    id
+    kind
+    status
+    gateway
+    processedAt
+    createdAt
+    amountSet { shopMoney { amount currencyCode } }
+    fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+  }
+
+  fragment MarginNotesShippingLine on ShippingLine {
+    title
+    code
+    source
+  }
+`;
+
 /** The inner query of the orders backfill (bulkOperationRunQuery runs it unpaginated). */
 export const ORDERS_BULK_QUERY = `#graphql
   query MarginNotesOrdersBulk {
@@ -70,18 +95,9 @@ export const ORDERS_BULK_QUERY = `#graphql
           currencyCode
           # Payments and their Shopify fees (a list: inline on the order's line), and the
           # shipping method (a connection: lines of their own with __parentId). Never an address.
-          transactions {
-            id
-            kind
-            status
-            gateway
-            processedAt
-            createdAt
-            amountSet { shopMoney { amount currencyCode } }
-            fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
-          }
+          transactions { ...MarginNotesPayment }
           shippingLines {
-            edges { node { id title code source } }
+            edges { node { id ...MarginNotesShippingLine } }
           }
           agreements {
             edges {
@@ -102,6 +118,7 @@ export const ORDERS_BULK_QUERY = `#graphql
     }
   }
   ${SALE_FRAGMENT}
+  ${PAYMENT_FRAGMENTS}
 `;
 
 /** The inner query of the products backfill: titles, variants and current unit costs. */
@@ -173,18 +190,11 @@ export const ORDER_QUERY = `#graphql
       # through ORDER_PAYMENTS_QUERY when an order has more: transactionsCount says).
       transactionsCount { count }
       transactions(first: 20) {
-        id
-        kind
-        status
-        gateway
-        processedAt
-        createdAt
-        amountSet { shopMoney { amount currencyCode } }
-        fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+        ...MarginNotesPayment
       }
       shippingLines(first: 3) {
         pageInfo { hasNextPage }
-        nodes { title code source }
+        nodes { ...MarginNotesShippingLine }
       }
       agreements(first: 3, after: $after) {
         pageInfo { hasNextPage endCursor }
@@ -204,6 +214,7 @@ export const ORDER_QUERY = `#graphql
     }
   }
   ${SALE_FRAGMENT}
+  ${PAYMENT_FRAGMENTS}
 `;
 
 /**
@@ -241,19 +252,13 @@ export const ORDER_PAYMENTS_QUERY = `#graphql
       id
       updatedAt
       transactions(first: 100) {
-        id
-        kind
-        status
-        gateway
-        processedAt
-        createdAt
-        amountSet { shopMoney { amount currencyCode } }
-        fees { amount { amount currencyCode } flatFee { amount } rate type taxAmount { amount currencyCode } }
+        ...MarginNotesPayment
       }
       shippingLines(first: 10) {
         pageInfo { hasNextPage }
-        nodes { title code source }
+        nodes { ...MarginNotesShippingLine }
       }
     }
   }
+  ${PAYMENT_FRAGMENTS}
 `;

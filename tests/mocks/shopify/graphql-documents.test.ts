@@ -13,7 +13,7 @@ import path from "node:path";
 import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 
-import { AGREEMENT_SALES_QUERY, ORDER_QUERY, ORDERS_BULK_QUERY, SALE_FRAGMENT } from "~/sync/queries.server";
+import { AGREEMENT_SALES_QUERY, ORDER_PAYMENTS_QUERY, ORDER_QUERY, ORDERS_BULK_QUERY, PAYMENT_FRAGMENTS, SALE_FRAGMENT } from "~/sync/queries.server";
 import { apiVersion } from "~/shopify.server";
 
 import { ADMIN_API_VERSION as CODEGEN_API_VERSION } from "../../../.graphqlrc";
@@ -90,6 +90,17 @@ describe("GraphQL documents in app/", () => {
     for (const query of [ORDERS_BULK_QUERY, ORDER_QUERY, AGREEMENT_SALES_QUERY]) {
       expect(query).toContain("...MarginNotesSale");
       expect(query).toContain(SALE_FRAGMENT);
+    }
+  });
+
+  it("spreads the one payment and shipping line selection in the backfill and both live payment reads", () => {
+    expect(fragmentDocuments.get("PAYMENT_FRAGMENTS")).toBe(PAYMENT_FRAGMENTS);
+    for (const query of [ORDERS_BULK_QUERY, ORDER_QUERY, ORDER_PAYMENTS_QUERY]) {
+      expect(query).toContain("...MarginNotesPayment");
+      expect(query).toContain("...MarginNotesShippingLine");
+      expect(query).toContain(PAYMENT_FRAGMENTS);
+      // The selection is written once: no copy of its fields outside the fragment.
+      expect(query.replace(PAYMENT_FRAGMENTS, "")).not.toMatch(/\bfees\s*\{|\bamountSet\b|\btitle code source\b/);
     }
   });
 
