@@ -4,7 +4,7 @@
  * (drizzle/0002_tenant_rls.sql) and tests check that the two lists agree.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -479,6 +479,12 @@ export const syncRuns = pgTable(
     /** When the current ingest attempt began, and at which line: its rate gives the estimate. */
     ingestStartedAt: timestamp("ingest_started_at", { withTimezone: true }),
     ingestStartedLines: bigint("ingest_started_lines", { mode: "number" }),
+    /**
+     * What an orders run's document read (ORDERS_LEDGER_VERSION, app/sync/queries.server.ts):
+     * 2 = with payments and shipping lines. Runs from before migration 0040 are 1: a shop
+     * whose last completed orders run is older gets the backfill of app/sync/ledger-backfill.server.ts.
+     */
+    ledgerVersion: smallint("ledger_version").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
 ).enableRLS();
