@@ -67,8 +67,43 @@ const shopify = shopifyApp({
 
 export default shopify;
 export const apiVersion = ApiVersion.October26;
+type AdminAuth = ReturnType<typeof guardAdmin<Awaited<ReturnType<typeof shopify.authenticate.admin>>>>;
+
+/**
+ * One authentication per HTTP request. A page load runs the layout's loader and the page's
+ * (one single-fetch request), and each calls authenticate.admin: the library verified the
+ * token, loaded the session and logged "Authenticating admin request" twice per request. The
+ * loaders share the request's load context (Remix hands each its own copy of the Request),
+ * so the first call's promise is kept on the context for the others. A failed attempt is not
+ * shared (a thrown Response can be read once): a later loader tries on its own, as before.
+ */
+function oncePerRequest(admin: AdminAuth): AdminAuth {
+  const attempts = new WeakMap<object, Map<string, ReturnType<AdminAuth>>>();
+  return async (request, context) => {
+    if (!context) return admin(request, context);
+    // The same credentials and address only: a context reused across requests shares nothing else.
+    const url = new URL(request.url);
+    url.searchParams.delete("_routes");
+    url.searchParams.delete("index");
+    const key = `${request.method} ${url} ${request.headers.get("authorization") ?? ""}`;
+    const byKey = attempts.get(context) ?? new Map<string, ReturnType<AdminAuth>>();
+    attempts.set(context, byKey);
+    const earlier = byKey.get(key);
+    if (earlier) {
+      try {
+        return await earlier;
+      } catch {
+        return admin(request, context);
+      }
+    }
+    const attempt = admin(request, context);
+    byKey.set(key, attempt);
+    return attempt;
+  };
+}
+
 /** Admin requests and the login page go through our doors (app/security/shopify-doors.server.ts). */
-export const authenticate = { ...shopify.authenticate, admin: guardAdmin(shopify.authenticate.admin, { appUrl: env.SHOPIFY_APP_URL }) };
+export const authenticate = { ...shopify.authenticate, admin: oncePerRequest(guardAdmin(shopify.authenticate.admin, { appUrl: env.SHOPIFY_APP_URL })) };
 export const unauthenticated = shopify.unauthenticated;
 export const sessionStorage = shopify.sessionStorage;
 export const login = guardLogin(shopify.login, { appUrl: env.SHOPIFY_APP_URL });
