@@ -1,8 +1,9 @@
 /**
  * The narrative of a saved report: headline, insights (each with the metric it
  * cites), risks and suggested actions; who wrote it (Claude and the model, or
- * Margin Notes without AI) and with which prompt version; the exact data sent, behind
- * a keyboard-accessible disclosure; and a Regenerate button that posts to the
+ * Margin Notes without AI) and with which prompt version; the exact data sent (or, for
+ * a local narrative, the figures it was written from: nothing is sent), behind a
+ * keyboard-accessible disclosure; and a Regenerate button that posts to the
  * narrative route (app/routes/app.reports.$reportId.narrative.tsx).
  * Polaris only, no server imports (types only).
  */
@@ -43,6 +44,8 @@ export const METRIC_LABELS: Record<CitableKey, string> = {
   dailySales: "Daily sales",
   topProducts: "Top products",
   netProfitDrivers: "Net profit drivers",
+  drivers: "What moved",
+  costGaps: "Missing costs",
 };
 
 export interface NarrativeCardProps {
@@ -52,6 +55,10 @@ export interface NarrativeCardProps {
   /** Who writes new narratives: Claude, nobody's AI because the shop turned it off, or no key configured. */
   ai: "claude" | "off" | "not_configured";
 }
+
+/** The disclosure says what happened: data went to Claude, or nothing left the app. */
+export const dataDisclosureLabel = (source: NarrativeView["source"]) =>
+  source === "anthropic" ? "Data sent to AI" : "Figures this summary was written from (nothing was sent to an AI)";
 
 const writtenBy = (n: NarrativeView) => (n.source === "anthropic" ? `Written by Claude (${n.model ?? "AI"})` : "Written by Margin Notes (no AI)");
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -143,7 +150,7 @@ export function NarrativeCard({ reportId, narrative: initial, ai }: NarrativeCar
             <BlockStack gap="200">
               <Box>
                 <Button variant="plain" disclosure={showData ? "up" : "down"} onClick={() => setShowData((open) => !open)} ariaExpanded={showData} ariaControls={dataId}>
-                  Data sent to AI
+                  {dataDisclosureLabel(narrative.source)}
                 </Button>
               </Box>
               <Collapsible id={dataId} open={showData} transition={{ duration: "150ms", timingFunction: "ease-in-out" }}>
@@ -151,7 +158,7 @@ export function NarrativeCard({ reportId, narrative: initial, ai }: NarrativeCar
                   <Text as="p" tone="subdued">
                     {narrative.source === "anthropic"
                       ? "Exactly this, and nothing else from your store, was sent to Anthropic's Claude with our instructions: totals, merged date ranges and product titles. No order, customer, discount code or id."
-                      : "This narrative was written by Margin Notes without AI: nothing was sent. Below is the data it was written from, which is exactly what Claude would receive: totals, merged date ranges and product titles. No order, customer, discount code or id."}
+                      : "Margin Notes wrote this summary itself, without AI: nothing was sent anywhere. Below are the figures it was written from, the same Claude would receive if AI wrote it: totals, merged date ranges and product titles. No order, customer, discount code or id."}
                   </Text>
                   <Box background="bg-surface-secondary" padding="300" borderRadius="200" overflowX="scroll">
                     <pre style={{ margin: 0, fontSize: 12, lineHeight: 1.5, whiteSpace: "pre" }} data-testid="narrative-input-json">

@@ -14,13 +14,16 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "~/db/client.server";
 import { reports } from "~/db/schema.server";
 import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
+import type { HourPoint } from "~/lib/series";
 import { emptyExpenses, netProfitFigures, sumExpenses, type Expenses } from "~/profit/net-profit";
 import { readExpenseDays } from "~/profit/net-profit.server";
 import { audit, type Actor } from "~/security/audit.server";
 
 import { computeChanges } from "./change";
+import { readHours } from "./hourly.server";
 import { computeMetrics, emptyComponents, seriesPoint, sumComponents, type Components, type Metrics } from "./metrics";
 import { splitByMonths } from "./month-split";
+import type { ProductMove } from "./narrative-drivers";
 import type { Period, ReportRange } from "./period";
 import { DEFAULT_PRODUCT_SORT, type ProductRow, type ProductSort, type ProductSortColumn } from "./product-sort";
 
@@ -48,12 +51,28 @@ export interface ReportData {
    */
   changes: Partial<Record<keyof Metrics, string | null>>;
   series: SeriesPoint[];
+  /**
+   * The comparison period's days, first to last (the chart draws them aligned by
+   * position); absent without a comparison and in snapshots saved before it.
+   */
+  compareSeries?: SeriesPoint[];
+  /**
+   * A single-day period's hours on the shop's clock, and the comparison day's
+   * (app/reports/hourly.ts); read only when the caller gives the shop's zone.
+   */
+  hours?: { current: HourPoint[]; compare: HourPoint[] | null };
   topProducts: ProductRow[];
   /**
    * Set when the period asked for started before the history the app holds: the
    * day it asked for (range.period then starts where the history does).
    */
   requestedFrom?: string;
+  /**
+   * Saved reports with a comparison: each product of either period's top 25 by net
+   * sales, with its net sales and units in both periods (the narrative's product
+   * drivers). Absent on the dashboard and in snapshots saved before it existed.
+   */
+  productMoves?: ProductMove[];
 }
 
 type DayRow = Omit<Components, "originalNetProduct" | "orders"> & { day: string; orders: number; originalNetProduct: string };
@@ -107,17 +126,20 @@ type RankedRow = Pick<Components, "grossSales" | "discounts" | "returns" | "cogs
 
 const PRODUCT_COLUMNS = sql.raw("product_id, gross_sales, discounts, returns, cogs, net_sales_with_cost, units");
 
-/** The top `limit` products of the period by `sort`, with exact figures. */
-export async function rankProducts(tx: Tx, shop: string, period: Period, sort: ProductSort, limit: number): Promise<ProductRow[]> {
+/** The top `limit` products of the period by `sort`, with exact figures; `only`: among these product ids. */
+export async function rankProducts(tx: Tx, shop: string, period: Period, sort: ProductSort, limit: number, only?: string[]): Promise<ProductRow[]> {
+  if (only && only.length === 0) return [];
+  // Product ids are numeric strings from our own rows, bound as parameters.
+  const among = only ? sql` and product_id in (${sql.join(only.map((id) => sql`${id}::bigint`), sql`, `)})` : sql``;
   // The direction is one of two literals from a validated enum, never user text.
   const direction = sql.raw(sort.direction === "asc" ? "asc" : "desc");
   const { months, days } = splitByMonths(period);
   // Each part is a range on its table's primary key (shop, month|day, product).
   const parts = [
     ...(months ? [sql`select ${PRODUCT_COLUMNS} from monthly_rollups
-      where shop_id = ${shop} and month between ${months.from}::date and ${months.to}::date and product_id <> 0`] : []),
+      where shop_id = ${shop} and month between ${months.from}::date and ${months.to}::date and product_id <> 0${among}`] : []),
     ...days.map((d) => sql`select ${PRODUCT_COLUMNS} from daily_rollups
-      where shop_id = ${shop} and day between ${d.from}::date and ${d.to}::date and product_id <> 0`),
+      where shop_id = ${shop} and day between ${d.from}::date and ${d.to}::date and product_id <> 0${among}`),
   ];
   const rows = await queryRows<RankedRow>(tx, sql`
     select r.product_id::text as "productId", pr.title,
@@ -166,6 +188,10 @@ export interface ReadOptions {
    * is shown from that day (ReportData.requestedFrom says so). Unset: as asked.
    */
   heldFrom?: string | null;
+  /** The shop's zone: a single-day period is then read by the hour too. */
+  timeZone?: string;
+  /** Marks the hour in progress (default: now). */
+  now?: Date;
 }
 
 /** The period as shown: from the first held day when it asked for days before it. */
@@ -186,26 +212,68 @@ export async function readReport(tx: Tx, shop: string, range: ReportRange, curre
   const changes = computeChanges(current, previous);
   const none = emptyComponents();
   const noExpenses = emptyExpenses();
-  const series = eachDay(period).map((day) => {
+  const seriesOf = (p: Period): SeriesPoint[] => eachDay(p).map((day) => {
     const point = seriesPoint(days.get(day) ?? none);
     return { day, ...point, netProfit: netProfitFigures(point.grossProfit, expenseDays.get(day) ?? noExpenses).netProfit };
   });
+  const series = seriesOf(period);
+  // The comparison's days as asked (days before the held history read as zeros), so
+  // its k-th day faces the period's k-th.
+  const compareSeries = range.compare ? seriesOf(range.compare) : undefined;
+  const hours = options.timeZone && period.from === period.to ? await readDayHours(tx, shop, range, options.timeZone, options.now ?? new Date()) : undefined;
   const topProducts = await rankProducts(tx, shop, period, options.sort ?? DEFAULT_PRODUCT_SORT, options.topProducts ?? 10);
   return {
     range: period === range.period ? range : { ...range, period },
     currencyCode, current, previous, changes, series, topProducts,
+    ...(compareSeries ? { compareSeries } : {}),
+    ...(hours ? { hours } : {}),
     ...(period === range.period ? {} : { requestedFrom: range.period.from }),
   };
+}
+
+/** A single day's hours and, when it is one day too, the comparison day's. */
+async function readDayHours(tx: Tx, shop: string, range: ReportRange, timeZone: string, now: Date): Promise<NonNullable<ReportData["hours"]>> {
+  const current = await readHours(tx, shop, range.period.from, timeZone, now);
+  const compare = range.compare && range.compare.from === range.compare.to ? await readHours(tx, shop, range.compare.from, timeZone, now) : null;
+  return { current, compare };
 }
 
 export async function loadReport(shop: string, range: ReportRange, currencyCode: string, options: ReadOptions = {}): Promise<ReportData> {
   return withShop(shop, (tx) => readReport(tx, shop, range, currencyCode, options), { limits: REQUEST_LIMITS });
 }
 
+/**
+ * Both periods' figures of the products in either period's top `limit` by net sales:
+ * a product that fell out of the top (or sold nothing now) is as much a driver as
+ * one that rose. A product missing from a period's answer sold nothing in it.
+ */
+async function readProductMoves(tx: Tx, shop: string, period: Period, compare: Period, current: ProductRow[], limit: number): Promise<ProductMove[]> {
+  const sort = { column: "netSales", direction: "desc" } as const;
+  const before = await rankProducts(tx, shop, compare, sort, limit);
+  const ids = (rows: ProductRow[]) => new Set(rows.map((r) => r.productId));
+  const [nowIds, beforeIds] = [ids(current), ids(before)];
+  const nowRest = await rankProducts(tx, shop, period, sort, limit, [...beforeIds].filter((id) => !nowIds.has(id)));
+  const beforeRest = await rankProducts(tx, shop, compare, sort, limit, [...nowIds].filter((id) => !beforeIds.has(id)));
+  const byId = (rows: ProductRow[]) => new Map(rows.map((r) => [r.productId, r]));
+  const [now, then] = [byId([...current, ...nowRest]), byId([...before, ...beforeRest])];
+  return [...new Set([...nowIds, ...beforeIds])].map((productId) => {
+    const a = now.get(productId);
+    const b = then.get(productId);
+    return {
+      productId, title: a?.title ?? b?.title ?? `Product ${productId}`,
+      netSales: a?.netSales ?? "0.00", units: a?.units ?? 0, previousNetSales: b?.netSales ?? "0.00", previousUnits: b?.units ?? 0,
+    };
+  });
+}
+
 /** Saves a snapshot of a report; the narrative and scheduled reports work from these. */
 export async function buildReport(shop: string, range: ReportRange, currencyCode: string, actor: Actor): Promise<{ reportId: string; data: ReportData }> {
   return withShop(shop, async (tx) => {
-    const data = await readReport(tx, shop, range, currencyCode, { topProducts: 25 });
+    const read = await readReport(tx, shop, range, currencyCode, { topProducts: 25 });
+    const compare = read.range.compare;
+    const data: ReportData = compare
+      ? { ...read, productMoves: await readProductMoves(tx, shop, read.range.period, compare, read.topProducts, 25) }
+      : read;
     const reportId = randomUUID();
     await tx.insert(reports).values({
       shopId: shop, reportId, periodFrom: range.period.from, periodTo: range.period.to,

@@ -109,7 +109,7 @@ describe("net profit in the narrative input (v3)", () => {
 
   it("sends net profit, its expenses and their changes, and splits the change into what moved it", () => {
     const input = toNarrativeInput(withNet());
-    expect(input.inputVersion).toBe(3);
+    expect(input.inputVersion).toBe(4);
     expect(input.metrics).toMatchObject({ netProfit: "150.00", paymentFees: "40.00", paymentFeesEstimated: "12.00", shippingCosts: "60.00", customCosts: "300.00" });
     expect(input.changesPercent).toMatchObject({ netProfit: "-53.13", paymentFees: "33.33", shippingCosts: "20.00", customCosts: "200.00" });
     // −170 = +50 (gross profit) −10 (fees) −10 (shipping) −200 (custom costs): custom costs moved it most.
@@ -150,7 +150,8 @@ describe("local narrative", () => {
     const a = writeLocalNarrative(input);
     expect(writeLocalNarrative(structuredClone(input))).toEqual(a);
     expect(NarrativeSchema.parse(a)).toEqual(a);
-    expect(a.headline).toBe("Net sales of $950.00 from 20 orders, up 18.8% on the previous period.");
+    // The fixture's previous week has no gross sales, so its change is all order size (drivers).
+    expect(a.headline).toBe("Net sales of $950.00 from 20 orders, up 18.8% on the previous period, mostly from larger orders.");
     expect(a.insights.length).toBeGreaterThanOrEqual(3);
     expect(a.risks).toContain("Returns are 12.5% of gross sales.");
     expect(a.risks).toContain("Gross margin slipped from 61.00% to 57.89%.");

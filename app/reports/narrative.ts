@@ -27,6 +27,7 @@
 import { z } from "zod";
 
 import { CHANGE_KEYS, changesOf, hasComparisonData } from "./change";
+import { computeDrivers, costGaps, CostGapsSchema, DriversSchema } from "./narrative-drivers";
 import type { Metrics } from "./metrics";
 import type { CompareMode } from "./period";
 import type { ReportData } from "./build.server";
@@ -36,8 +37,11 @@ export const SMALL_CELL_MIN = 5;
  * 2: changes under change.ts's sign rule; net sales split by cost, totals and products.
  * 3: net profit and the expenses it deducts (payment fees actual/estimated, shipping
  *    and custom costs), daily net profit, and `netProfitDrivers` (which expense moved it).
+ * 4: `drivers` (net sales, gross profit and net profit changes split into ranked parts,
+ *    with the noise band; the products that moved most) and `costGaps` (narrative-drivers.ts).
+ *    Stored narratives keep the input they were written from, whatever its version.
  */
-export const NARRATIVE_INPUT_VERSION = 3;
+export const NARRATIVE_INPUT_VERSION = 4;
 const TITLE_MAX = 120;
 
 const Money = z.string().regex(/^-?\d{1,15}\.\d{2}$/, "must be a decimal amount like 1234.50");
@@ -55,7 +59,7 @@ export const METRIC_KEYS = [
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** What an insight may cite: a metric, or one of the breakdowns. */
-export const CITABLE_KEYS = [...METRIC_KEYS, "dailySales", "topProducts", "netProfitDrivers"] as const;
+export const CITABLE_KEYS = [...METRIC_KEYS, "dailySales", "topProducts", "netProfitDrivers", "drivers", "costGaps"] as const;
 export type CitableKey = (typeof CITABLE_KEYS)[number];
 
 const MetricsSchema = z
@@ -74,7 +78,7 @@ const MetricsSchema = z
 /** The four parts whose changes add up to net profit's change (each signed as its effect on net profit). */
 export const NET_PROFIT_PARTS = ["grossProfit", "paymentFees", "shippingCosts", "customCosts"] as const;
 
-const DriversSchema = z
+const NetProfitDriversSchema = z
   .object({
     netProfitChange: Money,
     /** Each part's effect on net profit: gross profit's change, and minus each expense's change. */
@@ -141,7 +145,11 @@ export const NarrativeInputSchema = z
       })
       .strict(),
     /** Why net profit changed against the comparison; null without net profit on both sides or without comparison data. */
-    netProfitDrivers: DriversSchema.nullable(),
+    netProfitDrivers: NetProfitDriversSchema.nullable(),
+    /** What explains each change, ranked (narrative-drivers.ts); null without comparison data. */
+    drivers: DriversSchema.nullable(),
+    /** Net sales without a recorded cost and the products carrying most of it; null when every sale has a cost. */
+    costGaps: CostGapsSchema,
     smallCellMinimum: z.literal(SMALL_CELL_MIN),
   })
   .strict();
@@ -320,6 +328,7 @@ export function toNarrativeInput(data: ReportData): NarrativeInput {
   for (const key of CHANGE_KEYS) if (computed[key] !== undefined && data.current[key] !== undefined) changes[key] = computed[key] ?? null;
   // A comparison period without any data is not a comparison with zero.
   const compared = comparison !== null && data.previous !== null && hasComparisonData(data.previous);
+  const netProfit = compared ? netProfitDrivers(data.current, data.previous!) : null;
   return NarrativeInputSchema.parse({
     inputVersion: NARRATIVE_INPUT_VERSION,
     currencyCode: data.currencyCode,
@@ -330,7 +339,9 @@ export function toNarrativeInput(data: ReportData): NarrativeInput {
     changesPercent: compared ? changes : {},
     dailySales: bucketDays(data.series),
     topProducts: bucketProducts(data.topProducts),
-    netProfitDrivers: compared ? netProfitDrivers(data.current, data.previous!) : null,
+    netProfitDrivers: netProfit,
+    drivers: compared ? computeDrivers(data, data.previous!, comparison.days, netProfit, SMALL_CELL_MIN, cleanTitle) : null,
+    costGaps: costGaps(data, SMALL_CELL_MIN, cleanTitle),
     smallCellMinimum: SMALL_CELL_MIN,
   });
 }
