@@ -10,6 +10,13 @@
  * comparable with whole buckets, so it is marked `partial` and the chart draws it
  * apart rather than as a collapse. So is the bucket holding today, whose sales are
  * still coming in (`inProgress`), a single day included.
+ *
+ * The comparison period is drawn beside the period, aligned by position: the i-th
+ * day of the period faces the i-th day of the comparison, and a bucket faces the
+ * comparison days at its own positions (`withComparison`), so a week that starts on
+ * a Wednesday faces the seven comparison days at the same offsets, whatever their
+ * weekdays. A single day is drawn by the hour (`hourChartPoints`; the hours are made
+ * on the server, in the shop's zone: app/reports/hourly.ts).
  */
 import Big from "big.js";
 
@@ -21,9 +28,45 @@ export interface DayPoint {
   totalSales: string;
   grossProfit: string;
   orders: number;
+  /** Absent in snapshots saved before net profit existed. */
+  netProfit?: string;
+}
+
+/**
+ * One hour of a single-day period on the shop's clock (app/reports/hourly.ts). Its
+ * figures are cents whose hours add up exactly to the day's totals.
+ */
+export interface HourPoint {
+  /** The hour's first instant (ISO, UTC). */
+  start: string;
+  /** "3 PM"; the repeated hour of a day the clocks go back says so. */
+  label: string;
+  longLabel: string;
+  netSales: string;
+  grossProfit: string;
+  orders: number;
+  /** Holds the current instant. */
+  inProgress: boolean;
+  /** Not reached yet (later today): no figure to draw. */
+  future: boolean;
 }
 
 export type Grain = "day" | "week" | "month";
+/** What one point of the chart is: a single day is drawn by the hour. */
+export type ChartGrain = Grain | "hour";
+
+/** The comparison period's figures facing one point of the chart. */
+export interface ComparePoint {
+  /** Its dates ("Nov 3, 2026", "Oct 6 – 12, 2026") or hour. */
+  longLabel: string;
+  netSales: string;
+  grossProfit: string;
+  netProfit: string | null;
+  orders: number;
+}
+
+/** The lines a merchant can pick; net profit only where the series carries it. */
+export type ChartMetric = "netSales" | "grossProfit" | "netProfit";
 
 export interface ChartPoint {
   /** First day of the bucket inside the period. */
@@ -35,7 +78,13 @@ export interface ChartPoint {
   longLabel: string;
   netSales: string;
   grossProfit: string;
+  /** Null when a day of the bucket has none (an older snapshot; hours). */
+  netProfit: string | null;
   orders: number;
+  /** The comparison at the same position; null without one, or past its end. */
+  compare: ComparePoint | null;
+  /** An hour not reached yet: not drawn. */
+  future: boolean;
   /** Days of the bucket inside the period, and in the whole week or month. */
   days: number;
   fullDays: number;
@@ -68,17 +117,18 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 
 /** `today`: the shop's local day, when the series may reach it (a live dashboard). */
 export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFor(series.length), today?: string): ChartPoint[] {
-  const buckets: Array<{ key: string; start: string; end: string; net: Big; profit: Big; orders: number }> = [];
+  const buckets: Array<{ key: string; start: string; end: string; net: Big; profit: Big; netProfit: Big | null; orders: number }> = [];
   for (const point of series) {
     const key = bucketKey(point.day, grain);
     let bucket = buckets[buckets.length - 1];
     if (!bucket || bucket.key !== key) {
-      bucket = { key, start: point.day, end: point.day, net: new Big(0), profit: new Big(0), orders: 0 };
+      bucket = { key, start: point.day, end: point.day, net: new Big(0), profit: new Big(0), netProfit: new Big(0), orders: 0 };
       buckets.push(bucket);
     }
     bucket.end = point.day;
     bucket.net = bucket.net.plus(point.netSales);
     bucket.profit = bucket.profit.plus(point.grossProfit);
+    bucket.netProfit = bucket.netProfit && point.netProfit !== undefined ? bucket.netProfit.plus(point.netProfit) : null;
     bucket.orders += point.orders;
   }
   return buckets.map((b) => {
@@ -92,7 +142,10 @@ export function bucketSeries(series: readonly DayPoint[], grain: Grain = grainFo
       longLabel: grain === "day" ? formatDay(b.start) : formatPeriod({ from: b.start, to: b.end }),
       netSales: b.net.toFixed(2),
       grossProfit: b.profit.toFixed(2),
+      netProfit: b.netProfit?.toFixed(2) ?? null,
       orders: b.orders,
+      compare: null,
+      future: false,
       days,
       fullDays,
       inProgress,
@@ -106,3 +159,54 @@ export function describePartial(p: ChartPoint): string {
   const parts = [...(p.days < p.fullDays ? [`${p.days} of ${p.fullDays} days`] : []), ...(p.inProgress ? ["in progress"] : [])];
   return `${p.longLabel} (${parts.join(", ")})`;
 }
+
+const sumOf = (values: Array<string | undefined>): string | null =>
+  values.some((v) => v === undefined) ? null : values.reduce((sum, v) => sum.plus(v!), new Big(0)).toFixed(2);
+
+/**
+ * Each bucket with the comparison days at the same positions in their period (the
+ * k-th day of the period faces the k-th of the comparison). A bucket past the
+ * comparison's last day has none. `series` is the period's days, first to last.
+ */
+export function withComparison(points: readonly ChartPoint[], series: readonly DayPoint[], compare: readonly DayPoint[]): ChartPoint[] {
+  const first = series[0]?.day;
+  if (!first) return [...points];
+  return points.map((p) => {
+    const from = daysBetween(first, p.start) - 1;
+    const facing = compare.slice(from, from + daysBetween(p.start, p.end));
+    if (!facing.length) return { ...p, compare: null };
+    const start = facing[0]!.day;
+    const end = facing[facing.length - 1]!.day;
+    return {
+      ...p,
+      compare: {
+        longLabel: start === end ? formatDay(start) : formatPeriod({ from: start, to: end }),
+        netSales: sumOf(facing.map((d) => d.netSales))!,
+        grossProfit: sumOf(facing.map((d) => d.grossProfit))!,
+        netProfit: sumOf(facing.map((d) => d.netProfit)),
+        orders: facing.reduce((n, d) => n + d.orders, 0),
+      },
+    };
+  });
+}
+
+/**
+ * A single day's hours as chart points, each facing the comparison day's hour at the
+ * same position (a 23- or 25-hour day faces by position too). Net profit is figured
+ * per day (fees, shipping and custom costs are booked by the day), so hours have none.
+ */
+export function hourChartPoints(day: string, hours: readonly HourPoint[], compare: readonly HourPoint[] | null): ChartPoint[] {
+  return hours.map((h, i) => {
+    const c = compare?.[i];
+    return {
+      start: day, end: day, label: h.label, longLabel: h.longLabel,
+      netSales: h.netSales, grossProfit: h.grossProfit, netProfit: null, orders: h.orders,
+      compare: c ? { longLabel: c.longLabel, netSales: c.netSales, grossProfit: c.grossProfit, netProfit: null, orders: c.orders } : null,
+      future: h.future,
+      days: 1, fullDays: 1, inProgress: h.inProgress, partial: h.inProgress,
+    };
+  });
+}
+
+/** Whether the comparison has a figure to draw at all (otherwise the chart says so instead). */
+export const comparisonDrawn = (points: readonly ChartPoint[]): boolean => points.some((p) => p.compare !== null);
