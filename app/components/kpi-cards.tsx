@@ -6,7 +6,7 @@
  * (Shopify's profit reports), so the page shows both parts of net sales.
  */
 import { Link as RemixLink } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, Text, useBreakpoints } from "@shopify/polaris";
 
 import { describeChange, formatCount, formatMoney, formatPercent, pointChange, type ChangeOptions } from "~/lib/format";
 import { computeChanges, hasComparisonData, isLowerBetter } from "~/reports/change";
@@ -60,11 +60,21 @@ export interface KpiCardsProps {
   current: Metrics;
   previous: Metrics | null;
   currency: string;
+  /**
+   * The shop's orders are being read again for their payments (synced before the
+   * app read fees; app/sync/ledger-backfill.server.ts): net profit lacks those fees.
+   */
+  feesBackfilling?: boolean;
 }
+
+/** Said under net profit while its payment fees are incomplete, so a missing fee never reads as 0. */
+export const FEES_BACKFILLING_NOTE =
+  "Payment fees are being backfilled: orders synced before Margin Notes read payments are being read again from Shopify. " +
+  "Until that finishes, net profit leaves out their fees and is higher than it will be.";
 
 export const NO_COMPARISON_DATA = "No data for the comparison period";
 
-function KpiCard({ kpi, props, withData }: { kpi: KpiDefinition; props: KpiCardsProps; withData: boolean }) {
+function KpiCard({ kpi, props, withData, compact }: { kpi: KpiDefinition; props: KpiCardsProps; withData: boolean; compact: boolean }) {
   const { current, previous, currency } = props;
   const id = `kpi-${kpi.key}`;
   const changes = computeChanges(current, previous);
@@ -74,12 +84,14 @@ function KpiCard({ kpi, props, withData }: { kpi: KpiDefinition; props: KpiCards
         { lowerIsBetter: isLowerBetter(kpi.key), ...kpi.change },
       )
     : null;
-  const basis = kpi.basis?.(current, currency);
+  // On a phone the card is half the screen wide: its basis sentence would make it several
+  // times taller, and the notes under the cards say the same.
+  const basis = compact ? null : kpi.basis?.(current, currency);
   const estimated = kpi.key === "netProfit" && includesEstimate(current);
   return (
-    <Card>
+    <Card padding={{ xs: "300", sm: "400" }}>
       <section aria-labelledby={id} data-testid={id}>
-        <BlockStack gap="200">
+        <BlockStack gap={compact ? "100" : "200"}>
           <InlineStack gap="200" blockAlign="center">
             <Text as="h3" variant="headingSm" id={id}>{kpi.label}</Text>
             {estimated ? <Badge tone="attention">Includes estimates</Badge> : null}
@@ -137,12 +149,19 @@ export function KpiCards(props: KpiCardsProps) {
   const { current, previous, currency } = props;
   const withData = hasComparisonData(previous);
   const backfilled = current.backfilledCostPercent !== null && Number(current.backfilledCostPercent) > 0;
+  const compact = useBreakpoints().smDown;
   return (
     <BlockStack gap="300">
       <Text as="h2" variant="headingMd" visuallyHidden>Summary</Text>
-      <InlineGrid columns={{ xs: 1, sm: 2, lg: current.netProfit === undefined ? 4 : 3 }} gap="400">
-        {KPIS.filter((kpi) => current[kpi.key] !== undefined || kpi.key !== "netProfit").map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} withData={withData} />)}
+      {/* Two cards a row on a phone (Polaris' responsive grid), so the chart is not a screenful of cards away. */}
+      <InlineGrid columns={{ xs: 2, lg: current.netProfit === undefined ? 4 : 3 }} gap={{ xs: "200", sm: "400" }}>
+        {KPIS.filter((kpi) => current[kpi.key] !== undefined || kpi.key !== "netProfit").map((kpi) => <KpiCard key={kpi.key} kpi={kpi} props={props} withData={withData} compact={compact} />)}
       </InlineGrid>
+      {props.feesBackfilling && current.netProfit !== undefined ? (
+        <div data-testid="fees-backfilling">
+          <Text as="p" tone="caution">{FEES_BACKFILLING_NOTE}</Text>
+        </div>
+      ) : null}
       {netProfitNote(current, currency) ? (
         <div data-testid="net-profit-basis">
           <Text as="p" tone="subdued">{netProfitNote(current, currency)}</Text>

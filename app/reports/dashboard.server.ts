@@ -15,6 +15,7 @@ import { REQUEST_LIMITS, withShop } from "~/db/tenant.server";
 
 import { readShop, type Shop } from "~/shops.server";
 import { readSyncStatus, type SyncStatus } from "~/sync/bulk.server";
+import { enqueueLedgerBackfill, readLedgerBackfill, type LedgerBackfillState } from "~/sync/ledger-backfill.server";
 
 import { readReport, type ReportData } from "./build.server";
 import { historyFromDay } from "./history";
@@ -52,10 +53,11 @@ export async function loadDashboard(shop: string, range: ReportRange, currencyCo
 }
 
 /** The report part of a dashboard load, in the caller's transaction. */
-async function readDashboard(tx: Tx, shop: string, range: ReportRange, currencyCode: string, sort: ProductSort, historyFromDay: string | null): Promise<DashboardData> {
+async function readDashboard(tx: Tx, shop: string, range: ReportRange, currencyCode: string, sort: ProductSort, historyFromDay: string | null, timeZone?: string): Promise<DashboardData> {
   const first = await firstHeldDay(tx, shop);
   const heldFrom = first && historyFromDay && historyFromDay < first ? historyFromDay : first;
-  const report = await readReport(tx, shop, range, currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom });
+  // With the shop's zone, a single-day period is read by the hour too (the chart draws hours).
+  const report = await readReport(tx, shop, range, currencyCode, { topProducts: DASHBOARD_TOP_PRODUCTS, sort, heldFrom, timeZone });
   return { hasData: first !== null, heldFrom, report };
 }
 
@@ -64,6 +66,8 @@ export interface DashboardPage extends DashboardData {
   sync: SyncStatus;
   range: ReportRange;
   sort: ProductSort;
+  /** Whether payments are being backfilled for orders synced before the app read them. */
+  ledgerBackfill: LedgerBackfillState;
 }
 
 /**
@@ -76,12 +80,17 @@ export async function loadDashboardPage(
   shopDomain: string,
   choose: (shop: Shop) => { range: ReportRange; sort: ProductSort },
 ): Promise<DashboardPage | null> {
-  return withShop(shopDomain, async (tx) => {
+  const page = await withShop(shopDomain, async (tx) => {
     const shop = await readShop(tx, shopDomain);
     if (!shop || shop.uninstalledAt) return null;
     const { range, sort } = choose(shop);
     const sync = await readSyncStatus(tx, shopDomain);
-    const data = await readDashboard(tx, shopDomain, range, shop.currencyCode, sort, historyFromDay(shop.historyFrom, shop.ianaTimezone));
-    return { shop, sync, range, sort, ...data };
+    const ledgerBackfill = await readLedgerBackfill(tx, shopDomain);
+    const data = await readDashboard(tx, shopDomain, range, shop.currencyCode, sort, historyFromDay(shop.historyFrom, shop.ianaTimezone), shop.ianaTimezone);
+    return { shop, sync, range, sort, ledgerBackfill, ...data };
   }, { limits: REQUEST_LIMITS });
+  // The first visit after a deploy that reads more per order starts the backfill
+  // (the jobs table is app_system's: queued after the tenant transaction).
+  if (page?.ledgerBackfill === "needed") await enqueueLedgerBackfill(shopDomain);
+  return page;
 }

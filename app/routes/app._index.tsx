@@ -54,7 +54,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 type DashboardPage = NonNullable<Awaited<ReturnType<typeof loadDashboardPage>>>;
 
 /** What the page receives (dates already as text). */
-function dashboardView({ shop, sync, range, sort, hasData, report }: DashboardPage, params: URLSearchParams, problems: string[]) {
+function dashboardView({ shop, sync, range, sort, hasData, report, ledgerBackfill }: DashboardPage, params: URLSearchParams, problems: string[]) {
   return {
     paramProblems: problems,
     shop: { name: shop.name ?? shop.shopId, domain: shop.shopId, currency: shop.currencyCode, timezone: shop.ianaTimezone },
@@ -66,6 +66,8 @@ function dashboardView({ shop, sync, range, sort, hasData, report }: DashboardPa
     report,
     // Without read_all_orders: the first local day whose figures are complete.
     completeFrom: completeFromDay(shop.historyFrom, shop.ianaTimezone),
+    // Synced before payment-fee sync: fees are being read (app/sync/ledger-backfill.server.ts).
+    feesBackfilling: ledgerBackfill !== "current",
   };
 }
 type DashboardData = ReturnType<typeof dashboardView>;
@@ -116,7 +118,7 @@ export const headers: HeadersFunction = childRouteHeaders;
 const RANGE_PARAMS = ["preset", "from", "to", "compare"];
 
 export default function Dashboard() {
-  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom, paramProblems } = useLoaderData<DashboardData>();
+  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom, paramProblems, feesBackfilling } = useLoaderData<DashboardData>();
   const actionData = useActionData<ActionResult>();
   const [searchParams, setSearchParams] = useSearchParams();
   const location = useLocation();
@@ -188,12 +190,16 @@ export default function Dashboard() {
   const allBeforeHistory = completeFrom !== null && report.range.period.to < completeFrom;
 
   return (
-    <Page
-      title="Dashboard"
-      primaryAction={showReports ? { content: "Save report", onAction: onSave, loading: saver.state !== "idle", disabled: periodLoading } : undefined}
-      secondaryActions={showReports ? [{ content: "Export CSV", onAction: onExport, loading: exporting, disabled: periodLoading }] : undefined}
-    >
-      <TitleBar title="Margin Notes" />
+    <Page title="Dashboard">
+      {/* The page's actions live in the admin's title bar (App Bridge), their one place. */}
+      <TitleBar title="Margin Notes">
+        {showReports ? (
+          <>
+            <button variant="primary" onClick={onSave} loading={saver.state !== "idle" ? "" : undefined} disabled={periodLoading || saver.state !== "idle"}>Save report</button>
+            <button onClick={() => void onExport()} loading={exporting ? "" : undefined} disabled={periodLoading || exporting}>Export CSV</button>
+          </>
+        ) : null}
+      </TitleBar>
       <Layout>
         {showReports ? (
           <Layout.Section>
@@ -249,8 +255,12 @@ export default function Dashboard() {
                 </Card>
               ) : hasSales ? (
                 <>
-                  <KpiCards current={report.current} previous={report.previous} currency={shop.currency} />
-                  <SalesChart series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} today={today} />
+                  <KpiCards current={report.current} previous={report.previous} currency={shop.currency} feesBackfilling={feesBackfilling} />
+                  <SalesChart
+                    series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} today={today}
+                    comparePeriod={report.range.compare} compareMode={report.range.compareMode} previous={report.previous}
+                    compareSeries={report.compareSeries} hours={report.hours}
+                  />
                   <TopProductsTable products={report.topProducts} currency={shop.currency} sort={sort} onSort={onSort} loading={pending !== null} />
                 </>
               ) : (
@@ -307,6 +317,7 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) && error.status === 400) {
     return (
       <Page title="Dashboard">
+        <TitleBar title="Margin Notes" />
         <Banner tone="warning" title="These report settings are not valid" action={{ content: "Show the last 30 days", url: "/app" }}>
           <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
         </Banner>
@@ -316,6 +327,7 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) && error.status === 503) {
     return (
       <Page title="Dashboard">
+        <TitleBar title="Margin Notes" />
         <Banner tone="warning" title="The report is not available right now" action={{ content: "Try again", url: "/app" }}>
           <p>{typeof error.data === "string" ? error.data : "Try again in a moment."}</p>
         </Banner>

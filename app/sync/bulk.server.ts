@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 
-import { affectedRows, type Tx } from "~/db/client.server";
+import { affectedRows, getDatabase, type Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { env } from "~/env.server";
 import { asSystem, withShop } from "~/db/tenant.server";
@@ -32,14 +32,20 @@ import { describeProgress, type SyncPhase } from "./progress";
 import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
-import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY } from "./queries.server";
+import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, ORDERS_LEDGER_VERSION, PRODUCTS_BULK_QUERY } from "./queries.server";
 import type { MarginNotesBulkRunMutation, MarginNotesBulkStatusQuery } from "~/types/admin.generated";
 import { StagedBatch } from "./stage.server";
 
 export type SyncKind = "orders" | "products";
 type SyncRun = typeof syncRuns.$inferSelect;
 
-const BATCH_LINES = 5000;
+/**
+ * Lines per ingest transaction. PostgreSQL: large batches (throughput; page requests
+ * have connections of their own). Embedded PGlite is ONE connection, in this thread:
+ * a page request waits behind the batch in flight (and the event loop behind its
+ * statement), so batches stay small enough that the wait is short (issue 13).
+ */
+const BATCH_LINES = { postgres: 5000, pglite: 1000 } as const;
 const PARSE_SLICE = 100;
 /** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
 const MAX_REPLACEMENT_RUNS = 3;
@@ -62,7 +68,7 @@ async function runBulkQuery(shop: string, kind: SyncKind): Promise<SyncRun> {
   // arrives while it runs does not widen it; history.server.ts).
   const allOrders = hasAllOrders((await loadShop(shop))?.scopes);
   const [run] = await withShop(shop, (tx) =>
-    tx.insert(syncRuns).values({ shopId: shop, runId: randomUUID(), kind, status: "running", bulkOperationId: bulkOperation.id, allOrders }).returning(),
+    tx.insert(syncRuns).values({ shopId: shop, runId: randomUUID(), kind, status: "running", bulkOperationId: bulkOperation.id, allOrders, ledgerVersion: ORDERS_LEDGER_VERSION }).returning(),
   );
   // The finish webhook normally arrives first; polling covers a lost delivery.
   await enqueue("sync.bulk.poll", { shop, runId: run!.runId }, { shopId: shop, runAt: new Date(Date.now() + POLL_EVERY_MS) });
@@ -194,6 +200,10 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
       where shop_id = ${shop} and run_id = ${runId}`;
     const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId, progress) : null;
     await writing;
+    // A turn of the event loop before the next transaction asks for the connection:
+    // a page request whose previous query just returned queues for it first (PGlite's
+    // lock is first come, first served), so it waits for at most one batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     writing = withShop(shop, async (tx) => {
       let updated: number;
       if (batch instanceof StagedBatch) {
@@ -217,7 +227,7 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
           skip,
           signal: options.signal,
           idleTimeoutMs: options.idleTimeoutMs,
-          batchSize: options.batchLines ?? BATCH_LINES,
+          batchSize: options.batchLines ?? BATCH_LINES[(await getDatabase()).driver],
           expectedLines: expected,
           onBatch: stage,
         }).finally(() => writing.catch(() => {}))

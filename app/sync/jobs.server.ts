@@ -11,6 +11,7 @@ import { enqueue } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { startFullHistorySync } from "./full-history.server";
+import { backfillLedger } from "./ledger-backfill.server";
 import { syncOrder } from "./orders.server";
 import { refreshShopProfile } from "~/shops.server";
 
@@ -37,6 +38,7 @@ declare module "~/jobs/handlers.server" {
     "sync.bulk.run": typeof BulkRunPayload;
     "sync.runs.sweep": typeof ShopPayload;
     "sync.bulk.full_history": typeof ShopPayload;
+    "sync.ledger.backfill": typeof ShopPayload;
   }
 }
 
@@ -48,6 +50,8 @@ registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await s
 });
 // read_all_orders granted: the whole history, after any run that cannot read it (full-history.server.ts).
 registerJob("sync.bulk.full_history", ShopPayload, async ({ payload }) => void (await startFullHistorySync(payload.shop)));
+// Synced before payment-fee sync: read the orders again, once (ledger-backfill.server.ts).
+registerJob("sync.ledger.backfill", ShopPayload, async ({ payload }) => void (await backfillLedger(payload.shop)));
 const failTheRun = { onFinalFailure: async ({ payload, error }: { payload: { shop: string; runId: string }; error: string }) =>
   void (await failRunIfActive(payload.shop, payload.runId, stuckReasons.jobFailed(error))) };
 registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId), failTheRun);

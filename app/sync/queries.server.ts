@@ -80,6 +80,15 @@ export const PAYMENT_FRAGMENTS = `#graphql
   }
 `;
 
+/**
+ * What ORDERS_BULK_QUERY reads into the ledger, recorded on each run
+ * (sync_runs.ledger_version): 1 = sales only, 2 = with payments (fees) and
+ * shipping lines. Raise it when the orders documents start reading something older
+ * runs did not: shops whose last completed orders run is older are backfilled once
+ * (app/sync/ledger-backfill.server.ts).
+ */
+export const ORDERS_LEDGER_VERSION = 2;
+
 /** The inner query of the orders backfill (bulkOperationRunQuery runs it unpaginated). */
 export const ORDERS_BULK_QUERY = `#graphql
   query MarginNotesOrdersBulk {
