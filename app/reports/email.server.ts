@@ -28,10 +28,21 @@ export interface WeeklyEmail {
   narrative: Narrative | null;
   /** "Written by Claude (model)" or "Written by Margin Notes (no AI)". */
   narrativeLabel: string | null;
+  /** What explains the week's change best (narrative-story.ts' topDriverLine); absent or null: not written. */
+  topDriver?: string | null;
 }
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+/** Net profit includes fees estimated from the merchant's rates, or misses unrated ones: the email says so, as the card does. */
+function estimateNote(m: WeeklyEmail["metrics"], money: (amount: string) => string): string {
+  const notes = [
+    ...(m.paymentFeesEstimated !== undefined && Number(m.paymentFeesEstimated) !== 0 ? [`an estimate: includes ${money(m.paymentFeesEstimated)} of payment fees estimated from your rates`] : []),
+    ...(m.unratedTransactions ? [`${m.unratedTransactions} transaction${m.unratedTransactions === 1 ? "" : "s"} without fee data or rate not counted`] : []),
+  ];
+  return notes.length ? ` (${notes.join("; ")})` : "";
+}
 
 /** The email's subject and bodies (pure; tested on its own). */
 export function composeWeeklyEmail(mail: WeeklyEmail): { subject: string; text: string; html: string } {
@@ -53,6 +64,9 @@ export function composeWeeklyEmail(mail: WeeklyEmail): { subject: string; text: 
     `Orders: ${mail.metrics.orders}${against("orders")}`,
     `Gross profit: ${money(mail.metrics.grossProfit)}${mail.metrics.grossMarginPercent ? ` (${mail.metrics.grossMarginPercent}% margin)` : ""}${against("grossProfit")}`,
     ...(mail.metrics.returns !== undefined ? [`Returns: ${money(mail.metrics.returns)}${against("returns")}`] : []),
+    // A snapshot saved before net profit has none: no line rather than a made-up one.
+    ...(mail.metrics.netProfit !== undefined ? [`Net profit: ${money(mail.metrics.netProfit)}${estimateNote(mail.metrics, money)}${against("netProfit")}`] : []),
+    ...(mail.topDriver ? [`What moved: ${mail.topDriver}`] : []),
   ];
   const n = mail.narrative;
   const sections: Array<[string, string[]]> = n

@@ -23,6 +23,7 @@ import { reports } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
+import { formatMoney } from "~/lib/format";
 import { log } from "~/log.server";
 import type { Actor } from "~/security/audit.server";
 import { readSettings, type Settings } from "~/settings.server";
@@ -30,6 +31,8 @@ import { readShop } from "~/shops.server";
 
 import { buildReport } from "./build.server";
 import { emailConfigured, sendWeeklyReportEmail } from "./email.server";
+import { toNarrativeInput } from "./narrative";
+import { topDriverLine } from "./narrative-story";
 import { loadLatestNarrative, NarrativeError, narrateReport, type NarrativeView } from "./narrate.server";
 import { addDays, compareRange, todayIn, type ReportRange } from "./period";
 import { nextWeeklyOccurrence, safeZone } from "./zoned-time";
@@ -127,6 +130,7 @@ export async function runWeeklyReport(payload: WeeklyPayload, now = new Date()):
       previous: built.data.previous,
       narrative: narrative?.narrative ?? null,
       narrativeLabel: narrative ? narrativeLabel(narrative) : null,
+      topDriver: topDriverLine(toNarrativeInput(built.data), (amount) => formatMoney(amount, built.data.currencyCode)),
     });
   }
   return { status: "built", reportId: built.reportId, narrative, emailed, next };

@@ -4,7 +4,8 @@
  * Guarantees:
  *  - Only the NarrativeInput (app/reports/narrative.ts: aggregates, strict schema,
  *    small cells merged) ever leaves for Anthropic, as the exact text that is stored
- *    in `input_json` and shown to the merchant under "Data sent to AI".
+ *    in `input_json` and shown to the merchant under "Data sent to AI" (for a local
+ *    narrative, the same figures under "Figures this summary was written from").
  *  - Claude answers through one forced tool call; the answer is validated with zod.
  *    An invalid answer is retried once; a second invalid answer gives the local
  *    narrative instead (stored as source "local", fallback_reason "invalid_output").
@@ -18,7 +19,7 @@
  *    no Anthropic client is even created.
  *  - Nothing is half-saved: the row and its `report.narrated` audit event are written
  *    in one transaction after the narrative exists. The audit meta carries the model,
- *    source, input hash and prompt version, never the text.
+ *    source (the writer: "anthropic" or "local"), input hash and prompt version, never the text.
  *  - At most `narrative_daily_limit` narratives per shop per shop-local day, counted
  *    from the stored rows (local ones too: each is a generation). The check runs
  *    before the model is called and again under a per-shop lock before the insert,
@@ -318,6 +319,7 @@ export async function narrateReport(
       action: "report.narrated",
       actor,
       target: reportId,
+      // `source` is the writer ("anthropic": Claude; "local": Margin Notes, no AI): Activity labels it from there.
       meta: { model: drafted.model, source: drafted.source, inputHash, promptVersion: drafted.promptVersion, fallbackReason: drafted.fallbackReason },
       origin: origin ?? undefined,
     });
