@@ -480,11 +480,12 @@ export const syncRuns = pgTable(
     ingestStartedAt: timestamp("ingest_started_at", { withTimezone: true }),
     ingestStartedLines: bigint("ingest_started_lines", { mode: "number" }),
     /**
-     * What an orders run's document read (ORDERS_LEDGER_VERSION, app/sync/queries.server.ts):
-     * 2 = with payments and shipping lines. Runs from before migration 0040 are 1: a shop
-     * whose last completed orders run is older gets the backfill of app/sync/ledger-backfill.server.ts.
+     * What an orders run's document read (ORDERS_LEDGER_VERSION, app/sync/queries.server.ts,
+     * which the bulk start writes): 2 = with payments and shipping lines. Runs recorded
+     * before migration 0040 were given 1 by it; a shop whose last completed orders run is
+     * older gets the backfill of app/sync/ledger-backfill.server.ts.
      */
-    ledgerVersion: smallint("ledger_version").notNull().default(1),
+    ledgerVersion: smallint("ledger_version").notNull().default(2),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
 ).enableRLS();
