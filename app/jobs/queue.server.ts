@@ -181,6 +181,14 @@ interface Running {
 }
 
 const localWakers = new Set<() => void>();
+
+/**
+ * When each kind/shop selection's next expired-lease sweep is due, per process: a
+ * drain (a test, a benchmark, a CLI) builds a runner per call, and a fresh runner
+ * must not sweep on its first claim when another runner of the process just did. A
+ * drain that sees an expired lease still asks for a sweep at once (drainJobs).
+ */
+const nextSweepAt = new Map<string, number>();
 function wakeLocalWorkers() {
   for (const wake of localWakers) wake();
 }
@@ -218,7 +226,8 @@ class Runner {
   private readonly leaseMs: number;
   private readonly kindFilter: SQL;
   private readonly sweepEveryMs: number;
-  private nextSweepAt = 0;
+  /** The sweep schedule of this runner's kinds and shops (shared with the process's other runners of the same). */
+  private readonly sweepKey: string;
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -233,6 +242,7 @@ class Runner {
     // path of every live order change) found nothing nearly always. A quarter of the
     // lease (at most 5 s) keeps a dead worker's job waiting at most that much longer.
     this.sweepEveryMs = Math.min(5_000, Math.max(10, Math.floor(this.leaseMs / 4)));
+    this.sweepKey = JSON.stringify([opts.kinds ?? null, opts.shops ?? null]);
   }
 
   /** Resolves after ms, or earlier when a job finishes, a local enqueue happens or the worker stops. */
@@ -262,8 +272,8 @@ class Runner {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return 0;
     const token = `${this.id}/${randomUUID()}`;
-    const sweepNow = sweep || Date.now() >= this.nextSweepAt;
-    if (sweepNow) this.nextSweepAt = Date.now() + this.sweepEveryMs;
+    const sweepNow = sweep || Date.now() >= (nextSweepAt.get(this.sweepKey) ?? 0);
+    if (sweepNow) nextSweepAt.set(this.sweepKey, Date.now() + this.sweepEveryMs);
     const { claimed, failed } = await asSystem(WORKER_REASON, async (tx) => {
       // A job whose worker died on its last attempt is not run again: it fails.
       const failed = sweepNow ? await settleExpiredLeases(tx, this.kindFilter) : [];
