@@ -17,6 +17,7 @@ import "~/jobs/kinds.server";
 import { scheduleDailyMaintenance } from "~/jobs/maintenance.server";
 import { startWorker } from "~/jobs/queue.server";
 import { installConsoleScrubber, log } from "~/log.server";
+import { scheduleLedgerBackfillSweep } from "~/sync/ledger-backfill.server";
 
 const DRAIN_TIMEOUT_MS = 30_000;
 
@@ -34,6 +35,8 @@ installConsoleScrubber();
 const database = await getDatabase();
 const worker = startWorker({ concurrency, kinds: list(values.kinds), shops: list(values.shops) });
 await scheduleDailyMaintenance().catch((error: Error) => log.error({ err: error.message }, "could not schedule daily maintenance"));
+// After a deploy that reads more per order: the shops synced before it are backfilled.
+await scheduleLedgerBackfillSweep().catch((error: Error) => log.error({ err: error.message }, "could not schedule the ledger backfill sweep"));
 // The worker's own timers never keep a process alive (they live inside the web
 // server's); here the worker is the process.
 const keepAlive = setInterval(() => {}, 60_000);

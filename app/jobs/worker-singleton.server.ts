@@ -15,6 +15,8 @@ import { env } from "~/env.server";
 
 import { log } from "~/log.server";
 
+import { scheduleLedgerBackfillSweep } from "~/sync/ledger-backfill.server";
+
 import { scheduleDailyMaintenance } from "./maintenance.server";
 import { startWorker, type WorkerHandle } from "./queue.server";
 
@@ -28,5 +30,7 @@ export function ensureWorkerStarted(): WorkerHandle | undefined {
   process.once("SIGTERM", () => void worker.stop());
   // Keyed per date, so every instance may ask; one run per day happens.
   scheduleDailyMaintenance().catch((error: Error) => log.error({ err: error.message }, "could not schedule daily maintenance"));
+  // After a deploy that reads more per order: the shops synced before it are backfilled.
+  scheduleLedgerBackfillSweep().catch((error: Error) => log.error({ err: error.message }, "could not schedule the ledger backfill sweep"));
   return worker;
 }

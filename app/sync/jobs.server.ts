@@ -11,7 +11,7 @@ import { enqueue } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { startFullHistorySync } from "./full-history.server";
-import { backfillLedger } from "./ledger-backfill.server";
+import { backfillLedger, enqueueLedgerBackfills } from "./ledger-backfill.server";
 import { syncOrder } from "./orders.server";
 import { refreshShopProfile } from "~/shops.server";
 
@@ -24,6 +24,7 @@ import { failRunIfActive, failStuckRuns, hasActiveRun, recordFailedStart, stuckR
 const ShopPayload = z.object({ shop: z.string() }).strict();
 const BulkRunPayload = z.object({ shop: z.string(), kind: z.enum(["orders", "products"]) }).strict();
 const RunPayload = z.object({ shop: z.string(), runId: z.string() }).strict();
+const EmptyPayload = z.object({}).strict();
 const OrderPayload = z.object({ shop: z.string(), orderId: z.string().regex(/^\d+$/) }).strict();
 
 declare module "~/jobs/handlers.server" {
@@ -39,6 +40,7 @@ declare module "~/jobs/handlers.server" {
     "sync.runs.sweep": typeof ShopPayload;
     "sync.bulk.full_history": typeof ShopPayload;
     "sync.ledger.backfill": typeof ShopPayload;
+    "sync.ledger.sweep": typeof EmptyPayload;
   }
 }
 
@@ -52,6 +54,8 @@ registerJob("sync.bulk.start", ShopPayload, async ({ payload }) => void (await s
 registerJob("sync.bulk.full_history", ShopPayload, async ({ payload }) => void (await startFullHistorySync(payload.shop)));
 // Synced before payment-fee sync: read the orders again, once (ledger-backfill.server.ts).
 registerJob("sync.ledger.backfill", ShopPayload, async ({ payload }) => void (await backfillLedger(payload.shop)));
+// Each worker start: queue that backfill for every shop that needs it, visited or not.
+registerJob("sync.ledger.sweep", EmptyPayload, async () => void (await enqueueLedgerBackfills()));
 const failTheRun = { onFinalFailure: async ({ payload, error }: { payload: { shop: string; runId: string }; error: string }) =>
   void (await failRunIfActive(payload.shop, payload.runId, stuckReasons.jobFailed(error))) };
 registerJob("sync.bulk.poll", RunPayload, ({ payload }) => pollBulkRun(payload.shop, payload.runId), failTheRun);

@@ -3,8 +3,9 @@
  * completed orders run predates payment-fee sync (sync_runs.ledger_version below
  * ORDERS_LEDGER_VERSION, migration 0040) holds no transactions or shipping lines
  * for the orders that run read: until they are read again, net profit would show
- * their payment fees as 0. So the first dashboard visit after the deploy queues a
- * background orders run (sync.ledger.backfill): the orders bulk query reads sales,
+ * their payment fees as 0. So each worker's start after the deploy (a sweep over
+ * every shop, sync.ledger.sweep) and the first dashboard visit queue a background
+ * orders run (sync.ledger.backfill): the orders bulk query reads sales,
  * payments and shipping lines together, and its finalize replaces each order's
  * rows exactly as a first sync does (decision 0014), so re-reading the orders is
  * correct without a second code path. Products are not re-read: their data did not
@@ -15,11 +16,11 @@
  * the older version that is still going (started before the deploy) is waited for,
  * as full-history.server.ts waits: it cannot read what is missing.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
-import type { Tx } from "~/db/client.server";
+import { queryRows, type Tx } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
-import { withShop } from "~/db/tenant.server";
+import { asSystem, withShop } from "~/db/tenant.server";
 import { RetryLaterError } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 import { audit } from "~/security/audit.server";
@@ -63,8 +64,33 @@ export async function readLedgerBackfill(tx: Tx, shop: string): Promise<LedgerBa
 }
 
 /** Queues the backfill (a no-op while one is queued: the key). */
-export const enqueueLedgerBackfill = (shop: string) =>
-  enqueue("sync.ledger.backfill", { shop }, { shopId: shop, key: `ledger-backfill:${shop}` });
+export const enqueueLedgerBackfill = (shop: string, tx?: Tx) =>
+  enqueue("sync.ledger.backfill", { shop }, { shopId: shop, key: `ledger-backfill:${shop}`, tx });
+
+/**
+ * The deploy's sweep: every shop whose last completed orders run is older than
+ * ORDERS_LEDGER_VERSION, with no run under way that reads what is missing, gets
+ * the backfill job (readDetail's rule, over all shops in one statement; an
+ * uninstalled shop's job does nothing). Returns how many shops were queued.
+ */
+export async function enqueueLedgerBackfills(): Promise<number> {
+  return asSystem("ledger backfill sweep", async (tx) => {
+    const rows = await queryRows<{ shop: string }>(tx, sql`
+      select last.shop_id as shop from (
+        select distinct on (shop_id) shop_id, ledger_version from sync_runs
+        where kind = 'orders' and status = 'completed'
+        order by shop_id, finished_at desc nulls last) last
+      where last.ledger_version < ${ORDERS_LEDGER_VERSION}
+        and not exists (select 1 from sync_runs a where a.shop_id = last.shop_id
+          and a.status in ('requested', 'running', 'ingesting')
+          and (a.kind = 'products' or a.ledger_version >= ${ORDERS_LEDGER_VERSION}))`);
+    for (const { shop } of rows) await enqueueLedgerBackfill(shop, tx);
+    return rows.length;
+  });
+}
+
+/** Queued by every worker start (keyed: many processes starting at once run one sweep). */
+export const scheduleLedgerBackfillSweep = () => enqueue("sync.ledger.sweep", {}, { key: "ledger-backfill-sweep" });
 
 export type LedgerBackfillOutcome = "started" | "covered" | "not-needed";
 

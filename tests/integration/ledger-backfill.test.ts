@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "~/db/client.server";
 import { auditEvents, jobs, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
+import { enqueueLedgerBackfills } from "~/sync/ledger-backfill.server";
 import { ORDERS_LEDGER_VERSION } from "~/sync/queries.server";
 
 import { addStore, appHandler, embeddedRequest, install, startSimulator } from "../app-harness";
@@ -114,6 +115,23 @@ describe("payments backfill for shops synced before payment-fee sync", () => {
     expect(await backfillJobs(shop)).toHaveLength(0);
     expect((await runsOf(shop)).length).toBe(runsBefore);
     await expectPaymentsEqualTruth(shop, store);
+  });
+
+  it("the deploy's sweep queues the old shop once and never the new one, visited or not", async () => {
+    const { shop: old, store } = await installed("fees-sweep-old");
+    const { shop: current } = await installed("fees-sweep-new");
+    await makeSyncedBeforeFees(old);
+    // Other test files' shops may be swept too: only these two are asserted.
+    await enqueueLedgerBackfills();
+    await enqueueLedgerBackfills();
+    expect(await backfillJobs(old)).toHaveLength(1);
+    expect(await backfillJobs(current)).toHaveLength(0);
+    await settle(simulator, old);
+    await expectPaymentsEqualTruth(old, store);
+    // Once backfilled, a later sweep (the next worker start) queues nothing.
+    await enqueueLedgerBackfills();
+    expect(await backfillJobs(old)).toHaveLength(1);
+    expect(await backfillJobs(current)).toHaveLength(0);
   });
 
   it("a shop whose first sync has not completed is not backfilled: the first sync reads payments", async () => {
