@@ -30,7 +30,7 @@ export interface DemoOptions {
   startTimeoutMs?: number;
 }
 
-export async function startDemoProcess({ cwd = REPO, env = process.env, startTimeoutMs = 120_000 }: DemoOptions = {}): Promise<DemoProcess> {
+export async function startDemoProcess({ cwd = REPO, env = process.env, startTimeoutMs = 300_000 }: DemoOptions = {}): Promise<DemoProcess> {
   if (!existsSync(path.join(cwd, "build/index.js"))) throw new Error(`${cwd}/build/index.js is missing: run \`npm run build\` first (npm test does)`);
   const dataDir = mkdtempSync(path.join(tmpdir(), "margin-notes-demo-"));
   const child = spawn(path.join(REPO, "node_modules/.bin/tsx"), ["tests/mocks/demo-server.ts"], {

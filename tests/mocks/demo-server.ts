@@ -18,6 +18,7 @@ import express from "express";
 import { importBuild, mountApp } from "../../server";
 
 import { mswServer } from "./msw-server";
+import { loadAdminSchema } from "./shopify/admin-schema";
 import { mockOnlineTokenExchange } from "./online-token";
 import { startAdminServer } from "./shopify/admin-server";
 import { createShopifySimulator } from "./shopify/simulator";
@@ -91,6 +92,13 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   // Served exactly as `npm start` serves it (server.ts): headers on every response,
   // static files included; the client's address for per-source limits.
   mountApp(app, await importBuild(), { mode: "production" });
+  // Ready means ready: the URL is printed only once the database is open and migrated
+  // (a fresh data dir runs PGlite's initdb and every migration, seconds of work)
+  // and the simulator's Admin schema is built, so the merchant's first /app does not
+  // wait behind either with a blank frame (measured: most of the 11 s first open).
+  loadAdminSchema();
+  const health = await fetch(`${appUrl}/healthz`);
+  if (!health.ok) throw new Error(`the demo's database did not open: /healthz answered ${health.status}`);
 
   return {
     simulator,
