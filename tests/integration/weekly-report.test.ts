@@ -39,6 +39,8 @@ async function setUpShop(settings: SettingsInput = WEEKLY) {
   const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop) });
   const installed = await (await appHandler())(new Request(`${TEST_APP_URL}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } }));
   if (installed.status !== 200) throw new Error(`install failed: ${installed.status}`);
+  // Read to its end: an unread streamed page is aborted seconds later and logs a render error in another test.
+  await installed.text();
   await withShop(shop, async (tx) => {
     await tx.insert(products).values({ shopId: shop, productId: 7, title: "Linen <b>Shirt</b>" });
     const days = ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08"];
