@@ -49,10 +49,22 @@ export function CostsView() {
   useRecostPolling(active);
   const currency = data.currency;
   const readOnly = !data.owner;
+  // The title bar's Import: the import form is on the page, below the costs; take the merchant there.
+  const importCard = useRef<HTMLDivElement>(null);
+  const showImport = () => {
+    importCard.current?.scrollIntoView({ block: "start" });
+    importCard.current?.focus({ preventScroll: true });
+  };
 
   return (
     <Page title="Costs" fullWidth>
-      <TitleBar title="Costs" />
+      {/* The page's actions live in the admin's title bar (App Bridge), their one place. */}
+      <TitleBar title="Costs">
+        <button onClick={showImport}>Import costs</button>
+        <button onClick={() => void downloadFile("/app/costs/export", "margin-notes-costs.csv").catch((e: Error) => shopify.toast.show(e.message, { isError: true }))}>
+          Export costs (CSV)
+        </button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <Banner tone="info" title="Costs you set here stay in Margin Notes">
@@ -90,9 +102,6 @@ export function CostsView() {
               <Box minWidth="200px">
                 <Select label="Net sales over" options={PERIOD_OPTIONS} value={data.params.period} onChange={(v) => set({ period: v, page: null })} />
               </Box>
-              <Button onClick={() => void downloadFile("/app/costs/export", "margin-notes-costs.csv").catch((e: Error) => shopify.toast.show(e.message, { isError: true }))}>
-                Export costs (CSV)
-              </Button>
             </InlineStack>
             <Card padding="0">
               <IndexFilters
@@ -128,7 +137,9 @@ export function CostsView() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section>
-          <ImportCard readOnly={readOnly} currency={currency} />
+          <div ref={importCard} tabIndex={-1} aria-label="Import costs from CSV" role="region">
+            <ImportCard readOnly={readOnly} currency={currency} />
+          </div>
         </Layout.Section>
       </Layout>
     </Page>

@@ -10,7 +10,7 @@
  * profit and margin describe only part of its sales.
  */
 import { Link as RemixLink } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, type IndexTableProps, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, type IndexTableProps, InlineGrid, InlineStack, Select, Text, useBreakpoints } from "@shopify/polaris";
 
 import { formatCount, formatMoney, formatPercent } from "~/lib/format";
 import { costCoverageOf, type CostCoverage } from "~/reports/cost-coverage";
@@ -32,6 +32,9 @@ const COLUMNS: Column[] = [
 ];
 
 const HEADINGS = COLUMNS.map((c) => ({ title: c.title, alignment: c.numeric ? ("end" as const) : ("start" as const) })) as IndexTableProps["headings"];
+
+/** On a phone each row lists its figures, labelled (no table to scroll sideways): the key ones first. */
+const CONDENSED = ["Net sales", "Units", "Gross profit", "Gross margin", "Net sales with cost", "Net sales without cost", "Cost of goods sold"];
 
 const SORT_LABELS: Record<ProductSortColumn, string> = {
   title: "by product",
@@ -58,15 +61,22 @@ export interface TopProductsTableProps {
 export function TopProductsTable({ products, currency, sort, onSort, loading, heading }: TopProductsTableProps) {
   const sortIndex = COLUMNS.findIndex((c) => c.sort === sort.column);
   const flagged = products.some((p) => COVERAGE_BADGE[costCoverageOf(p)]);
+  // Polaris' small-screen pattern: rows as a list. Its headings (and their sort buttons) go, so
+  // each row labels its own figures and a select sorts.
+  const condensed = useBreakpoints().smDown;
   return (
     <Card padding="0">
       <div style={{ padding: "var(--p-space-400) var(--p-space-400) var(--p-space-200)" }}>
-        <Text as="h2" variant="headingMd">{heading ?? `Top products ${SORT_LABELS[sort.column]}`}</Text>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">{heading ?? `Top products ${SORT_LABELS[sort.column]}`}</Text>
+          {condensed && products.length ? <SortSelect sort={sort} onSort={onSort} /> : null}
+        </BlockStack>
       </div>
       <IndexTable
         resourceName={{ singular: "product", plural: "products" }}
         itemCount={products.length}
         selectable={false}
+        condensed={condensed}
         loading={loading}
         headings={HEADINGS}
         sortable={COLUMNS.map((c) => c.sort !== undefined)}
@@ -84,19 +94,38 @@ export function TopProductsTable({ products, currency, sort, onSort, loading, he
       >
         {products.map((p, index) => {
           const badge = COVERAGE_BADGE[costCoverageOf(p)];
+          const title = (
+            <InlineStack gap="200" blockAlign="center" wrap={condensed}>
+              <Text as="span" fontWeight="semibold" breakWord>{p.title}</Text>
+              {badge ? <Badge tone={badge.tone}>{badge.text}</Badge> : null}
+            </InlineStack>
+          );
           return (
             <IndexTable.Row id={p.productId} key={p.productId} position={index}>
-              <IndexTable.Cell>
-                <InlineStack gap="200" blockAlign="center" wrap={false}>
-                  <Text as="span" fontWeight="semibold" breakWord>{p.title}</Text>
-                  {badge ? <Badge tone={badge.tone}>{badge.text}</Badge> : null}
-                </InlineStack>
-              </IndexTable.Cell>
-              {COLUMNS.slice(1).map((c) => (
-                <IndexTable.Cell key={c.title}>
-                  <Text as="span" alignment="end" numeric>{c.value!(p, currency)}</Text>
+              {condensed ? (
+                <IndexTable.Cell>
+                  <BlockStack gap="200">
+                    {title}
+                    <InlineGrid columns={2} gap="200">
+                      {CONDENSED.map((label) => COLUMNS.find((c) => c.title === label)!).map((c) => (
+                        <BlockStack key={c.title} gap="0">
+                          <Text as="span" variant="bodySm" tone="subdued">{c.title}</Text>
+                          <Text as="span" numeric>{c.value!(p, currency)}</Text>
+                        </BlockStack>
+                      ))}
+                    </InlineGrid>
+                  </BlockStack>
                 </IndexTable.Cell>
-              ))}
+              ) : (
+                <>
+                  <IndexTable.Cell>{title}</IndexTable.Cell>
+                  {COLUMNS.slice(1).map((c) => (
+                    <IndexTable.Cell key={c.title}>
+                      <Text as="span" alignment="end" numeric>{c.value!(p, currency)}</Text>
+                    </IndexTable.Cell>
+                  ))}
+                </>
+              )}
             </IndexTable.Row>
           );
         })}
@@ -118,5 +147,28 @@ export function TopProductsTable({ products, currency, sort, onSort, loading, he
         </Box>
       ) : null}
     </Card>
+  );
+}
+
+/** The sort of the condensed list, which has no column headings to press. */
+function SortSelect({ sort, onSort }: { sort: ProductSort; onSort(sort: ProductSort): void }) {
+  const options = COLUMNS.flatMap((c) =>
+    c.sort
+      ? c.sort === "title"
+        ? [{ label: "Product A–Z", value: "title:asc" }, { label: "Product Z–A", value: "title:desc" }]
+        : [{ label: `${c.title}, highest first`, value: `${c.sort}:desc` }, { label: `${c.title}, lowest first`, value: `${c.sort}:asc` }]
+      : [],
+  );
+  return (
+    <Select
+      label="Sort by"
+      labelInline
+      options={options}
+      value={`${sort.column}:${sort.direction}`}
+      onChange={(value) => {
+        const [column, direction] = value.split(":") as [ProductSortColumn, "asc" | "desc"];
+        onSort({ column, direction });
+      }}
+    />
   );
 }

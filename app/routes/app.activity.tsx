@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 
+import { resolveActivityTargets } from "~/reports/activity-targets.server";
 import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
 import { authenticate } from "~/shopify.server";
-import { readShop } from "~/shops.server";
+import { readShopTimezone } from "~/shops.server";
 import { downloadFile } from "~/lib/download";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request, context);
   const filter = parseActivityFilter(new URL(request.url).searchParams);
-  return listActivity(session.shop, filter, async (tx, shop) => (await readShop(tx, shop))?.ianaTimezone);
+  return listActivity(session.shop, filter, { readTimezone: readShopTimezone, resolveTargets: resolveActivityTargets });
 };
 
 const EXPORT_PATH = "/app/activity/export";
@@ -68,9 +69,10 @@ export default function Activity() {
     <Page
       title="Activity"
       subtitle={`Security-relevant events for this shop. Times are in ${page.timezone}.`}
-      primaryAction={{ content: "Export CSV", onAction: onExport, loading: exporting, disabled: page.rows.length === 0 }}
     >
-      <TitleBar title="Activity" />
+      <TitleBar title="Activity">
+        <button variant="primary" onClick={() => void onExport()} loading={exporting ? "" : undefined} disabled={exporting || page.rows.length === 0}>Export CSV</button>
+      </TitleBar>
       <BlockStack gap="400">
         {exportError ? (
           <Banner tone="critical" title="The export did not run" onDismiss={() => setExportError(null)}>
@@ -109,7 +111,7 @@ export default function Activity() {
                 {/* Index table cells do not wrap; long targets and details would make the
                     table a sideways-scrolling region (axe: scrollable-region-focusable). */}
                 <IndexTable.Cell>
-                  <div style={WRAP}>{row.target ?? "—"}</div>
+                  <div style={WRAP}>{row.targetUrl ? <Link to={row.targetUrl}>{row.target}</Link> : row.target ?? "—"}</div>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <div style={WRAP}>
@@ -134,6 +136,7 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) && error.status === 400) {
     return (
       <Page title="Activity">
+        <TitleBar title="Activity" />
         <Banner tone="warning" title="This activity filter is not valid" action={{ content: "Show all activity", url: "/app/activity" }}>
           <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
         </Banner>

@@ -74,9 +74,10 @@ export default function SavedReport() {
     <Page
       title={`Report: ${formatPeriod(period)}`}
       backAction={{ content: "Saved reports", url: "/app/reports" }}
-      primaryAction={{ content: "Export CSV", onAction: onExport, loading: exporting }}
     >
-      <TitleBar title="Saved report" />
+      <TitleBar title="Saved report">
+        <button variant="primary" onClick={() => void onExport()} loading={exporting ? "" : undefined} disabled={exporting}>Export CSV</button>
+      </TitleBar>
       <Layout>
         {exportError ? (
           <Layout.Section>
@@ -101,7 +102,10 @@ export default function SavedReport() {
           <MetricsList current={data.current} previous={data.previous} currency={data.currencyCode} />
         </Layout.Section>
         <Layout.Section>
-          <SalesChart series={data.series} currency={data.currencyCode} period={period} totals={data.current} today={report.savedDay} />
+          <SalesChart
+            series={data.series} currency={data.currencyCode} period={period} totals={data.current} today={report.savedDay}
+            comparePeriod={compare} compareMode={compareMode} previous={data.previous} compareSeries={data.compareSeries} hours={data.hours}
+          />
         </Layout.Section>
         <Layout.Section>
           <TopProductsTable
@@ -123,6 +127,7 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) && (error.status === 400 || error.status === 404)) {
     return (
       <Page title="Saved report" backAction={{ content: "Saved reports", url: "/app/reports" }}>
+        <TitleBar title="Saved report" />
         <Banner tone="warning" title={error.status === 404 ? "This report was not found" : "This address is not valid"} action={{ content: "Show saved reports", url: "/app/reports" }}>
           <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
         </Banner>

@@ -88,3 +88,32 @@ export async function openViaAdminNav(page: Page, adminUrl: string, label: strin
     if (Date.now() > deadline) throw new Error(`the admin's "${label}" link did not reach ${pathname}`);
   }
 }
+
+/**
+ * A button of the admin's title bar: the page's actions are App Bridge title-bar buttons, which
+ * the admin draws above the frame (the simulated admin's `#title-actions`), not buttons in the app.
+ */
+export function titleBarButton(page: Page, label: string) {
+  return page.locator("#title-actions").getByRole("button", { name: label, exact: true });
+}
+
+/** A client-side navigation inside the app, as a link would make (Remix's router), once hydrated. */
+export async function navigateInApp(page: Page, to: string): Promise<void> {
+  const frame = appFrame(page);
+  // Once hydrated (the router exists and is idle): a navigation before that is lost.
+  await frame.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { initialized: boolean; navigation: { state: string } } } }).__remixRouter;
+    return router?.state.initialized === true && router.state.navigation.state === "idle";
+  }, undefined, { timeout: 30_000 });
+  await frame.evaluate((href) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(href), to);
+}
+
+/** "$1,234.50" / "-$3.00" (the first amount in `text`) as integer cents. */
+export function moneyCents(text: string): number {
+  const m = /(-?)\$([\d,]+\.\d\d)/.exec(text);
+  if (!m) throw new Error(`not money: ${text}`);
+  return (m[1] ? -1 : 1) * Math.round(Number(m[2]!.replace(/,/g, "")) * 100);
+}
+
+/** A dashboard KPI card by its heading. */
+export const kpiCard = (frame: Frame, label: string) => frame.locator("section").filter({ has: frame.getByRole("heading", { name: label, exact: true, level: 3 }) });

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, openDashboardWithData } from "./browser";
+import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, openDashboardWithData, titleBarButton } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,8 +19,9 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     page.on("pageerror", (e) => errors.push(e.message));
     const frame = await openDashboardWithData(page, inject("e2e").adminUrl);
 
-    // Save a report: the app opens the saved snapshot.
-    await frame.getByRole("button", { name: "Save report" }).click();
+    // Save a report (the admin's title bar): the app opens the saved snapshot.
+    await expect.poll(() => titleBarButton(page, "Save report").isEnabled(), { timeout: 30_000 }).toBe(true);
+    await titleBarButton(page, "Save report").click();
     await expect.poll(() => new URL(appFrame(page).url()).pathname, { timeout: 30_000 }).toMatch(/^\/app\/reports\/[0-9a-f-]{36}$/);
     await frame.getByRole("heading", { name: "Narrative" }).waitFor({ timeout: 30_000 });
     expect(await frame.getByText("No narrative yet. Margin Notes writes one from this report's totals, without AI.").isVisible()).toBe(true);
@@ -33,8 +34,15 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     expect(await frame.getByText(/^Net sales of \$[\d,]+\.\d\d from [\d,]+ orders/).isVisible()).toBe(true);
     expect(await frame.getByRole("button", { name: "Regenerate" }).isVisible()).toBe(true);
 
+    // The story leads with what moved net sales (or calls it noise); never a "strongest stretch" of days.
+    const story = await frame.locator('h3:has-text("Insights") + ul').innerText();
+    expect(story).toMatch(/What moved it, largest first|within normal day-to-day variation/);
+    expect(story).not.toMatch(/strongest stretch/i);
+
+    // Nothing went to an AI, and the disclosure says so: it is not "Data sent to AI".
+    expect(await frame.getByRole("button", { name: "Data sent to AI" }).count()).toBe(0);
     // The disclosure opens from the keyboard and shows the exact input, as JSON.
-    const disclosure = frame.getByRole("button", { name: "Data sent to AI" });
+    const disclosure = frame.getByRole("button", { name: "Figures this summary was written from (nothing was sent to an AI)" });
     expect(await disclosure.getAttribute("aria-expanded")).toBe("false");
     await disclosure.focus();
     await page.keyboard.press("Enter");
@@ -43,10 +51,12 @@ describe("the report narrative in the demo (no Anthropic key: written by Margin 
     await json.waitFor({ state: "visible" });
     const input = JSON.parse(await json.innerText()) as Record<string, unknown>;
     expect(Object.keys(input).sort()).toEqual(
-      ["changesPercent", "comparison", "comparisonMetrics", "currencyCode", "dailySales", "inputVersion", "metrics", "netProfitDrivers", "period", "smallCellMinimum", "topProducts"],
+      ["changesPercent", "comparison", "comparisonMetrics", "costGaps", "currencyCode", "dailySales", "drivers", "inputVersion", "metrics", "netProfitDrivers", "period", "smallCellMinimum", "topProducts"],
     );
+    expect(input.inputVersion).toBe(4);
+    expect(input.drivers).not.toBeNull();
     expect(JSON.stringify(input)).not.toMatch(/productId|gid:\/\/|#\d{4}|@/);
-    expect(await frame.getByText("nothing was sent", { exact: false }).isVisible()).toBe(true);
+    expect(await frame.getByText("Margin Notes wrote this summary itself, without AI: nothing was sent anywhere.", { exact: false }).isVisible()).toBe(true);
 
     await page.screenshot({ path: path.join(ARTIFACTS, "narrative.png"), fullPage: true });
 
