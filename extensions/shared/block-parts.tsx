@@ -1,14 +1,14 @@
 /** @jsxImportSource preact */
 /**
- * The pieces both admin blocks lay out: a figure row, a change, the loading and
- * error states and the link into the app. Polaris web components (`s-*`), as admin
+ * The pieces both admin blocks lay out: the frame (data, loading, error, not synced),
+ * a figure row, a change and the link into the app. Polaris web components (`s-*`), as admin
  * extensions render from API 2025-10 on.
  */
-import type { ComponentChildren } from "preact";
+import { render, type ComponentChildren } from "preact";
 
 import type { ChangeView } from "../../app/lib/format";
 
-import type { BlockState } from "./block-data";
+import { blockUrl, useBlockData, type BlockState } from "./block-data";
 
 export type Translate = (key: string, replacements?: Record<string, string | number>) => string;
 
@@ -57,7 +57,51 @@ export function ChangeText({ t, change }: { t: Translate; change: ChangeView | n
   return change.tone ? <s-badge tone={change.tone}>{words}</s-badge> : <s-text color="subdued">{words}</s-text>;
 }
 
-/** The app's dashboard, in the admin (the `app:` protocol: https://shopify.dev/docs/api/admin-extensions/latest/network-features#custom-protocols). */
+/**
+ * A page of the app, in the admin. The `app:` protocol takes a path inside the app,
+ * written after the colon without a leading slash ("app:settings/advanced" in
+ * Shopify's table of navigation protocols for API 2026-07:
+ * https://shopify.dev/docs/api/app-home-ui-extension/latest/target-apis/utility-apis/navigation-api;
+ * admin blocks: "Custom protocols",
+ * https://shopify.dev/docs/api/admin-extensions/latest/network-features#custom-protocols), and
+ * the admin opens it in the app's frame. The app's pages live under /app (Remix's
+ * app.* routes), so the dashboard is `app:app` and the Costs page `app:app/costs`.
+ */
 export function OpenAppLink({ label, path = "app" }: { label: string; path?: string }) {
-  return <s-link href={`app:${path}`}>{label}</s-link>;
+  return <s-link href={`app:${path.replace(/^\/+/, "")}`}>{label}</s-link>;
+}
+
+/** What both block targets give the block (structurally; each target's Api has more). */
+interface BlockApi {
+  data: { selected: Array<{ id: string }> };
+  i18n: Parameters<typeof translator>[0];
+}
+
+/** The block's entry point (the module's default export): renders it into the admin's document. */
+export const blockEntry = (Block: () => ComponentChildren) => async () => {
+  render(<Block />, document.body);
+};
+
+/**
+ * The frame both blocks share: the admin's `shopify` global, the selected resource's
+ * figures from the app, and the loading, error (with a retry) and not-synced states;
+ * `children` lays out the figures once they are there, `summary` is the collapsed line.
+ */
+export function MarginBlock<T>({ kind, summary, children }: {
+  kind: "product" | "order";
+  summary: (data: T, t: Translate) => string;
+  children: (data: T, t: Translate) => ComponentChildren;
+}) {
+  const { data, i18n } = (globalThis as unknown as { shopify: BlockApi }).shopify;
+  const t = translator(i18n);
+  const gid = data.selected[0]?.id ?? null;
+  const [state, retry] = useBlockData<T>(gid ? blockUrl(kind, gid) : null);
+  return (
+    <s-admin-block heading={t("heading")} collapsedSummary={state.status === "ready" ? summary(state.data, t) : ""}>
+      {state.status === "loading" && <Loading label={t("loading")} />}
+      {state.status === "error" && <ErrorBanner t={t} reason={state.reason} onRetry={retry} />}
+      {state.status === "missing" && <s-paragraph>{t("notFound")}</s-paragraph>}
+      {state.status === "ready" && children(state.data, t)}
+    </s-admin-block>
+  );
 }

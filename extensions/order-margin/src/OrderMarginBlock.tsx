@@ -10,36 +10,18 @@
  * (https://shopify.dev/docs/api/admin-extensions/latest/polaris-web-components/other/adminblock).
  */
 import "@shopify/ui-extensions/preact";
-import type { Api } from "@shopify/ui-extensions/admin.order-details.block.render";
-import { render } from "preact";
 
 import type { OrderBlock } from "../../../app/reports/admin-blocks.server";
-import { blockUrl, useBlockData } from "../../shared/block-data";
-import { ErrorBanner, FigureRow, Loading, OpenAppLink, translator, type Translate } from "../../shared/block-parts";
+import { blockEntry, FigureRow, MarginBlock, OpenAppLink, type Translate } from "../../shared/block-parts";
 
-const api = () => (globalThis as unknown as { shopify: Api }).shopify;
-
-export default async () => {
-  render(<OrderMarginBlock />, document.body);
-};
-
-function OrderMarginBlock() {
-  const { data, i18n } = api();
-  const t = translator(i18n);
-  const gid = data.selected[0]?.id ?? null;
-  const [state, retry] = useBlockData<OrderBlock>(gid ? blockUrl("order", gid) : null);
-  const summary =
-    state.status === "ready" ? t("summary", { grossProfit: state.data.figures.display.grossProfit, netSales: state.data.figures.display.netSales }) : "";
-
-  return (
-    <s-admin-block heading={t("heading")} collapsedSummary={summary}>
-      {state.status === "loading" && <Loading label={t("loading")} />}
-      {state.status === "error" && <ErrorBanner t={t} reason={state.reason} onRetry={retry} />}
-      {state.status === "missing" && <s-paragraph>{t("notFound")}</s-paragraph>}
-      {state.status === "ready" && <Figures t={t} block={state.data} />}
-    </s-admin-block>
-  );
-}
+export default blockEntry(() => (
+  <MarginBlock<OrderBlock>
+    kind="order"
+    summary={(block, t) => t("summary", { grossProfit: block.figures.display.grossProfit, netSales: block.figures.display.netSales })}
+  >
+    {(block, t) => <Figures t={t} block={block} />}
+  </MarginBlock>
+));
 
 function Figures({ t, block }: { t: Translate; block: OrderBlock }) {
   const { figures, uncostedLines, productLines, paymentFees } = block;

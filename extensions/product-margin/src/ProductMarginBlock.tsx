@@ -7,45 +7,23 @@
  * (https://shopify.dev/docs/api/admin-extensions/latest/polaris-web-components/other/adminblock).
  */
 import "@shopify/ui-extensions/preact";
-import type { Api } from "@shopify/ui-extensions/admin.product-details.block.render";
-import { render } from "preact";
 
 import type { BlockFigures, ProductBlock } from "../../../app/reports/admin-blocks.server";
-import { blockUrl, useBlockData } from "../../shared/block-data";
-import { ChangeText, ErrorBanner, FigureRow, Loading, OpenAppLink, translator } from "../../shared/block-parts";
-
-const api = () => (globalThis as unknown as { shopify: Api }).shopify;
-
-export default async () => {
-  render(<ProductMarginBlock />, document.body);
-};
+import { blockEntry, ChangeText, FigureRow, MarginBlock, OpenAppLink, type Translate } from "../../shared/block-parts";
 
 const hasSales = (f: BlockFigures) => f.netSales !== "0.00" || f.units !== 0;
 
-function ProductMarginBlock() {
-  const { data, i18n } = api();
-  const t = translator(i18n);
-  const gid = data.selected[0]?.id ?? null;
-  const [state, retry] = useBlockData<ProductBlock>(gid ? blockUrl("product", gid) : null);
+export default blockEntry(() => (
+  <MarginBlock<ProductBlock>
+    kind="product"
+    summary={(block, t) =>
+      hasSales(block.current) ? t("summary", { netSales: block.current.display.netSales, grossMargin: block.current.display.grossMargin }) : t("summaryEmpty")}
+  >
+    {(block, t) => <Figures t={t} block={block} />}
+  </MarginBlock>
+));
 
-  const summary =
-    state.status === "ready"
-      ? hasSales(state.data.current)
-        ? t("summary", { netSales: state.data.current.display.netSales, grossMargin: state.data.current.display.grossMargin })
-        : t("summaryEmpty")
-      : "";
-
-  return (
-    <s-admin-block heading={t("heading")} collapsedSummary={summary}>
-      {state.status === "loading" && <Loading label={t("loading")} />}
-      {state.status === "error" && <ErrorBanner t={t} reason={state.reason} onRetry={retry} />}
-      {state.status === "missing" && <s-paragraph>{t("notFound")}</s-paragraph>}
-      {state.status === "ready" && <Figures t={t} block={state.data} />}
-    </s-admin-block>
-  );
-}
-
-function Figures({ t, block }: { t: ReturnType<typeof translator>; block: ProductBlock }) {
+function Figures({ t, block }: { t: Translate; block: ProductBlock }) {
   const { current, previous, changes, variants } = block;
   if (!hasSales(current) && !hasSales(previous)) {
     return (
@@ -74,7 +52,7 @@ function Figures({ t, block }: { t: ReturnType<typeof translator>; block: Produc
 }
 
 /** Sales without cost in the period, or variants without a cost today: say so and link to the Costs page. */
-function MissingCost({ t, block }: { t: ReturnType<typeof translator>; block: ProductBlock }) {
+function MissingCost({ t, block }: { t: Translate; block: ProductBlock }) {
   const { current, variants } = block;
   const uncostedSales = current.netSalesWithoutCost !== "0.00";
   if (!uncostedSales && variants.withoutCost === 0) return null;
