@@ -198,6 +198,9 @@ export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> 
   return row;
 }
 
+/** The shop's IANA time zone, read in the caller's transaction (undefined before install). */
+export const readShopTimezone = async (tx: Tx, shop: string): Promise<string | undefined> => (await readShop(tx, shop))?.ianaTimezone;
+
 export async function loadShop(shop: string): Promise<Shop | undefined> {
   return withShop(shop, (tx) => readShop(tx, shop));
 }

@@ -6,6 +6,7 @@ import { requestOrigin } from "~/security/audit.server";
 import { securityHeaders } from "~/security/headers.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { authenticate } from "~/shopify.server";
+import { readShopTimezone } from "~/shops.server";
 import { csvAttachmentHeaders } from "~/lib/csv";
 
 // GET /app/activity/export?action=… : the Activity page's CSV download. Fetched by
@@ -18,6 +19,6 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const exported = await exportActivityCsv(session.shop, filter, {
     actor: { type: "staff", id: sessionToken.sub },
     origin: requestOrigin(request, env.TRUSTED_PROXY_HOPS),
-  });
+  }, readShopTimezone);
   return new Response(exported.csv, { status: 200, headers: securityHeaders(csvAttachmentHeaders(exported.filename)) });
 };

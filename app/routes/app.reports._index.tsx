@@ -1,51 +1,186 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { TitleBar } from "@shopify/app-bridge-react";
-import { Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+/**
+ * Saved reports: each snapshot's period, headline figures as saved, whether it has a
+ * summary and when it was saved (the shop's clock, zone named). The store owner can
+ * delete one (confirmed first): owner-only like Settings, rate-limited, audited as
+ * `report.deleted`, its narratives deleted with it (app/reports/saved.server.ts).
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, Modal, Page, Text, useBreakpoints } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useState } from "react";
 
-import { formatPeriod } from "~/lib/format";
-import { listSavedReportsPage } from "~/reports/saved.server";
+import { env } from "~/env.server";
+import { formatCount, formatMoney, formatPeriod } from "~/lib/format";
+import { reportIdFromParam } from "~/reports/params.server";
+import { deleteSavedReport, listSavedReportsPage, type NarrativeSource } from "~/reports/saved.server";
+import { requestOrigin } from "~/security/audit.server";
+import { securityHeaders } from "~/security/headers.server";
+import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
+import { policies, rateLimit } from "~/security/rate-limit.server";
+import { readForm, requireMethod } from "~/security/request-guards.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Saved reports · Margin Notes" }];
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request, context);
-  return listSavedReportsPage(session.shop);
+  const { session, sessionToken } = await authenticate.admin(request, context);
+  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
+  return { ...(await listSavedReportsPage(session.shop)), owner: check.owner };
 };
 
+type DeleteResult = { ok: true; narratives: number } | { ok: false; message: string };
+
+const reply = (body: DeleteResult, status = 200) =>
+  Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
+
+// POST reportId=…: delete one saved report. Another shop's id is a 404 with nothing touched.
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  requireMethod(request, ["POST"]);
+  const { session, sessionToken } = await authenticate.admin(request, context);
+  const form = await readForm(request);
+  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
+  if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can delete saved reports." }, 403);
+  await rateLimit(`shop:${session.shop}:report-delete`, policies.deleteReport);
+  const reportId = reportIdFromParam(String(form.get("reportId") ?? ""));
+  const deleted = await deleteSavedReport(session.shop, reportId, {
+    actor: { type: "staff", id: String(sessionToken?.sub) },
+    origin: requestOrigin(request, env.TRUSTED_PROXY_HOPS),
+  });
+  if (!deleted) return reply({ ok: false, message: "No saved report has this id in your store." }, 404);
+  return reply({ ok: true, narratives: deleted.narratives });
+};
+
+const NARRATIVE_BADGES: Record<NarrativeSource, { tone: "info" | undefined; text: string }> = {
+  anthropic: { tone: "info", text: "AI summary (Claude)" },
+  local: { tone: undefined, text: "Summary (local, no AI)" },
+};
+
+function NarrativeBadge({ source }: { source: NarrativeSource | null }) {
+  if (!source) return <Text as="span" tone="subdued">No summary</Text>;
+  const badge = NARRATIVE_BADGES[source];
+  return <Badge tone={badge.tone}>{badge.text}</Badge>;
+}
+
 export default function SavedReports() {
-  const { rows, timezone } = useLoaderData<typeof loader>();
+  const { rows, timezone, owner } = useLoaderData<typeof loader>();
+  const condensed = useBreakpoints().smDown;
+  const shopify = useAppBridge();
+  const remover = useFetcher<DeleteResult>();
+  const [confirming, setConfirming] = useState<(typeof rows)[number] | null>(null);
+  const deleting = remover.state !== "idle";
+  const failed = remover.state === "idle" && remover.data && !remover.data.ok ? remover.data.message : null;
+
+  useEffect(() => {
+    if (remover.state === "idle" && remover.data?.ok) {
+      setConfirming(null);
+      shopify.toast.show("Report deleted");
+    }
+  }, [remover.state, remover.data, shopify]);
+
+  const onDelete = () => {
+    if (confirming) remover.submit({ reportId: confirming.reportId }, { method: "post" });
+  };
+
+  const headings: [{ title: string }, ...Array<{ title: string; alignment?: "end" }>] = [
+    { title: "Period" }, { title: "Net sales", alignment: "end" }, { title: "Gross profit", alignment: "end" }, { title: "Net profit", alignment: "end" },
+    { title: "Orders", alignment: "end" }, { title: "Summary" }, { title: "Saved" }, { title: "Saved by" },
+    ...(owner ? [{ title: "Actions" }] : []),
+  ];
+
   return (
-    <Page title="Saved reports" subtitle={`Snapshots saved from the dashboard. Times are in ${timezone}.`}>
+    <Page title="Saved reports" subtitle={`Snapshots saved from the dashboard, with their figures as saved. Times are in ${timezone}.`}>
       <TitleBar title="Saved reports" />
-      <Card padding="0">
-        <IndexTable
-          resourceName={{ singular: "report", plural: "reports" }}
-          itemCount={rows.length}
-          selectable={false}
-          headings={[{ title: "Period" }, { title: "Saved" }, { title: "Saved by" }]}
-          emptyState={
-            <EmptyState heading="No saved reports yet" image="/images/empty-state.svg" action={{ content: "Go to the dashboard", url: "/app" }}>
-              <p>Choose a period on the dashboard and press “Save report” to keep its figures as they are today.</p>
-            </EmptyState>
-          }
-        >
-          {rows.map((row, index) => (
-            <IndexTable.Row id={row.reportId} key={row.reportId} position={index}>
-              <IndexTable.Cell>
-                <Link to={`/app/reports/${row.reportId}`}>
-                  <Text as="span" fontWeight="semibold">{formatPeriod(row.period)}</Text>
-                </Link>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <time dateTime={row.savedAtIso}>{row.savedAt}</time>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{row.savedBy}</IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </Card>
+      <BlockStack gap="400">
+        {failed ? (
+          <Banner tone="critical" title="The report was not deleted">
+            <p>{failed}</p>
+          </Banner>
+        ) : null}
+        <Card padding="0">
+          <IndexTable
+            resourceName={{ singular: "report", plural: "reports" }}
+            itemCount={rows.length}
+            selectable={false}
+            // Polaris' small-screen pattern: rows as a list, no table to scroll sideways.
+            condensed={condensed}
+            headings={headings}
+            emptyState={
+              <EmptyState heading="No saved reports yet" image="/images/empty-state.svg" action={{ content: "Go to the dashboard", url: "/app" }}>
+                <p>Choose a period on the dashboard and press “Save report” to keep its figures as they are today.</p>
+              </EmptyState>
+            }
+          >
+            {rows.map((row, index) => {
+              const money = (amount: string | null) => formatMoney(amount, row.currencyCode);
+              return (
+                <IndexTable.Row id={row.reportId} key={row.reportId} position={index}>
+                  <IndexTable.Cell>
+                    <Link to={`/app/reports/${row.reportId}`}>
+                      <Text as="span" fontWeight="semibold">{formatPeriod(row.period)}</Text>
+                    </Link>
+                  </IndexTable.Cell>
+                  <Figure label="Net sales" condensed={condensed}>{money(row.figures.netSales)}</Figure>
+                  <Figure label="Gross profit" condensed={condensed}>{money(row.figures.grossProfit)}</Figure>
+                  {/* Snapshots saved before net profit existed do not have it: a dash, not $0.00. */}
+                  <Figure label="Net profit" condensed={condensed}>{money(row.figures.netProfit)}</Figure>
+                  <Figure label="Orders" condensed={condensed}>{row.figures.orders === null ? "—" : formatCount(row.figures.orders)}</Figure>
+                  <IndexTable.Cell>
+                    <NarrativeBadge source={row.narrative} />
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {condensed ? <Text as="span" tone="subdued">Saved </Text> : null}
+                    <time dateTime={row.savedAtIso}>{row.savedAt}</time>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{condensed ? <Text as="span" tone="subdued">by {row.savedBy}</Text> : row.savedBy}</IndexTable.Cell>
+                  {owner ? (
+                    <IndexTable.Cell>
+                      <Button variant="plain" tone="critical" onClick={() => setConfirming(row)} accessibilityLabel={`Delete the report for ${formatPeriod(row.period)}`}>
+                        Delete
+                      </Button>
+                    </IndexTable.Cell>
+                  ) : null}
+                </IndexTable.Row>
+              );
+            })}
+          </IndexTable>
+        </Card>
+      </BlockStack>
+      <Modal
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={confirming ? `Delete the report for ${formatPeriod(confirming.period)}?` : "Delete report?"}
+        primaryAction={{ content: "Delete report", destructive: true, onAction: onDelete, loading: deleting, disabled: deleting }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(null), disabled: deleting }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            The snapshot and its summaries are deleted for good. Its CSV exports already downloaded are not affected, and the
+            deletion is recorded in Activity.
+          </Text>
+        </Modal.Section>
+      </Modal>
     </Page>
   );
+}
+
+/** A figure cell: right-aligned in the table; on a phone's list, named, since there are no column headings. */
+function Figure({ label, condensed, children }: { label: string; condensed: boolean; children: string }) {
+  return (
+    <IndexTable.Cell>
+      {condensed ? (
+        <Text as="span">
+          <Text as="span" tone="subdued">{label}: </Text>
+          {children}
+        </Text>
+      ) : (
+        <Text as="span" alignment="end" numeric>{children}</Text>
+      )}
+    </IndexTable.Cell>
+  );
+}
+
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
 }

@@ -20,55 +20,15 @@ import { auditEvents } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { csvLine } from "~/lib/csv";
 
-import { securityHeaders } from "./headers.server";
+import { formatShopTime, knownZone } from "~/lib/shop-time";
+
+import { ACTION_LABELS, actionLabel, actorLabel } from "./audit-labels";
 import { audit, AUDIT_ACTIONS, canonicalJson, type Actor, type AuditAction, type RequestOrigin } from "./audit.server";
+import { securityHeaders } from "./headers.server";
 
 export const ACTIVITY_PAGE_SIZE = 25;
 /** An export holds at most this many of the newest matching events (the count is audited). */
 export const EXPORT_MAX_ROWS = 50_000;
-
-const ACTION_LABELS = {
-  "app.installed": "App installed",
-  "app.uninstalled": "App uninstalled",
-  "app.scopes_updated": "Access scopes updated",
-  "webhook.stale_lifecycle_ignored": "Late uninstall or scopes notice ignored (older than this installation)",
-  "shop.redacted": "Shop data erased",
-  "customers.redact_received": "Customer redaction request received",
-  "customers.data_request_received": "Customer data request received",
-  "keys.rewrapped": "Encryption keys rotated",
-  "keys.verified": "Encryption keys verified",
-  "audit.exported": "Activity exported",
-  "audit.pruned": "Old activity removed (retention)",
-  "audit.keyed": "Audit trail signed with the app's audit key from here on",
-  "data.exported": "All store data exported",
-  "data.erase_requested": "Erase of all store data requested",
-  "sync.started": "Store sync started",
-  "sync.retried": "Store sync retried",
-  "sync.completed": "Store sync completed",
-  "sync.failed": "Store sync failed",
-  "report.built": "Report saved",
-  "report.exported": "Report exported",
-  "report.narrated": "AI summary written",
-  "narrative.limit_reached": "AI summary refused: daily limit reached",
-  "settings.updated": "Settings changed",
-  "costs.edited": "Unit cost edited (Margin Notes only, not Shopify)",
-  "costs.imported": "Unit costs imported from CSV (Margin Notes only, not Shopify)",
-  "expenses.updated": "Expenses changed (fee rate, shipping rule or custom cost)",
-  "shop.profile_changed": "Store time zone or currency changed (reports rebuilt)",
-  "webhook.rejected": "Webhook refused (signed body re-aimed, replayed or stale)",
-} as const satisfies Record<AuditAction, string>;
-
-const actionLabel = (action: string) => (ACTION_LABELS as Record<string, string>)[action] ?? action;
-
-function actorLabel(type: string, id: string | null): string {
-  switch (type) {
-    case "staff": return id ? `Staff member ${id}` : "Staff member";
-    case "shopify": return "Shopify";
-    case "system": return "System";
-    case "cli": return "CLI";
-    default: return type;
-  }
-}
 
 export interface ActivityFilter {
   action?: AuditAction;
@@ -101,18 +61,6 @@ type AuditRow = typeof auditEvents.$inferSelect;
 const matching = (shop: string, filter: ActivityFilter, ...more: Array<SQL | undefined>) =>
   and(eq(auditEvents.shopId, shop), filter.action ? eq(auditEvents.action, filter.action) : undefined, ...more);
 
-function timeFormatter(timeZone: string): Intl.DateTimeFormat {
-  const options: Intl.DateTimeFormatOptions = {
-    year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZoneName: "short",
-  };
-  try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone });
-  } catch {
-    // A zone this runtime does not know: UTC, labelled as such, beats a failed page.
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
-  }
-}
-
 // Empty values say nothing on screen; the CSV keeps the full meta.
 const detailsText = (meta: Record<string, unknown>) =>
   Object.entries(meta)
@@ -123,11 +71,14 @@ const detailsText = (meta: Record<string, unknown>) =>
 export interface ActivityRow {
   seq: number;
   action: string;
+  /** In words, from the action and its meta (audit-labels.ts). */
   actionLabel: string;
   actor: string;
+  /** The target in words; `targetUrl` is set only when it still exists in the app. */
   target: string | null;
+  targetUrl: string | null;
   details: string;
-  /** In the shop's time zone, for display. */
+  /** In the shop's time zone, the zone named ("Dec 2, 2026, 3:14 PM EST"). */
   time: string;
   timeIso: string;
 }
@@ -146,10 +97,30 @@ export interface ActivityPage {
 /** Reads the shop's IANA time zone in the page's transaction (the shop is a layer above: passed in). */
 export type ShopTimezoneReader = (tx: Tx, shop: string) => Promise<string | null | undefined>;
 
-/** One page of the shop's events, newest first, its times in the shop's zone. */
-export async function listActivity(shop: string, filter: ActivityFilter, readTimezone: ShopTimezoneReader): Promise<ActivityPage> {
+export interface ActivityEventTarget {
+  action: string;
+  target: string | null;
+  meta: Record<string, unknown>;
+}
+
+/** A target in words, and the app page it leads to while it still exists. */
+export interface ResolvedTarget {
+  text: string | null;
+  url: string | null;
+}
+
+/** Names the page's targets in its transaction (reports and the catalogue are layers above: passed in). */
+export type ActivityTargetResolver = (tx: Tx, shop: string, events: ActivityEventTarget[]) => Promise<ResolvedTarget[]>;
+
+/** One page of the shop's events, newest first, its times in the shop's zone, its targets named. */
+export async function listActivity(
+  shop: string,
+  filter: ActivityFilter,
+  readers: { readTimezone: ShopTimezoneReader; resolveTargets: ActivityTargetResolver },
+): Promise<ActivityPage> {
+  const { readTimezone, resolveTargets } = readers;
   return withShop(shop, async (tx) => {
-    const timezone = (await readTimezone(tx, shop)) ?? "UTC";
+    const timezone = knownZone(await readTimezone(tx, shop));
     const page = await tx
       .select()
       .from(auditEvents)
@@ -157,16 +128,17 @@ export async function listActivity(shop: string, filter: ActivityFilter, readTim
       .orderBy(desc(auditEvents.seq))
       .limit(ACTIVITY_PAGE_SIZE + 1);
     const rows = page.slice(0, ACTIVITY_PAGE_SIZE);
-    const format = timeFormatter(timezone);
+    const targets = await resolveTargets(tx, shop, rows);
     return {
-      rows: rows.map((r) => ({
+      rows: rows.map((r, i) => ({
         seq: r.seq,
         action: r.action,
-        actionLabel: actionLabel(r.action),
+        actionLabel: actionLabel(r.action, r.meta),
         actor: actorLabel(r.actorType, r.actorId),
-        target: r.target,
+        target: targets[i]!.text,
+        targetUrl: targets[i]!.url,
         details: detailsText(r.meta),
-        time: format.format(r.createdAt),
+        time: formatShopTime(r.createdAt, timezone),
         timeIso: r.createdAt.toISOString(),
       })),
       timezone,
@@ -191,10 +163,19 @@ async function previousCursor(tx: Tx, shop: string, filter: ActivityFilter, befo
   return { before: newer[ACTIVITY_PAGE_SIZE - 1]!.seq + 1 };
 }
 
-const CSV_HEADER = ["seq", "time", "action", "actor", "target", "details", "ip", "user_agent"];
+/**
+ * The page's words for people (the time on the shop's clock, whose zone the header names;
+ * the action's label) beside the exact values for machines (UTC time, action code, raw
+ * target, the whole meta as JSON).
+ */
+const csvHeader = (timezone: string) =>
+  ["seq", "time_utc", `time (${timezone})`, "action", "action_code", "actor", "target", "details", "ip", "user_agent"];
 
-const csvRow = (r: AuditRow) =>
-  csvLine([r.seq, r.createdAt.toISOString(), r.action, actorLabel(r.actorType, r.actorId), r.target, canonicalJson(r.meta), r.ip, r.userAgent]);
+const csvRow = (r: AuditRow, timezone: string) =>
+  csvLine([
+    r.seq, r.createdAt.toISOString(), formatShopTime(r.createdAt, timezone), actionLabel(r.action, r.meta), r.action,
+    actorLabel(r.actorType, r.actorId), r.target, canonicalJson(r.meta), r.ip, r.userAgent,
+  ]);
 
 export interface ActivityExport {
   csv: string;
@@ -207,8 +188,10 @@ export async function exportActivityCsv(
   shop: string,
   filter: ActivityFilter,
   by: { actor: Actor; origin: RequestOrigin },
+  readTimezone: ShopTimezoneReader,
 ): Promise<ActivityExport> {
   return withShop(shop, async (tx) => {
+    const timezone = knownZone(await readTimezone(tx, shop));
     const newestFirst = await tx
       .select()
       .from(auditEvents)
@@ -217,7 +200,7 @@ export async function exportActivityCsv(
       .limit(EXPORT_MAX_ROWS + 1);
     const truncated = newestFirst.length > EXPORT_MAX_ROWS;
     const rows = newestFirst.slice(0, EXPORT_MAX_ROWS).reverse();
-    const csv = csvLine(CSV_HEADER) + rows.map(csvRow).join("");
+    const csv = csvLine(csvHeader(timezone)) + rows.map((r) => csvRow(r, timezone)).join("");
     await audit(tx, shop, {
       action: "audit.exported",
       actor: by.actor,

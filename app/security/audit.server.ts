@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   "sync.failed",
   "report.built",
   "report.exported",
+  "report.deleted",
   "report.narrated",
   "narrative.limit_reached",
   "settings.updated",

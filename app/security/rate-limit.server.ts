@@ -56,6 +56,8 @@ export const policies = {
   webhookBadSignature: { limit: 10, windowSeconds: 60 },
   /** "Save report": each one builds and stores a snapshot. */
   saveReport: { limit: 30, windowSeconds: 3600 },
+  /** Deleting a saved report (owner only), per shop: one per confirmed click. */
+  deleteReport: { limit: 30, windowSeconds: 600 },
   /** The public trust pages (/trust, /.well-known/security.txt), per source address: open doors that read a file. */
   publicPage: { limit: 100, windowSeconds: 900 },
   /** /auth/login, per source address: an open door that only redirects to Shopify. */

@@ -94,11 +94,13 @@ describe("Activity page data", () => {
     expect(page!.rows.map((r) => r.actor).slice(0, 4)).toEqual(["CLI", "System", "Staff member 42", "Shopify"]);
     expect(page!.rows[1]!.details).toBe("pruned: 3");
     for (const row of page!.rows) {
-      expect(row.time).toMatch(/GMT\+5:30$/);
-      const expected = new Intl.DateTimeFormat("en-US", {
-        timeZone: "Asia/Kolkata", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZoneName: "short",
-      }).format(new Date(row.timeIso));
-      expect(row.time).toBe(expected);
+      // "Dec 3, 2026, 1:44 AM GMT+5:30": the shop's clock (UTC + 5:30, no summer time), the zone named.
+      const local = new Date(Date.parse(row.timeIso) + 5.5 * 3_600_000);
+      const month = local.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+      const hour = local.getUTCHours() % 12 || 12;
+      const minute = String(local.getUTCMinutes()).padStart(2, "0");
+      const half = local.getUTCHours() < 12 ? "AM" : "PM";
+      expect(row.time).toBe(`${month} ${local.getUTCDate()}, ${local.getUTCFullYear()}, ${hour}:${minute} ${half} GMT+5:30`);
     }
   });
 
@@ -225,26 +227,31 @@ describe("Activity CSV export", () => {
     const text = await response.text();
     expect(text.endsWith("\r\n")).toBe(true);
     const [header, ...rows] = parseCsv(text);
-    expect(header).toEqual(["seq", "time", "action", "actor", "target", "details", "ip", "user_agent"]);
+    // The shop's zone (the simulator's default store is in New York) in the header; UTC and the raw code for machines.
+    expect(header).toEqual(["seq", "time_utc", "time (America/New_York)", "action", "action_code", "actor", "target", "details", "ip", "user_agent"]);
     // Oldest first, every event of the shop, the first export included.
     const expected = (await onRecord(shop)).reverse();
     expect(expected.at(-1)!.action).toBe("audit.exported");
     expect(rows.map((r) => r[0])).toEqual(expected.slice(0, -1).map((e) => String(e.seq)));
     for (const row of rows) {
-      expect(row).toHaveLength(8);
+      expect(row).toHaveLength(10);
       expect(row[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(row[2]).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M E[SD]T$/);
+      // Human names only in the action column: never a raw code like "app.installed".
+      expect(row[3]).not.toMatch(/^[a-z_]+\.[a-z_]+$/);
+      expect(row[4]).toMatch(/^[a-z_]+\.[a-z_]+$/);
       for (const cell of row) expect(cell).not.toMatch(/^\s*[=+\-@\t\r]/);
     }
     const [injected, plus, spaced, firstExport] = rows.slice(-4);
-    expect(injected![4]).toBe(`'${hostile}`);
-    expect(JSON.parse(injected![5]!)).toEqual({ lines: "one\r\ntwo", note: hostile });
-    expect(plus![4]).toBe("'+1-555");
-    expect(spaced![4]).toBe("' @SUM(A1)");
+    expect(injected![6]).toBe(`'${hostile}`);
+    expect(JSON.parse(injected![7]!)).toEqual({ lines: "one\r\ntwo", note: hostile });
+    expect(plus![6]).toBe("'+1-555");
+    expect(spaced![6]).toBe("' @SUM(A1)");
     expect(firstExport).toEqual([
-      expect.any(String), expect.any(String), "audit.exported", "Staff member 9001", "activity.csv",
+      expect.any(String), expect.any(String), expect.any(String), "Activity exported", "audit.exported", "Staff member 9001", "activity.csv",
       JSON.stringify({ action: null, before: null, rows: rows.length - 1, truncated: false }), "", `'${agent}`,
     ]);
-    expect(rows[0]!.slice(0, 4)).toEqual(["1", expect.any(String), "app.installed", "Shopify"]);
+    expect(rows[0]!.slice(0, 6)).toEqual(["1", expect.any(String), expect.any(String), "App installed", "app.installed", "Shopify"]);
     // The quoting itself: quotes doubled inside a quoted field.
     expect(text).toContain(`"'=HYPERLINK(""https://evil.example/?x=1"",""Click, now"")"`);
 
@@ -262,7 +269,7 @@ describe("Activity CSV export", () => {
     const response = await request(bearerRequest(shop, "/app/activity/export?action=customers.redact_received"));
     const [, ...rows] = parseCsv(await response.text());
     const [redaction] = await onRecord(shop, "customers.redact_received");
-    expect(rows.map((r) => [r[0], r[2]])).toEqual([[String(redaction!.seq), "customers.redact_received"]]);
+    expect(rows.map((r) => [r[0], r[3], r[4]])).toEqual([[String(redaction!.seq), "Customer redaction request received", "customers.redact_received"]]);
     const all = await (await request(bearerRequest(shop, "/app/activity/export"))).text();
     expect(all).not.toContain(other);
   });
