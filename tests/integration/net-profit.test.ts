@@ -132,22 +132,41 @@ describe("net profit", () => {
     expect(row("Payment fees estimated")?.[1]).toBe("2.24");
     expect(csv.find((r) => r[0] === "2026-03-01")?.[5]).toBe("41.50");
 
-    // A saved snapshot and the narrative's input (v3): the same figures, and what moved net profit.
+    // A saved snapshot and the narrative's input (v4): the same figures, and what moved net profit.
     const range = { period: { from: "2026-03-01", to: "2026-03-07" }, compare: { from: "2026-02-22", to: "2026-02-28" }, compareMode: "previous_period" as const };
     const { reportId } = await buildReport(shop, range, "USD", { type: "staff", id: OWNER });
-    expect((await loadSavedReport(shop, reportId))!.data.current).toMatchObject({ netProfit: "-59.14", paymentFeesEstimated: "2.24" });
+    const saved = (await loadSavedReport(shop, reportId))!.data;
+    expect(saved.current).toMatchObject({ netProfit: "-59.14", paymentFeesEstimated: "2.24" });
+    // Both periods' figures of either period's top products (a product that sold nothing in one is 0 there).
+    expect([...saved.productMoves!].sort((a, b) => a.productId.localeCompare(b.productId))).toEqual([
+      { productId: "101", title: "Linen Shirt", netSales: "90.00", units: 2, previousNetSales: "80.00", previousUnits: 2 },
+      { productId: "102", title: "Wool Scarf", netSales: "30.00", units: 1, previousNetSales: "0.00", previousUnits: 0 },
+      { productId: "103", title: "Stoneware Mug", netSales: "40.00", units: 4, previousNetSales: "0.00", previousUnits: 0 },
+    ]);
     const narrated = (await (await request(bearerRequest(shop, `/app/reports/${reportId}/narrative`, { method: "POST", body: new URLSearchParams({ mode: "local" }) }))).json()) as NarrativeResponse;
     expect(narrated.ok).toBe(true);
     const input = JSON.parse(narrated.ok ? narrated.narrative!.inputJson : "{}") as NarrativeInput;
-    expect(input.inputVersion).toBe(3);
+    expect(input.inputVersion).toBe(4);
     expect(input.metrics).toMatchObject({ netProfit: "-59.14", paymentFees: "5.14", shippingCosts: "9.00", customCosts: "120.00" });
     expect(input.netProfitDrivers).toEqual({
       netProfitChange: "-25.24",
       effects: { grossProfit: "19.00", paymentFees: "-2.74", shippingCosts: "1.00", customCosts: "-42.50" },
       largest: "customCosts",
     });
-    const narrative = narrated.ok ? narrated.narrative!.narrative : null;
-    expect(narrative?.insights.some((i) => i.text.includes("higher custom costs"))).toBe(true);
+    // The drivers: net profit's parts ranked, adding up to its change; every product is a
+    // small cell (fewer than 5 units), so none is named and the whole change is "the rest".
+    expect(input.drivers!.netProfit).toMatchObject({
+      change: "-25.24",
+      parts: [{ driver: "customCosts", effect: "-42.50" }, { driver: "grossProfit", effect: "19.00" }, { driver: "paymentFees", effect: "-2.74" }, { driver: "shippingCosts", effect: "1.00" }],
+    });
+    expect(input.drivers!.products).toEqual({ moved: [], restChange: input.drivers!.netSales.change });
+    expect(narrated.ok ? narrated.narrative!.inputJson : "").not.toMatch(/Wool Scarf|Stoneware Mug/);
+    // These days' net profit swings by far more than −$25.24 (the fair's days, the fees' days): the change is
+    // within the noise band, and the local writer says so instead of telling a story of custom costs.
+    expect(input.drivers!.netProfit).toMatchObject({ noiseBand: "193.66", withinNoise: true });
+    const netInsight = (narrated.ok ? narrated.narrative!.narrative : null)?.insights.find((i) => i.metric === "netProfitDrivers")?.text ?? "";
+    expect(netInsight).toMatch(/^Net profit was -\$59\.14.*That change is within normal day-to-day variation \(day-to-day swings alone would move it by up to \$193\.66\)\.$/);
+    expect(netInsight).not.toContain("biggest mover");
   });
 
   it("books a DST day as one day of a month's spread, and leaves out expenses in another currency", async () => {
@@ -189,6 +208,7 @@ describe("a report saved before net profit", () => {
     const input = JSON.parse(narrated.ok ? narrated.narrative!.inputJson : "{}") as NarrativeInput;
     expect(input.metrics).not.toHaveProperty("netProfit");
     expect(input.netProfitDrivers).toBeNull();
+    expect(input.drivers).toMatchObject({ netProfit: null });
   });
 });
 
