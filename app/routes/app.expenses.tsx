@@ -10,15 +10,13 @@ import { useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 
 import { ExpensesView, type ExpensesActionData } from "~/components/expenses-view";
-import { env } from "~/env.server";
 import { parseExpenseForm } from "~/profit/expense-forms";
 import { loadExpensesPage } from "~/profit/expenses-page.server";
 import { changeExpense } from "~/profit/expenses.server";
-import { requestOrigin } from "~/security/audit.server";
-import { securityHeaders } from "~/security/headers.server";
+import { noStoreJson, readOwnerForm } from "~/security/owner-action.server";
 import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
-import { readForm, requireMethod } from "~/security/request-guards.server";
+import { requireMethod } from "~/security/request-guards.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Expenses · Margin Notes" }];
@@ -31,20 +29,17 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   return { ...page, owner: check.owner, unverified: check.unverified ?? null };
 };
 
-const reply = (body: ExpensesActionData, status = 200) =>
-  Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
+const reply = (body: ExpensesActionData, status = 200) => noStoreJson(body, status);
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
   requireMethod(request, ["POST"]);
   const { session, sessionToken } = await authenticate.admin(request, context);
-  const form = await readForm(request);
-  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
-  if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can change expenses." }, 403);
+  const owner = await readOwnerForm(request, session.shop, sessionToken?.sub, "Only the store owner can change expenses.");
+  if (!owner.ok) return reply({ ok: false, message: owner.message }, 403);
   await rateLimit(`shop:${session.shop}:expenses`, policies.expenseChange);
-  const parsed = parseExpenseForm(Object.fromEntries(form));
+  const parsed = parseExpenseForm(Object.fromEntries(owner.form));
   if (!parsed.ok) return reply({ ok: false, message: "Nothing was saved: correct the fields marked below.", fieldErrors: parsed.fieldErrors }, 400);
-  const actor = { type: "staff", id: String(sessionToken?.sub) } as const;
-  const result = await changeExpense(session.shop, parsed.change, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
+  const result = await changeExpense(session.shop, parsed.change, owner.actor, owner.origin);
   if (!result.ok) return reply({ ok: false, message: result.message, fieldErrors: result.fieldErrors }, result.status);
   return reply({ ok: true, id: result.id, operation: result.operation });
 };

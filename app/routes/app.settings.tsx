@@ -23,10 +23,9 @@ import { env } from "~/env.server";
 import { emailConfigured } from "~/reports/email.server";
 import { scheduleWeeklyReport } from "~/reports/jobs.server";
 import { nextWeeklyOccurrence } from "~/reports/zoned-time";
-import { requestOrigin } from "~/security/audit.server";
-import { securityHeaders } from "~/security/headers.server";
+import { noStoreJson, readOwnerForm } from "~/security/owner-action.server";
 import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
-import { readForm, requireMethod } from "~/security/request-guards.server";
+import { requireMethod } from "~/security/request-guards.server";
 import { SettingsFormSchema, settingsFieldErrors, type SettingsFieldErrors } from "~/settings-form";
 import { loadSettings, updateSettings } from "~/settings.server";
 import { loadShop } from "~/shops.server";
@@ -56,21 +55,17 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 export type SettingsActionData = { ok: true; changed: string[]; nextWeeklyReport: string | null } | { ok: false; message: string; fieldErrors?: SettingsFieldErrors };
 
-const reply = (body: SettingsActionData, status = 200) =>
-  Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
+const reply = (body: SettingsActionData, status = 200) => noStoreJson(body, status);
 
 export const action = async ({ request, context }: ActionFunctionArgs) => {
   requireMethod(request, ["POST"]);
   const { session, sessionToken } = await authenticate.admin(request, context);
-  // A body that is not a form is refused before the owner check's token exchange.
-  const form = await readForm(request);
-  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
-  if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can change these settings." }, 403);
-  const posted = Object.fromEntries(form);
+  const owner = await readOwnerForm(request, session.shop, sessionToken?.sub, "Only the store owner can change these settings.");
+  if (!owner.ok) return reply({ ok: false, message: owner.message }, 403);
+  const posted = Object.fromEntries(owner.form);
   const parsed = SettingsFormSchema.safeParse(posted);
   if (!parsed.success) return reply({ ok: false, message: "Some settings are not valid.", fieldErrors: settingsFieldErrors(posted) }, 400);
-  const actor = { type: "staff", id: String(sessionToken?.sub) } as const;
-  const { changed } = await updateSettings(session.shop, parsed.data, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
+  const { changed } = await updateSettings(session.shop, parsed.data, owner.actor, owner.origin);
   // Outside the settings transaction: enqueue opens its own (PGlite has one connection).
   const next = await scheduleWeeklyReport(session.shop);
   return reply({ ok: true, changed, nextWeeklyReport: next?.toISOString() ?? null });
