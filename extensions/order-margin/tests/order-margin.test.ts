@@ -5,25 +5,13 @@
  */
 import path from "node:path";
 
-import { getExtension } from "@shopify/ui-extensions-tester";
-import { render } from "preact";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { OrderBlock } from "../../../app/reports/admin-blocks.server";
-import { answering, blockText, localeTranslate, pending, settled } from "../../shared/test-harness";
+import { answering, blockText, blockUnderTest, describeBlockFrame, settled } from "../../shared/test-harness";
 
-const extension = getExtension("admin.order-details.block.render");
 const GID = "gid://shopify/Order/5550001";
-
-beforeEach(() => {
-  extension.setUp();
-  extension.shopify.data.selected = [{ id: GID }];
-  extension.shopify.i18n.translate = localeTranslate(path.resolve(import.meta.dirname, "..")) as typeof extension.shopify.i18n.translate;
-});
-afterEach(() => {
-  render(null, document.body);
-  extension.tearDown();
-});
+const extension = blockUnderTest("admin.order-details.block.render", GID, path.resolve(import.meta.dirname, ".."));
 
 const fees: NonNullable<OrderBlock["paymentFees"]> = {
   transactions: 2, actual: "1.74", estimated: "0.00", amount: "1.74", profitAfterFees: "8.27", estimatedGateways: [],
@@ -43,24 +31,14 @@ const block = (over: Partial<OrderBlock> = {}): OrderBlock => ({
   ...over,
 });
 
+describeBlockFrame({
+  extension, url: `/api/extensions/order/${encodeURIComponent(GID)}`,
+  ready: block(), readySelector: "s-link", readyText: "Profit after fees €8.27",
+  loading: "Loading this order's profit…", errorHeading: "Profit could not be loaded",
+  notFound: "Margin Notes has not synced this order yet.",
+});
+
 describe("order margin block", () => {
-  it("asks the app's backend for the selected order, by its GID", async () => {
-    const fetch = answering(200, block());
-    extension.fetch = fetch;
-    await extension.render();
-    await settled("s-link");
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0]![0]).toBe(`/api/extensions/order/${encodeURIComponent(GID)}`);
-  });
-
-  it("shows the loading state while the app answers", async () => {
-    extension.fetch = pending();
-    await extension.render();
-    const spinner = await settled("s-spinner");
-    expect(spinner.getAttribute("accessibilityLabel")).toBe("Loading this order's profit…");
-    expect(document.body.querySelector("s-link")).toBeNull();
-  });
-
   it("shows revenue, costs, Shopify's payment fees and profit after them, nothing flagged when all is known", async () => {
     extension.fetch = answering(200, block());
     await extension.render();
@@ -124,26 +102,4 @@ describe("order margin block", () => {
     expect(text).toContain("Test order: left out of Margin Notes' reports.");
   });
 
-  it("shows an error with a retry", async () => {
-    const fetch = answering(503, "Service Unavailable");
-    extension.fetch = fetch;
-    await extension.render();
-    const banner = await settled("s-banner");
-    expect(banner.getAttribute("tone")).toBe("critical");
-    expect(banner.getAttribute("heading")).toBe("Profit could not be loaded");
-    expect(blockText()).not.toContain("Net sales");
-    fetch.mockImplementation(async () => new Response(JSON.stringify(block()), { status: 200 }));
-    (document.body.querySelector("s-button") as HTMLElement).click();
-    await settled("s-link");
-    expect(fetch).toHaveBeenCalledTimes(2);
-    expect(blockText()).toContain("Profit after fees €8.27");
-  });
-
-  it("says the order is not synced yet on a 404", async () => {
-    extension.fetch = answering(404, "Not Found");
-    await extension.render();
-    await settled("s-paragraph");
-    expect(blockText()).toContain("Margin Notes has not synced this order yet.");
-    expect(document.body.querySelector("s-banner")).toBeNull();
-  });
 });

@@ -5,25 +5,13 @@
  */
 import path from "node:path";
 
-import { getExtension } from "@shopify/ui-extensions-tester";
-import { render } from "preact";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { ProductBlock } from "../../../app/reports/admin-blocks.server";
-import { answering, blockText, localeTranslate, pending, settled } from "../../shared/test-harness";
+import { answering, blockText, blockUnderTest, describeBlockFrame, settled } from "../../shared/test-harness";
 
-const extension = getExtension("admin.product-details.block.render");
 const GID = "gid://shopify/Product/8123456789";
-
-beforeEach(() => {
-  extension.setUp();
-  extension.shopify.data.selected = [{ id: GID }];
-  extension.shopify.i18n.translate = localeTranslate(path.resolve(import.meta.dirname, "..")) as typeof extension.shopify.i18n.translate;
-});
-afterEach(() => {
-  render(null, document.body);
-  extension.tearDown();
-});
+const extension = blockUnderTest("admin.product-details.block.render", GID, path.resolve(import.meta.dirname, ".."));
 
 type Figures = ProductBlock["current"];
 const figures = (over: Partial<Omit<Figures, "display">> & { display?: Partial<Figures["display"]> } = {}): Figures => ({
@@ -48,25 +36,14 @@ const block = (over: Partial<ProductBlock> = {}): ProductBlock => ({
   ...over,
 });
 
+describeBlockFrame({
+  extension, url: `/api/extensions/product/${encodeURIComponent(GID)}`,
+  ready: block(), readySelector: "s-link", readyText: "Net sales €130.00",
+  loading: "Loading this product's margin…", errorHeading: "Margin could not be loaded",
+  notFound: "Margin Notes has no sales data for this product yet.",
+});
+
 describe("product margin block", () => {
-  it("asks the app's backend for the selected product, by its GID, once", async () => {
-    const fetch = answering(200, block());
-    extension.fetch = fetch;
-    await extension.render();
-    await settled("s-link");
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0]![0]).toBe(`/api/extensions/product/${encodeURIComponent(GID)}`);
-  });
-
-  it("shows the loading state while the app answers", async () => {
-    extension.fetch = pending();
-    await extension.render();
-    const spinner = await settled("s-spinner");
-    expect(spinner.getAttribute("accessibilityLabel")).toBe("Loading this product's margin…");
-    expect(blockText()).toContain("Loading this product's margin…");
-    expect(document.body.querySelector("s-banner")).toBeNull();
-  });
-
   it("shows a costed product's figures and changes, and no missing-cost warning", async () => {
     extension.fetch = answering(200, block());
     await extension.render();
@@ -130,40 +107,4 @@ describe("product margin block", () => {
     expect(document.body.querySelector("s-admin-block")!.getAttribute("collapsedSummary")).toBe("No sales in the last 30 days");
   });
 
-  it("shows an error with a retry that asks again, and the figures once the app answers", async () => {
-    const fetch = answering(500, "Internal Server Error");
-    extension.fetch = fetch;
-    await extension.render();
-    const banner = await settled("s-banner");
-    expect(banner.getAttribute("tone")).toBe("critical");
-    expect(banner.getAttribute("heading")).toBe("Margin could not be loaded");
-    expect(blockText()).toContain("Margin Notes did not answer. Try again.");
-    expect(blockText()).not.toContain("Net sales");
-    fetch.mockImplementation(async () => new Response(JSON.stringify(block()), { status: 200 }));
-    (document.body.querySelector("s-button") as HTMLElement).click();
-    await settled("s-badge");
-    expect(fetch).toHaveBeenCalledTimes(2);
-    expect(blockText()).toContain("Net sales €130.00");
-    expect(document.body.querySelector("s-banner")).toBeNull();
-  });
-
-  it("tells a refused session and a rate limit apart from a failure", async () => {
-    extension.fetch = answering(401, "Unauthorized");
-    await extension.render();
-    await settled("s-banner");
-    expect(blockText()).toContain("Your session could not be verified.");
-    render(null, document.body);
-    extension.fetch = answering(429, "Too many requests");
-    await extension.render();
-    await settled("s-banner");
-    expect(blockText()).toContain("Margin Notes is busy right now.");
-  });
-
-  it("says the product is not synced yet on a 404, without an error", async () => {
-    extension.fetch = answering(404, "Not Found");
-    await extension.render();
-    await settled("s-paragraph");
-    expect(blockText()).toContain("Margin Notes has no sales data for this product yet.");
-    expect(document.body.querySelector("s-banner")).toBeNull();
-  });
 });
