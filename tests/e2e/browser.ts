@@ -100,7 +100,8 @@ export function titleBarButton(page: Page, label: string) {
 /** A client-side navigation inside the app, as a link would make (Remix's router), once hydrated. */
 export async function navigateInApp(page: Page, to: string): Promise<void> {
   const frame = appFrame(page);
-  // Once hydrated (the router exists and is idle): a navigation before that is lost.
+  // Once hydrated (the router exists and is idle; Remix publishes it in the task that commits the
+  // hydration, app/entry.client.tsx): a navigation before that is lost.
   await frame.waitForFunction(() => {
     const router = (window as unknown as { __remixRouter?: { state: { initialized: boolean; navigation: { state: string } } } }).__remixRouter;
     return router?.state.initialized === true && router.state.navigation.state === "idle";
