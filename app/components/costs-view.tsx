@@ -297,12 +297,12 @@ function EditCard({ data, readOnly, onClose }: { data: LoaderData; readOnly: boo
         {history.entries.length ? (
           <DataTable
             columnContentTypes={["text", "numeric", "text", "text"]}
-            headings={["Effective from", "Unit cost", "Source", "Recorded"]}
+            headings={["Effective from", "Unit cost", "Source", `Recorded (${data.timezone})`]}
             rows={history.entries.map((e) => [
               e.effectiveDate,
               e.unitCost === null ? "No cost" : formatMoney(e.unitCost, data.currency),
               SOURCE_LABELS[e.source],
-              e.recordedAt ? e.recordedAt.slice(0, 16).replace("T", " ") + " UTC" : "—",
+              e.recordedLocal ?? "—",
             ])}
           />
         ) : <Text as="p" tone="subdued">No cost recorded yet.</Text>}

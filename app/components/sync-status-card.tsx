@@ -67,7 +67,8 @@ export function SyncStatusCard({ status, timeZone, retryError }: { status: SyncS
         {retryError ? <Banner tone="warning">{retryError}</Banner> : null}
         <InlineStack gap="200">
           <Text as="span" tone="subdued">
-            {status.lastCompletedAt ? `Last full sync: ${formatWhen(status.lastCompletedAt, timeZone)}` : "No completed sync yet"}
+            {/* Every time the app shows is on the shop's clock, and says which clock. */}
+            {status.lastCompletedAt ? `Last full sync: ${formatWhen(status.lastCompletedAt, timeZone)} (${timeZone})` : "No completed sync yet"}
           </Text>
         </InlineStack>
       </BlockStack>

@@ -32,7 +32,9 @@ async function installShop(shop: string) {
   addStore(simulator, shop, { ianaTimezone: "Europe/Berlin", currencyCode: "EUR" });
   const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop, { userId: OWNER }) });
   const response = await request(new Request(`${TEST_APP_URL}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } }));
-  if (response.status !== 200) throw new Error(`install failed: ${response.status} ${await response.text()}`);
+  // Read to its end: a streamed page left unread is aborted seconds later, a render error in another test.
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`install failed: ${response.status} ${body}`);
   // A small catalogue of our own (the simulator's products sync is not what is tested here).
   await withShop(shop, async (tx) => {
     await tx.execute(sql`insert into products (shop_id, product_id, title) values (${shop}, 9001, '=Formula Mug'), (${shop}, 9002, 'Plain Scarf')
@@ -132,6 +134,13 @@ describe("the Costs page", () => {
     expect(saved).toMatchObject({ status: 200, data: { intent: "edit", ok: true } });
     expect(await costRows(shop)).toEqual([{ item: "992", cost: "3.5000", source: "merchant" }]);
     expect(await costAudits(shop)).toEqual([{ action: "costs.edited", actor_id: OWNER, meta: { unitCost: "3.5", effectiveDate: "2026-11-01", currency: "EUR" } }]);
+    // The history says when it was recorded on the shop's clock (Berlin), not UTC's.
+    const page = await request(bearerRequest(shop, "/app/costs.data?variant=92", { token: idToken(shop, { userId: OWNER }) }));
+    const history = ((await decodeSingleFetch(page)) as Record<string, { data: { history: { entries: Array<{ recordedAt: string; recordedLocal: string }> } } }>)["routes/app.costs"]!.data.history;
+    const [entry] = history.entries;
+    const berlin = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    expect(entry!.recordedLocal).toBe(berlin.format(new Date(entry!.recordedAt)));
+    expect(entry!.recordedLocal, "not UTC's clock").not.toBe(entry!.recordedAt.slice(0, 16).replace("T", " "));
     // The re-cost is queued as a job of this shop.
     const [job] = await asSystem("test: jobs", (tx) => queryRows<{ kind: string }>(tx, sql`select kind from jobs where shop_id = ${shop} and kind = 'sync.costs.recost'`));
     expect(job).toEqual({ kind: "sync.costs.recost" });

@@ -51,6 +51,8 @@ export interface CostHistoryEntry {
   unitCost: string | null;
   source: CostSource;
   recordedAt: string | null;
+  /** recordedAt on the shop's clock ("2026-12-02 15:14"), as the page shows it. */
+  recordedLocal: string | null;
 }
 
 export interface RecostView {

@@ -114,16 +114,17 @@ async function readVariantHistory(tx: Tx, shop: string, tz: string, variantId: s
     where v.shop_id = ${shop} and v.variant_id = ${variantId}::bigint`);
   if (!variant) return null;
   const entries = variant.item
-    ? await queryRows<{ effective_at: string; effective_date: string; unit_cost: string | null; source: CostSource; recorded_at: string | null }>(tx, sql`
+    ? await queryRows<{ effective_at: string; effective_date: string; unit_cost: string | null; source: CostSource; recorded_at: string | null; recorded_local: string | null }>(tx, sql`
         select to_char(effective_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as effective_at,
           (effective_at at time zone ${tz})::date::text as effective_date, unit_cost::text, source,
-          to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as recorded_at
+          to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as recorded_at,
+          to_char(recorded_at at time zone ${tz}, 'YYYY-MM-DD HH24:MI') as recorded_local
         from cost_history where shop_id = ${shop} and inventory_item_id = ${variant.item}::bigint
         order by effective_at desc limit 200`)
     : [];
   return {
     variant: { ...toVariantCost(variant), product: variant.product },
-    entries: entries.map((e) => ({ effectiveAt: e.effective_at, effectiveDate: e.effective_date, unitCost: e.unit_cost, source: e.source, recordedAt: e.recorded_at })),
+    entries: entries.map((e) => ({ effectiveAt: e.effective_at, effectiveDate: e.effective_date, unitCost: e.unit_cost, source: e.source, recordedAt: e.recorded_at, recordedLocal: e.recorded_local })),
   };
 }
 
