@@ -114,33 +114,58 @@ export default function SavedReports() {
           >
             {rows.map((row, index) => {
               const money = (amount: string | null) => formatMoney(amount, row.currencyCode);
+              const period = (
+                <Link to={`/app/reports/${row.reportId}`}>
+                  <Text as="span" fontWeight="semibold">{formatPeriod(row.period)}</Text>
+                </Link>
+              );
+              const orders = row.figures.orders === null ? "—" : formatCount(row.figures.orders);
+              // Snapshots saved before net profit existed do not have it: a dash, not $0.00.
+              const figures: Array<[string, string]> = [
+                ["Net sales", money(row.figures.netSales)], ["Gross profit", money(row.figures.grossProfit)],
+                ["Net profit", money(row.figures.netProfit)], ["Orders", orders],
+              ];
+              const remove = owner ? (
+                <Button variant="plain" tone="critical" onClick={() => setConfirming(row)} accessibilityLabel={`Delete the report for ${formatPeriod(row.period)}`}>
+                  Delete
+                </Button>
+              ) : null;
+              const saved = <time dateTime={row.savedAtIso}>{row.savedAt}</time>;
+              if (condensed) {
+                // A phone: one cell, stacked, each figure named (a condensed list has no column headings).
+                return (
+                  <IndexTable.Row id={row.reportId} key={row.reportId} position={index}>
+                    <IndexTable.Cell>
+                      <BlockStack gap="100">
+                        {period}
+                        {figures.map(([label, value]) => (
+                          <Text as="p" key={label}>
+                            <Text as="span" tone="subdued">{label}: </Text>
+                            {value}
+                          </Text>
+                        ))}
+                        <div><NarrativeBadge source={row.narrative} /></div>
+                        <Text as="p" tone="subdued">Saved {saved} by {row.savedBy}</Text>
+                        {remove ? <div>{remove}</div> : null}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                );
+              }
               return (
                 <IndexTable.Row id={row.reportId} key={row.reportId} position={index}>
-                  <IndexTable.Cell>
-                    <Link to={`/app/reports/${row.reportId}`}>
-                      <Text as="span" fontWeight="semibold">{formatPeriod(row.period)}</Text>
-                    </Link>
-                  </IndexTable.Cell>
-                  <Figure label="Net sales" condensed={condensed}>{money(row.figures.netSales)}</Figure>
-                  <Figure label="Gross profit" condensed={condensed}>{money(row.figures.grossProfit)}</Figure>
-                  {/* Snapshots saved before net profit existed do not have it: a dash, not $0.00. */}
-                  <Figure label="Net profit" condensed={condensed}>{money(row.figures.netProfit)}</Figure>
-                  <Figure label="Orders" condensed={condensed}>{row.figures.orders === null ? "—" : formatCount(row.figures.orders)}</Figure>
+                  <IndexTable.Cell>{period}</IndexTable.Cell>
+                  {figures.map(([label, value]) => (
+                    <IndexTable.Cell key={label}>
+                      <Text as="span" alignment="end" numeric>{value}</Text>
+                    </IndexTable.Cell>
+                  ))}
                   <IndexTable.Cell>
                     <NarrativeBadge source={row.narrative} />
                   </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {condensed ? <Text as="span" tone="subdued">Saved </Text> : null}
-                    <time dateTime={row.savedAtIso}>{row.savedAt}</time>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{condensed ? <Text as="span" tone="subdued">by {row.savedBy}</Text> : row.savedBy}</IndexTable.Cell>
-                  {owner ? (
-                    <IndexTable.Cell>
-                      <Button variant="plain" tone="critical" onClick={() => setConfirming(row)} accessibilityLabel={`Delete the report for ${formatPeriod(row.period)}`}>
-                        Delete
-                      </Button>
-                    </IndexTable.Cell>
-                  ) : null}
+                  <IndexTable.Cell>{saved}</IndexTable.Cell>
+                  <IndexTable.Cell>{row.savedBy}</IndexTable.Cell>
+                  {remove ? <IndexTable.Cell>{remove}</IndexTable.Cell> : null}
                 </IndexTable.Row>
               );
             })}
@@ -162,22 +187,6 @@ export default function SavedReports() {
         </Modal.Section>
       </Modal>
     </Page>
-  );
-}
-
-/** A figure cell: right-aligned in the table; on a phone's list, named, since there are no column headings. */
-function Figure({ label, condensed, children }: { label: string; condensed: boolean; children: string }) {
-  return (
-    <IndexTable.Cell>
-      {condensed ? (
-        <Text as="span">
-          <Text as="span" tone="subdued">{label}: </Text>
-          {children}
-        </Text>
-      ) : (
-        <Text as="span" alignment="end" numeric>{children}</Text>
-      )}
-    </IndexTable.Cell>
   );
 }
 

@@ -53,7 +53,12 @@ describe("the saved reports list", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const item = frame.locator("li", { has: frame.locator(`a[href$="/app/reports/${reportId}"]`) });
     await item.waitFor({ timeout: 30_000 });
-    expect(await item.innerText()).toMatch(/Net sales: \$[\d,]+\.\d\d/);
+    const itemText = await item.innerText();
+    for (const label of ["Net sales", "Gross profit", "Net profit"]) expect(itemText).toMatch(new RegExp(`${label}: \\$[\\d,]+\\.\\d\\d`));
+    expect(itemText).toMatch(/Orders: [\d,]+/);
+    // Readable, not clipped: every line of the item fits its width (a row laid out sideways would not).
+    expect(await item.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    expect(await frame.getByText(/^Gross profit:/).first().isVisible()).toBe(true);
     await expect.poll(() => frame.evaluate(noSidewaysScroll), { timeout: 10_000 }).toBe(true);
     expect(await axeViolations(frame)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "reports-list-390.png"), fullPage: true });
