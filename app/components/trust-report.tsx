@@ -4,9 +4,10 @@
  * it, and what this build's evidence says about them. Status always comes from the
  * loader (app/trust/trust-page.server.ts); nothing here decides that a claim passed.
  */
-import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Link, List, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, InlineStack, Link, List, Text } from "@shopify/polaris";
 
 import type { ShopFacts, ShownStatus, TestStatus, TrustPageData } from "~/trust/trust-view";
+import { FactTable } from "~/components/fact-table";
 
 const STATUS: Record<ShownStatus, { label: string; tone?: "success" | "critical" | "warning" }> = {
   verified: { label: "Verified on this build", tone: "success" },
@@ -65,12 +66,7 @@ function DataAndSubprocessors({ data }: { data: TrustPageData["data"] }) {
         <BlockStack gap="400">
           <Text as="h2" variant="headingLg" id="heading-data">Your data and who processes it</Text>
           <Text as="p">The same facts as a privacy policy: <Link url="/privacy" target="_blank">Privacy policy</Link>.</Text>
-          <DataTable
-            columnContentTypes={["text", "text", "text"]}
-            headings={["What Margin Notes stores", "Why", "How long"]}
-            rows={data.stored.map((s) => [s.kind, s.why, s.kept])}
-            verticalAlign="top"
-          />
+          <FactTable headings={["What Margin Notes stores", "Why", "How long"]} rows={data.stored.map((s) => [s.kind, s.why, s.kept])} />
           <Text as="h3" variant="headingMd">Never stored</Text>
           <List type="bullet">
             {data.neverStored.map((n) => <List.Item key={n}>{n}</List.Item>)}

@@ -1,7 +1,8 @@
 /** "Your store": the signed-in shop's own security facts on the in-app Security page. */
-import { BlockStack, Card, DataTable, List, Text } from "@shopify/polaris";
+import { BlockStack, Card, List, Text } from "@shopify/polaris";
 
 import type { ShopFacts } from "~/trust/trust-view";
+import { FactTable } from "~/components/fact-table";
 
 const utc = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
@@ -23,11 +24,7 @@ export function TrustShopFacts({ facts }: { facts: ShopFacts }) {
           </List.Item>
         </List>
         <Text as="h3" variant="headingMd">What Margin Notes holds for your store</Text>
-        <DataTable
-          columnContentTypes={["text", "numeric"]}
-          headings={["Kind", "Rows"]}
-          rows={facts.holdings.map((h) => [h.label, h.rows.toLocaleString("en-US")])}
-        />
+        <FactTable headings={["Kind", "Rows"]} numeric={[1]} rows={facts.holdings.map((h) => [h.label, h.rows.toLocaleString("en-US")])} />
         <Text as="p">No customer records: the app never reads customers' names, emails, addresses or phone numbers.</Text>
         <Text as="h3" variant="headingMd">Recent lifecycle events</Text>
         {facts.lifecycle.length ? (

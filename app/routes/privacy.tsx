@@ -1,6 +1,6 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { AppProvider, BlockStack, Card, DataTable, Link, List, Page, Text } from "@shopify/polaris";
+import { AppProvider, BlockStack, Card, Link, List, Page, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import en from "@shopify/polaris/locales/en.json";
 
@@ -8,6 +8,7 @@ import { PublicPageError } from "~/components/public-page-error";
 import { publicPageHeaders } from "~/security/headers.server";
 import type { PrivacyPolicy } from "~/trust/privacy-policy";
 import { PUBLIC_CACHE, publicPrivacyPage } from "~/trust/trust-page.server";
+import { FactTable } from "~/components/fact-table";
 
 // Public, outside the admin (no session), as the App Store listing requires; written
 // from the same data inventory as /trust (app/trust/privacy-policy.ts).
@@ -27,8 +28,8 @@ export default function Privacy() {
   const policy = useLoaderData<PrivacyPolicy>();
   return (
     <AppProvider i18n={en}>
-      <Page title="Privacy policy" subtitle="Margin Notes: profit reports inside your Shopify admin">
-        <main>
+      <main>
+        <Page title="Privacy policy" subtitle="Margin Notes: profit reports inside your Shopify admin">
           <BlockStack gap="500">
             <Text as="p">
               Margin Notes is a Shopify app. It reads your store's orders and products through Shopify's API to build profit
@@ -39,12 +40,7 @@ export default function Privacy() {
               <Card>
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingLg" id="privacy-collected">What we collect, why, and how long we keep it</Text>
-                  <DataTable
-                    columnContentTypes={["text", "text", "text"]}
-                    headings={["What", "Why", "How long"]}
-                    rows={policy.collected.map((c) => [c.kind, c.why, c.kept])}
-                    verticalAlign="top"
-                  />
+                  <FactTable headings={["What", "Why", "How long"]} rows={policy.collected.map((c) => [c.kind, c.why, c.kept])} />
                   <Text as="h3" variant="headingMd">What we never collect</Text>
                   <List type="bullet">
                     {policy.neverCollected.map((n) => <List.Item key={n}>{n}</List.Item>)}
@@ -83,8 +79,8 @@ export default function Privacy() {
               </Card>
             </section>
           </BlockStack>
-        </main>
-      </Page>
+        </Page>
+      </main>
     </AppProvider>
   );
 }

@@ -27,11 +27,11 @@ export default function Trust() {
   const trust = useLoaderData<TrustPageData>();
   return (
     <AppProvider i18n={en}>
-      <Page title="Security & trust" subtitle="Margin Notes: profit reports inside your Shopify admin">
-        <main>
+      <main>
+        <Page title="Security & trust" subtitle="Margin Notes: profit reports inside your Shopify admin">
           <TrustReport data={trust} />
-        </main>
-      </Page>
+        </Page>
+      </main>
     </AppProvider>
   );
 }

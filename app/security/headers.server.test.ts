@@ -37,6 +37,13 @@ describe("securityHeaders", () => {
     expect(headers.get("content-security-policy")).toMatch(/frame-ancestors [^;]*http:\/\/127\.0\.0\.1:3001;/);
   });
 
+  it("keeps a page nothing may frame unframeable: no source is added beside 'none' (browsers would ignore the 'none')", () => {
+    const unframeable = securityHeaders(new Headers());
+    const passedAgain = securityHeaders(new Headers(unframeable), { extraFrameAncestors: ["http://127.0.0.1:3001"] });
+    const directive = passedAgain.get("content-security-policy")!.split(";").map((d) => d.trim()).find((d) => d.startsWith("frame-ancestors"));
+    expect(directive).toBe("frame-ancestors 'none'");
+  });
+
   it("is idempotent", () => {
     const once = securityHeaders(new Headers({ "Content-Security-Policy": shopifyCsp }));
     const twice = securityHeaders(new Headers(once));

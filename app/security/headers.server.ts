@@ -26,6 +26,9 @@ function mergeCsp(existing: string | null, extraFrameAncestors: readonly string[
       if (!d.startsWith("frame-ancestors ")) return d;
       // Idempotent: a response may pass through here more than once.
       const sources = d.split(/\s+/);
+      // A page nothing may frame (a public page: 'none') stays so: a source added
+      // beside 'none' would make browsers ignore the 'none'.
+      if (sources.includes("'none'")) return d;
       const missing = extraFrameAncestors.filter((origin) => !sources.includes(origin));
       return missing.length ? `${d} ${missing.join(" ")}` : d;
     });
