@@ -74,7 +74,7 @@ describe("reports on the demo store's dashboard", () => {
     expect(await note.innerText()).toMatch(/^Partial day, drawn dashed with an open dot: [A-Z][a-z]{2} \d{1,2}, \d{4} \(in progress\)\./);
     // One figure at a time: its line, its partial segment, and the previous period's line.
     expect(await chart.locator("path.recharts-line-curve").count()).toBe(3);
-    expect(await chart.locator("circle").count()).toBeGreaterThanOrEqual(2);
+    expect(await chart.locator("circle").count(), "the partial point's open dot (one line drawn now)").toBeGreaterThanOrEqual(1);
     // Reserved height: loading the chart moved nothing (Built for Shopify asks CLS <= 0.1).
     const shift = await frame.evaluate(`new Promise((resolve) => {
       let total = 0;
