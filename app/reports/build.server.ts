@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 
 import { queryRows, type Tx } from "~/db/client.server";
 import { reports } from "~/db/schema.server";
@@ -288,11 +288,4 @@ export async function buildReport(shop: string, range: ReportRange, currencyCode
 export async function loadSavedReport(shop: string, reportId: string) {
   const [row] = await withShop(shop, (tx) => tx.select().from(reports).where(and(eq(reports.shopId, shop), eq(reports.reportId, reportId))));
   return row ? { ...row, data: row.data as ReportData } : undefined;
-}
-
-export async function listSavedReports(shop: string, limit = 20) {
-  return withShop(shop, (tx) =>
-    tx.select({ reportId: reports.reportId, periodFrom: reports.periodFrom, periodTo: reports.periodTo, createdAt: reports.createdAt, createdBy: reports.createdBy })
-      .from(reports).where(eq(reports.shopId, shop)).orderBy(desc(reports.createdAt)).limit(limit),
-  );
 }

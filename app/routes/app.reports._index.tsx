@@ -11,15 +11,13 @@ import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, Modal,
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState } from "react";
 
-import { env } from "~/env.server";
 import { formatCount, formatMoney, formatPeriod } from "~/lib/format";
 import { reportIdFromParam } from "~/reports/params.server";
 import { deleteSavedReport, listSavedReportsPage, type NarrativeSource } from "~/reports/saved.server";
-import { requestOrigin } from "~/security/audit.server";
-import { securityHeaders } from "~/security/headers.server";
+import { noStoreJson, readOwnerForm } from "~/security/owner-action.server";
 import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
-import { readForm, requireMethod } from "~/security/request-guards.server";
+import { requireMethod } from "~/security/request-guards.server";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Saved reports · Margin Notes" }];
@@ -32,22 +30,17 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 
 type DeleteResult = { ok: true; narratives: number } | { ok: false; message: string };
 
-const reply = (body: DeleteResult, status = 200) =>
-  Response.json(body, { status, headers: securityHeaders(new Headers({ "Cache-Control": "no-store" })) });
+const reply = (body: DeleteResult, status = 200) => noStoreJson(body, status);
 
 // POST reportId=…: delete one saved report. Another shop's id is a 404 with nothing touched.
 export const action = async ({ request, context }: ActionFunctionArgs) => {
   requireMethod(request, ["POST"]);
   const { session, sessionToken } = await authenticate.admin(request, context);
-  const form = await readForm(request);
-  const check = await checkAccountOwner(session.shop, sessionToken?.sub, rawSessionToken(request));
-  if (!check.owner) return reply({ ok: false, message: check.unverified ?? "Only the store owner can delete saved reports." }, 403);
+  const owner = await readOwnerForm(request, session.shop, sessionToken?.sub, "Only the store owner can delete saved reports.");
+  if (!owner.ok) return reply({ ok: false, message: owner.message }, 403);
   await rateLimit(`shop:${session.shop}:report-delete`, policies.deleteReport);
-  const reportId = reportIdFromParam(String(form.get("reportId") ?? ""));
-  const deleted = await deleteSavedReport(session.shop, reportId, {
-    actor: { type: "staff", id: String(sessionToken?.sub) },
-    origin: requestOrigin(request, env.TRUSTED_PROXY_HOPS),
-  });
+  const reportId = reportIdFromParam(String(owner.form.get("reportId") ?? ""));
+  const deleted = await deleteSavedReport(session.shop, reportId, { actor: owner.actor, origin: owner.origin });
   if (!deleted) return reply({ ok: false, message: "No saved report has this id in your store." }, 404);
   return reply({ ok: true, narratives: deleted.narratives });
 };
