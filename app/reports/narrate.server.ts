@@ -130,6 +130,15 @@ export interface NarrateResult {
   notice: string | null;
 }
 
+/**
+ * One narrative write per shop at a time, and never beside a report's delete
+ * (saved.server.ts takes it too): the daily count and the report's existence hold
+ * until the narrative's transaction ends.
+ */
+export async function lockNarratives(tx: Tx, shop: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`narrate:${shop}`}))`);
+}
+
 const actorLabel = (actor: Actor) => (actor.type === "staff" ? `staff:${actor.id}` : actor.type);
 
 export const inputHashOf = (input: NarrativeInput) => createHash("sha256").update(canonicalJson(input)).digest("hex");
@@ -295,7 +304,11 @@ export async function narrateReport(
   const latencyMs = Math.round(performance.now() - started);
 
   const saved = await withShop(shop, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`narrate:${shop}`}))`);
+    await lockNarratives(tx, shop);
+    // Deleted while the narrative was drafted (deleteSavedReport takes the same lock):
+    // a narrative of a report that is gone is not kept.
+    const [still] = await tx.select({ id: reports.reportId }).from(reports).where(and(eq(reports.shopId, shop), eq(reports.reportId, reportId)));
+    if (!still) return { gone: true as const };
     const used = await usedToday(tx, shop, context.timeZone, now());
     if (used >= context.limit) return { over: true as const, used };
     const [row] = await tx.insert(reportNarratives).values({
@@ -325,6 +338,7 @@ export async function narrateReport(
     });
     return { over: false as const, row: row! };
   });
+  if ("gone" in saved) throw new NarrativeError("not_found", "This report was deleted while its summary was being written.");
   if (saved.over) return refuseOverLimit(shop, reportId, actor, origin, context.limit, saved.used, secondsUntilNextLocalDay(context.timeZone, now()));
   return { view: toView(saved.row), notice };
 }

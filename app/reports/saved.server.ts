@@ -13,6 +13,7 @@ import { securityHeaders } from "~/security/headers.server";
 import { loadShop, readShopTimezone } from "~/shops.server";
 
 import { loadSavedReport } from "./build.server";
+import { lockNarratives } from "./narrate.server";
 import { todayIn } from "./period";
 import { sortProducts, type ProductSort } from "./product-sort";
 
@@ -105,6 +106,8 @@ export async function deleteSavedReport(
   by: { actor: Actor; origin: RequestOrigin },
 ): Promise<{ narratives: number } | null> {
   return withShop(shop, async (tx) => {
+    // Not beside a narrative being saved for it (narrate.server.ts re-checks the report under this lock).
+    await lockNarratives(tx, shop);
     const ofReport = <T extends typeof reports | typeof reportNarratives | typeof narrativeRequests>(t: T) =>
       and(eq(t.shopId, shop), eq(t.reportId, reportId));
     const [gone] = await tx.delete(reports).where(ofReport(reports)).returning({ from: reports.periodFrom, to: reports.periodTo });

@@ -14,6 +14,7 @@ import { auditEvents, dailyOrders, dailyRollups, products, reportNarratives, rep
 import { asSystem, withShop } from "~/db/tenant.server";
 import { buildReport, type ReportData } from "~/reports/build.server";
 import { narrateReport, NarrativeError } from "~/reports/narrate.server";
+import { deleteSavedReport } from "~/reports/saved.server";
 import { NarrativeInputSchema, type NarrativeResponse } from "~/reports/narrative";
 import { PROMPT_VERSION } from "~/reports/narrative-prompt";
 import { addDays, todayIn } from "~/reports/period";
@@ -282,6 +283,25 @@ describe("narrative route", () => {
     expect(local.status).toBe(200);
     expect(local.body).toMatchObject({ ok: true, narrative: { source: "local", model: null, fallbackReason: null } });
     expect(requests).toHaveLength(3);
+  });
+
+  it("keeps no narrative of a report deleted while Claude wrote it: the save finds the report gone and says so", async () => {
+    const shop = newShop();
+    await installShop(shop);
+    const reportId = await savedReport(shop);
+    let deletion: Promise<{ narratives: number } | null> | undefined;
+    // The owner deletes the report while the (slow) answer is on its way.
+    mockAnthropic(() => {
+      deletion = deleteSavedReport(shop, reportId, { actor: STAFF, origin: { ip: null, userAgent: null } });
+      return { kind: "slow", ms: 300 };
+    });
+    const error = await narrateReport(shop, reportId, STAFF, null, { anthropic: { apiKey: TEST_ANTHROPIC_KEY } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NarrativeError);
+    expect(error).toMatchObject({ code: "not_found", message: expect.stringMatching(/deleted while its summary was being written/) });
+    expect(await deletion).toEqual({ narratives: 0 });
+    expect(await rowsOf(shop, reportId)).toEqual([]);
+    expect(await eventsOf(shop, "report.narrated")).toEqual([]);
+    expect((await eventsOf(shop, "report.deleted")).map((e) => e.target)).toEqual([reportId]);
   });
 
   it("answers a timeout with a clear message and saves nothing", async () => {
