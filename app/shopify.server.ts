@@ -74,11 +74,15 @@ type AdminAuth = ReturnType<typeof guardAdmin<Awaited<ReturnType<typeof shopify.
  * (one single-fetch request), and each calls authenticate.admin: the library verified the
  * token, loaded the session and logged "Authenticating admin request" twice per request. The
  * loaders share the request's load context (Remix hands each its own copy of the Request),
- * so the first call's promise is kept on the context for the others. A failed attempt is not
- * shared (a thrown Response can be read once): a later loader tries on its own, as before.
+ * so the first call's outcome is kept on the context for the others — a refusal too: a
+ * second attempt would exchange the token again, and an exchange refused after the library
+ * stored its session (afterAuth: the shop's data is being erased) would leave that session
+ * behind. Each caller gets its own copy of a thrown Response (a body can be read once).
  */
+type AuthOutcome = { ok: true; value: Awaited<ReturnType<AdminAuth>> } | { ok: false; error: unknown };
+
 function oncePerRequest(admin: AdminAuth): AdminAuth {
-  const attempts = new WeakMap<object, Map<string, ReturnType<AdminAuth>>>();
+  const attempts = new WeakMap<object, Map<string, Promise<AuthOutcome>>>();
   return async (request, context) => {
     if (!context) return admin(request, context);
     // The same credentials and address only: a context reused across requests shares nothing else.
@@ -86,19 +90,16 @@ function oncePerRequest(admin: AdminAuth): AdminAuth {
     url.searchParams.delete("_routes");
     url.searchParams.delete("index");
     const key = `${request.method} ${url} ${request.headers.get("authorization") ?? ""}`;
-    const byKey = attempts.get(context) ?? new Map<string, ReturnType<AdminAuth>>();
+    const byKey = attempts.get(context) ?? new Map<string, Promise<AuthOutcome>>();
     attempts.set(context, byKey);
-    const earlier = byKey.get(key);
-    if (earlier) {
-      try {
-        return await earlier;
-      } catch {
-        return admin(request, context);
-      }
+    let outcome = byKey.get(key);
+    if (!outcome) {
+      outcome = admin(request, context).then((value): AuthOutcome => ({ ok: true, value }), (error: unknown): AuthOutcome => ({ ok: false, error }));
+      byKey.set(key, outcome);
     }
-    const attempt = admin(request, context);
-    byKey.set(key, attempt);
-    return attempt;
+    const settled = await outcome;
+    if (settled.ok) return settled.value;
+    throw settled.error instanceof Response ? settled.error.clone() : settled.error;
   };
 }
 
