@@ -50,10 +50,7 @@ const shopify = shopifyApp({
           // The library stored the exchanged session before calling us: the erase took the
           // shop's tokens, so this one goes too (the erase would sweep it again anyway).
           await shopify.sessionStorage.deleteSession(session.id);
-          throw new Response("Margin Notes is deleting this store's data. Open the app again in a few minutes to start afresh.", {
-            status: 503,
-            headers: appSecurityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Retry-After": "120" })),
-          });
+          throw erasingRefusal();
         }
         log.error({ err, shop: session.shop }, "afterAuth failed");
         throw new Response("Margin Notes could not reach Shopify to set up this store. Try again in a minute.", {
@@ -67,6 +64,17 @@ const shopify = shopifyApp({
 
 export default shopify;
 export const apiVersion = ApiVersion.October26;
+/** The answer to a visit while the shop's data is being erased (a new Response per caller: a body is read once). */
+const erasingRefusals = new WeakSet<Response>();
+function erasingRefusal(): Response {
+  const response = new Response("Margin Notes is deleting this store's data. Open the app again in a few minutes to start afresh.", {
+    status: 503,
+    headers: appSecurityHeaders(new Headers({ "Content-Type": "text/plain; charset=utf-8", "Retry-After": "120" })),
+  });
+  erasingRefusals.add(response);
+  return response;
+}
+
 type AdminAuth = ReturnType<typeof guardAdmin<Awaited<ReturnType<typeof shopify.authenticate.admin>>>>;
 
 /**
@@ -74,15 +82,13 @@ type AdminAuth = ReturnType<typeof guardAdmin<Awaited<ReturnType<typeof shopify.
  * (one single-fetch request), and each calls authenticate.admin: the library verified the
  * token, loaded the session and logged "Authenticating admin request" twice per request. The
  * loaders share the request's load context (Remix hands each its own copy of the Request),
- * so the first call's outcome is kept on the context for the others — a refusal too: a
- * second attempt would exchange the token again, and an exchange refused after the library
- * stored its session (afterAuth: the shop's data is being erased) would leave that session
- * behind. Each caller gets its own copy of a thrown Response (a body can be read once).
+ * so the first call's promise is kept on the context for the others. A failed attempt is not
+ * shared (a thrown Response can be read once): a later loader tries on its own, as before —
+ * except a refusal because the shop's data is being erased, which is answered again at once
+ * (another exchange would store a session the erase already took).
  */
-type AuthOutcome = { ok: true; value: Awaited<ReturnType<AdminAuth>> } | { ok: false; error: unknown };
-
 function oncePerRequest(admin: AdminAuth): AdminAuth {
-  const attempts = new WeakMap<object, Map<string, Promise<AuthOutcome>>>();
+  const attempts = new WeakMap<object, Map<string, ReturnType<AdminAuth>>>();
   return async (request, context) => {
     if (!context) return admin(request, context);
     // The same credentials and address only: a context reused across requests shares nothing else.
@@ -90,16 +96,21 @@ function oncePerRequest(admin: AdminAuth): AdminAuth {
     url.searchParams.delete("_routes");
     url.searchParams.delete("index");
     const key = `${request.method} ${url} ${request.headers.get("authorization") ?? ""}`;
-    const byKey = attempts.get(context) ?? new Map<string, Promise<AuthOutcome>>();
+    const byKey = attempts.get(context) ?? new Map<string, ReturnType<AdminAuth>>();
     attempts.set(context, byKey);
-    let outcome = byKey.get(key);
-    if (!outcome) {
-      outcome = admin(request, context).then((value): AuthOutcome => ({ ok: true, value }), (error: unknown): AuthOutcome => ({ ok: false, error }));
-      byKey.set(key, outcome);
+    const earlier = byKey.get(key);
+    if (earlier) {
+      try {
+        return await earlier;
+      } catch (error) {
+        // The shop's data is being erased: another exchange would store a session again.
+        if (error instanceof Response && erasingRefusals.has(error)) throw erasingRefusal();
+        return admin(request, context);
+      }
     }
-    const settled = await outcome;
-    if (settled.ok) return settled.value;
-    throw settled.error instanceof Response ? settled.error.clone() : settled.error;
+    const attempt = admin(request, context);
+    byKey.set(key, attempt);
+    return attempt;
   };
 }
 
