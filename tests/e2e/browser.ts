@@ -97,15 +97,21 @@ export function titleBarButton(page: Page, label: string) {
   return page.locator("#title-actions").getByRole("button", { name: label, exact: true });
 }
 
-/** A client-side navigation inside the app, as a link would make (Remix's router), once hydrated. */
-export async function navigateInApp(page: Page, to: string): Promise<void> {
-  const frame = appFrame(page);
-  // Once hydrated (the router exists and is idle; Remix publishes it in the task that commits the
-  // hydration, app/entry.client.tsx): a navigation before that is lost.
+/**
+ * Until the app in `frame` is hydrated: the router exists and is idle (Remix publishes it in the
+ * task that commits the hydration, app/entry.client.tsx). A click or a navigation before that is lost.
+ */
+export async function waitForHydration(frame: Frame): Promise<void> {
   await frame.waitForFunction(() => {
     const router = (window as unknown as { __remixRouter?: { state: { initialized: boolean; navigation: { state: string } } } }).__remixRouter;
     return router?.state.initialized === true && router.state.navigation.state === "idle";
   }, undefined, { timeout: 30_000 });
+}
+
+/** A client-side navigation inside the app, as a link would make (Remix's router), once hydrated. */
+export async function navigateInApp(page: Page, to: string): Promise<void> {
+  const frame = appFrame(page);
+  await waitForHydration(frame);
   await frame.evaluate((href) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(href), to);
 }
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, navigateInApp, openDashboardWithData, openViaAdminNav, titleBarButton } from "./browser";
+import { appFrame, ARTIFACTS, axeViolations, launchChromium, MERCHANT_UA, navigateInApp, openDashboardWithData, openViaAdminNav, titleBarButton, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe("every page, desktop and phone", () => {
 
     it(`a saved report at ${width} px, saved from the dashboard's title bar`, async () => {
       const { page, errors } = await watchedPage(width, height);
-      await openDashboardWithData(page, inject("e2e").adminUrl);
+      await waitForHydration(await openDashboardWithData(page, inject("e2e").adminUrl));
       await expect.poll(() => titleBarButton(page, "Save report").isVisible(), { timeout: 30_000 }).toBe(true);
       await titleBarButton(page, "Save report").click();
       await expect.poll(() => new URL(appFrame(page).url()).pathname, { timeout: 60_000 }).toMatch(/^\/app\/reports\/[^/]+$/);

@@ -41,7 +41,7 @@ describe("Settings", () => {
     const saved = await limitField(app).inputValue();
 
     await limitField(app).fill("0");
-    await expect.poll(() => saveBar(page).isVisible()).toBe(true);
+    await expect.poll(() => saveBar(page).isVisible(), { timeout: 30_000 }).toBe(true);
     // No native validation: the form says novalidate, the message is Polaris'.
     expect(await app.locator("form").first().getAttribute("novalidate")).not.toBeNull();
     await saveBar(page).getByRole("button", { name: "Save" }).click();
@@ -96,12 +96,12 @@ describe("Settings", () => {
     const { page, app, errors } = await openSettings(1440, 900);
     const saved = await limitField(app).inputValue();
     await limitField(app).fill("55");
-    await expect.poll(() => saveBar(page).isVisible()).toBe(true);
+    await expect.poll(() => saveBar(page).isVisible(), { timeout: 30_000 }).toBe(true);
     const reports = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: "Reports" });
     const dialog = page.getByRole("dialog", { name: "Leave page with unsaved changes?" });
 
     await reports.click();
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(true);
     await dialog.getByRole("button", { name: "Stay" }).click();
     expect(new URL(app.url()).pathname).toBe("/app/settings");
     expect(await limitField(app).inputValue()).toBe("55");
