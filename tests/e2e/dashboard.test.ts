@@ -19,16 +19,17 @@ describe("the demo store in the simulated admin", () => {
     await page.goto(inject("e2e").adminUrl, { waitUntil: "domcontentloaded" });
     const app = page.frameLocator("#app-frame");
     await expect.poll(() => app.getByRole("heading", { name: "Dashboard" }).isVisible(), { timeout: 30_000 }).toBe(true);
-    await expect.poll(() => app.getByText("Demo Store").first().isVisible()).toBe(true);
+    await expect.poll(() => app.getByText("Demo Store").first().isVisible(), { timeout: 30_000 }).toBe(true);
     // The first sync runs right after install; the page follows its progress by itself
     // and shows the reports when it ends, without a reload.
-    await expect.poll(() => app.getByText("Store data").isVisible()).toBe(true);
+    // The sync card by its heading (a substring match would also find other text about store data).
+    await expect.poll(() => app.getByRole("heading", { name: "Store data", exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
     // The demo's first sync (5,000 orders) shares two cores with the other tests: up to 150 s, as openDashboardWithData allows.
     await expect.poll(() => app.getByText(/Last full sync:/).isVisible(), { timeout: 150_000 }).toBe(true);
     // The KPI card's heading (other "Net sales" texts, such as the chart's metric options, are not shown).
     await expect.poll(() => app.getByRole("heading", { name: "Net sales", level: 3 }).isVisible(), { timeout: 30_000 }).toBe(true);
     // App Bridge's nav menu reaches the admin's sidebar through the stand-in.
-    await expect.poll(() => page.getByRole("navigation", { name: "App navigation" }).getByText("Dashboard").isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("navigation", { name: "App navigation" }).getByText("Dashboard").isVisible(), { timeout: 30_000 }).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
