@@ -1,26 +1,23 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useRef, useState } from "react";
+import { Await, isRouteErrorResponse, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Banner, Page } from "@shopify/polaris";
+import { Suspense, useEffect, useRef } from "react";
 
-import { DateRangeControl, type CompareChoice, type RangeChoice } from "~/components/date-range-control";
-import { KpiCards } from "~/components/kpi-cards";
-import { ReportSkeleton } from "~/components/report-skeleton";
-import { SalesChart } from "~/components/sales-chart";
-import { SyncStatusCard } from "~/components/sync-status-card";
-import { TopProductsTable } from "~/components/top-products-table";
+import { AppErrorPage, appRouteError } from "~/components/app-error-page";
+import { DashboardContent } from "~/components/dashboard-content";
+import { DashboardSkeleton } from "~/components/dashboard-skeleton";
 import { env } from "~/env.server";
-import { downloadFile } from "~/lib/download";
+import { isBrowserNavigation } from "~/lib/browser-navigation";
+import { currentRequestId } from "~/lib/request-id.server";
+import { log } from "~/log.server";
 import { buildReport } from "~/reports/build.server";
 import { loadDashboardPage } from "~/reports/dashboard.server";
 import { failFast } from "~/db/query-limits.server";
-import { completeFromDay, formatDay, reachesBeforeHistory } from "~/reports/history";
+import { completeFromDay } from "~/reports/history";
 import {
   dashboardActionFromForm, dateControlOptions, rangeOrMessage, reportParamsOrDefault, selectionOf,
 } from "~/reports/params.server";
-import type { ProductSort } from "~/reports/product-sort";
 import { requestOrigin } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { childRouteHeaders, readForm, requireMethod } from "~/security/request-guards.server";
@@ -34,9 +31,28 @@ export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 // server refuses are a 400 that still renders the page, with the default period, its
 // date controls and the message (never a 500, never a page without the controls); a
 // report query that overruns its time limit is a 503 with a message.
+//
+// A browser opening the page (the admin framing the app, a reload) gets the page's shell at
+// once, its title bar and a skeleton, once the request is authenticated; the figures follow in
+// the same response when they are read (`pending`, streamed). The frame is never blank while
+// the report is read, which on a first open or during a sync is most of the wait. Every other
+// request (a client-side navigation or revalidation, which keeps the current page on screen
+// meanwhile) waits for the figures, so its status says what happened, as before.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request, context);
   const params = new URL(request.url).searchParams;
+  const loading = loadDashboardView({ session, admin }, params);
+  if (!isBrowserNavigation(request)) {
+    const { view, status } = await loading;
+    return data<DashboardLoaderData>(view, { status });
+  }
+  return data<DashboardLoaderData>({ pending: settle(loading, new URL(request.url).pathname) });
+};
+
+type Authenticated = Pick<Awaited<ReturnType<typeof authenticate.admin>>, "session" | "admin">;
+
+/** The page's data and its status; throws the Responses the page answers with (400, 503). */
+async function loadDashboardView({ session, admin }: Authenticated, params: URLSearchParams): Promise<{ view: DashboardData; status: number }> {
   let problems: string[] = [];
   const choose = (row: { ianaTimezone: string }) => {
     const chosen = reportParamsOrDefault(params, row.ianaTimezone);
@@ -48,8 +64,31 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const page = (await failFast(() => loadDashboardPage(session.shop, choose)))
     ?? (await requireShop(session.shop, session.scope, admin), await failFast(() => loadDashboardPage(session.shop, choose)));
   if (!page) throw new Response("The shop could not be set up; reload the app.", { status: 503, headers: { "Retry-After": "5" } });
-  return data(dashboardView(page, params, problems), { status: problems.length ? 400 : 200 });
-};
+  return { view: dashboardView(page, params, problems), status: problems.length ? 400 : 200 };
+}
+
+/** How a streamed load ended: the page's data, a refusal the page explains, or a failure. */
+export type DashboardOutcome =
+  | { view: DashboardData }
+  | { refused: { status: number; message: string | null } }
+  | { failed: { requestId: string | null } };
+
+/**
+ * A streamed load never rejects: once the shell is sent its status cannot change, so a
+ * refusal (a thrown Response) becomes the page's banner and a failure the app's error page,
+ * logged here as entry.server's handleError logs a loader's (it never sees this one).
+ */
+async function settle(loading: ReturnType<typeof loadDashboardView>, path: string): Promise<DashboardOutcome> {
+  try {
+    return { view: (await loading).view };
+  } catch (error) {
+    if (error instanceof Response) return { refused: { status: error.status, message: (await error.text()) || null } };
+    log.error({ err: error, path, method: "GET" }, "unhandled error");
+    return { failed: { requestId: currentRequestId() ?? null } };
+  }
+}
+
+type DashboardLoaderData = DashboardData | { pending: Promise<DashboardOutcome> };
 
 type DashboardPage = NonNullable<Awaited<ReturnType<typeof loadDashboardPage>>>;
 
@@ -70,17 +109,17 @@ function dashboardView({ shop, sync, range, sort, hasData, report, ledgerBackfil
     feesBackfilling: ledgerBackfill !== "current",
   };
 }
-type DashboardData = ReturnType<typeof dashboardView>;
+export type DashboardData = ReturnType<typeof dashboardView>;
 
 /** Every answer of the action, errors included (those go out with a 4xx status). */
-interface ActionResult {
+export interface DashboardActionResult {
   retryError?: string;
   saveError?: string;
   savedReportId?: string;
 }
 
 /** A rate limit's 429 as the action's JSON, keeping its Retry-After; anything else is rethrown. */
-function limited(error: unknown, body: ActionResult): Response {
+function limited(error: unknown, body: DashboardActionResult): Response {
   if (!(error instanceof Response) || error.status !== 429) throw error;
   return Response.json(body, { status: 429, headers: { "Retry-After": error.headers.get("Retry-After") ?? "60" } });
 }
@@ -89,23 +128,23 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   requireMethod(request, ["POST"]);
   const { session, sessionToken, admin } = await authenticate.admin(request, context);
   const input = dashboardActionFromForm(await readForm(request));
-  if (!input) return Response.json({ retryError: "Unknown action." } satisfies ActionResult, { status: 400 });
+  if (!input) return Response.json({ retryError: "Unknown action." } satisfies DashboardActionResult, { status: 400 });
   const actor = { type: "staff", id: String(sessionToken?.sub ?? "unknown") } as const;
   if (input.intent === "save-report") {
     const shop = await requireShop(session.shop, session.scope, admin);
     const parsed = rangeOrMessage(input, shop.ianaTimezone);
-    if ("message" in parsed) return Response.json({ saveError: parsed.message } satisfies ActionResult, { status: 400 });
+    if ("message" in parsed) return Response.json({ saveError: parsed.message } satisfies DashboardActionResult, { status: 400 });
     try {
       await rateLimit(`shop:${session.shop}:save-report`, policies.saveReport);
     } catch (error) {
       return limited(error, { saveError: `Reports can be saved ${policies.saveReport.limit} times an hour. Try again later.` });
     }
     const { reportId } = await buildReport(session.shop, parsed.range, shop.currencyCode, actor);
-    return { savedReportId: reportId } satisfies ActionResult;
+    return { savedReportId: reportId } satisfies DashboardActionResult;
   }
   try {
     await retrySync(session.shop, actor, requestOrigin(request, env.TRUSTED_PROXY_HOPS));
-    return {} satisfies ActionResult;
+    return {} satisfies DashboardActionResult;
   } catch (error) {
     return limited(error, { retryError: "Sync was retried recently. Try again in a little while." });
   }
@@ -114,225 +153,67 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 // The action's own headers (a 429's Retry-After) and a refusal's reach the client.
 export const headers: HeadersFunction = childRouteHeaders;
 
-/** Params that change the period: a change to any of them reloads every figure. */
-const RANGE_PARAMS = ["preset", "from", "to", "compare"];
 
 export default function Dashboard() {
-  const { shop, sync, today, presets, selection, sort, hasData, report, completeFrom, paramProblems, feesBackfilling } = useLoaderData<DashboardData>();
-  const actionData = useActionData<ActionResult>();
-  const [searchParams, setSearchParams] = useSearchParams();
-  const location = useLocation();
-  const navigation = useNavigation();
-  const navigate = useNavigate();
-  const shopify = useAppBridge();
-  const saver = useFetcher<ActionResult>();
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
-  const openedReport = useRef<string | null>(null);
-  const revalidator = useRevalidator();
-
-  // While the first sync runs, refresh its progress (and show reports when it ends).
-  const syncing = sync.state === "running" || sync.state === "never";
-  useEffect(() => {
-    if (!syncing) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
-    }, 3000);
-    return () => clearInterval(timer);
-  }, [syncing, revalidator]);
-
-  // Keep the admin's own params (host, shop, embedded): only ours change.
-  const update = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(searchParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) next.delete(key);
-      else next.set(key, value);
-    }
-    // The table and the controls are below the fold: a new sort must not jump to the top.
-    setSearchParams(next, { preventScrollReset: true });
-  };
-  const onRangeChange = (choice: RangeChoice) =>
-    update("preset" in choice ? { preset: choice.preset, from: null, to: null } : { preset: null, from: choice.from, to: choice.to });
-  const onCompareChange = (compare: CompareChoice) => update({ compare: compare === "previous_period" ? null : compare });
-  const onSort = (next: ProductSort) => update({ sort: next.column, dir: next.direction });
-
-  // A new period shows skeletons; a new sort only marks the table as loading.
-  const pending = navigation.state === "loading" && navigation.location.pathname === location.pathname ? new URLSearchParams(navigation.location.search) : null;
-  const periodLoading = pending !== null && RANGE_PARAMS.some((key) => (pending.get(key) ?? "") !== (searchParams.get(key) ?? ""));
-
-  const period = { from: selection.from, to: selection.to, compare: selection.compare };
-  const onSave = () => saver.submit({ intent: "save-report", ...period }, { method: "post" });
-  const savedReportId = saver.data?.savedReportId;
-  const saveError = saver.data?.saveError;
-  useEffect(() => {
-    if (saver.state !== "idle" || !savedReportId || openedReport.current === savedReportId) return;
-    openedReport.current = savedReportId;
-    shopify.toast.show("Report saved");
-    navigate(`/app/reports/${savedReportId}`);
-  }, [saver.state, savedReportId, navigate, shopify]);
-
-  const onExport = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      await downloadFile(`/app/reports/export?${new URLSearchParams(period)}`, "margin-notes-report.csv");
-      shopify.toast.show("Report exported");
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : "The export failed.");
-    } finally {
-      setExporting(false);
-    }
-  };
-
-  const showReports = hasData || sync.state === "completed";
-  const hasSales = report.current.orders > 0 || report.series.some((p) => p.netSales !== "0.00" || p.totalSales !== "0.00");
-  const partialHistory = reachesBeforeHistory(completeFrom, report.range.period, report.range.compare);
-  const allBeforeHistory = completeFrom !== null && report.range.period.to < completeFrom;
-
+  // Single fetch hands the page what the loader returned (turbo-stream: the promise stays a
+  // promise), not its JSON: the loader's own type.
+  const loaded = useLoaderData() as DashboardLoaderData;
+  // One tree for both shapes, so the page is not remounted when a revalidation brings the data itself.
+  const outcome: Promise<DashboardOutcome> | DashboardOutcome = "pending" in loaded ? loaded.pending : { view: loaded };
   return (
+    <Suspense fallback={<DashboardSkeleton />}>
+      <Await resolve={outcome} errorElement={<StreamFailed />}>
+        {(settled: DashboardOutcome) =>
+          "view" in settled ? <DashboardContent data={settled.view} />
+          : "refused" in settled ? <DashboardRefusal status={settled.refused.status} message={settled.refused.message} />
+          : <AppErrorPage requestId={settled.failed.requestId} />}
+      </Await>
+    </Suspense>
+  );
+}
+
+/**
+ * The stream ended before the figures came (entry.server's streamTimeout on a very busy
+ * server, a connection cut): ask for them again, as a revalidation, which waits for them
+ * instead of streaming; the skeleton stays meanwhile. A second failure is the route's error.
+ */
+function StreamFailed() {
+  const revalidator = useRevalidator();
+  const asked = useRef(false);
+  useEffect(() => {
+    if (asked.current || revalidator.state !== "idle") return;
+    asked.current = true;
+    revalidator.revalidate();
+  }, [revalidator]);
+  return asked.current && revalidator.state === "idle" ? <AppErrorPage requestId={null} /> : <DashboardSkeleton />;
+}
+
+/** A refusal the merchant can act on: bad report settings (400), or the report not available now (503). */
+function DashboardRefusal({ status, message }: { status: number; message: string | null }) {
+  return status === 400 ? (
     <Page title="Dashboard">
-      {/* The page's actions live in the admin's title bar (App Bridge), their one place. */}
-      <TitleBar title="Margin Notes">
-        {showReports ? (
-          <>
-            <button variant="primary" onClick={onSave} loading={saver.state !== "idle" ? "" : undefined} disabled={periodLoading || saver.state !== "idle"}>Save report</button>
-            <button onClick={() => void onExport()} loading={exporting ? "" : undefined} disabled={periodLoading || exporting}>Export CSV</button>
-          </>
-        ) : null}
-      </TitleBar>
-      <Layout>
-        {showReports ? (
-          <Layout.Section>
-            <BlockStack gap="400">
-              {paramProblems.length ? (
-                <Banner tone="warning" title="These report settings could not be used">
-                  <p>{paramProblems.join(" ")} Showing the last 30 days instead; choose other dates below.</p>
-                </Banner>
-              ) : null}
-              {saveError ? <Banner tone="critical" title="The report was not saved"><p>{saveError}</p></Banner> : null}
-              {exportError ? (
-                <Banner tone="critical" title="The export did not run" onDismiss={() => setExportError(null)}>
-                  <p>{exportError}</p>
-                </Banner>
-              ) : null}
-              <DateRangeControl
-                key={`${selection.preset}:${selection.from}:${selection.to}`}
-                value={selection}
-                today={today}
-                presets={presets}
-                comparePeriod={report.range.compare}
-                onRangeChange={onRangeChange}
-                onCompareChange={onCompareChange}
-              />
-              {partialHistory && completeFrom ? (
-                <Banner tone="info" title={`Figures are complete from ${formatDay(completeFrom)}`}>
-                  <p>
-                    Shopify lets Margin Notes read the last 60 days of orders until the app is granted access
-                    to all orders. Days before {formatDay(completeFrom)} show only what could be read: they are not
-                    complete sales figures, and changes to those older orders are not included.
-                  </p>
-                </Banner>
-              ) : null}
-              {report.requestedFrom && !periodLoading ? (
-                <Banner tone="info" title={`Showing ${formatDay(report.range.period.from)} – ${formatDay(report.range.period.to)}`}>
-                  <p>
-                    Margin Notes holds this store&apos;s orders from {formatDay(report.range.period.from)}, so the
-                    days from {formatDay(report.requestedFrom)} before it are not shown: there are no figures for them.
-                  </p>
-                </Banner>
-              ) : null}
-              {periodLoading ? (
-                <ReportSkeleton />
-              ) : allBeforeHistory && completeFrom ? (
-                <Card>
-                  <EmptyState
-                    heading={`Figures are complete from ${formatDay(completeFrom)}`}
-                    image="/images/empty-state.svg"
-                    action={{ content: `Show from ${formatDay(completeFrom)}`, onAction: () => onRangeChange({ from: completeFrom, to: today }) }}
-                  >
-                    <p>These dates are older than the orders Shopify lets Margin Notes read, so there are no figures to show for them.</p>
-                  </EmptyState>
-                </Card>
-              ) : hasSales ? (
-                <>
-                  <KpiCards current={report.current} previous={report.previous} currency={shop.currency} feesBackfilling={feesBackfilling} />
-                  <SalesChart
-                    series={report.series} currency={shop.currency} period={report.range.period} totals={report.current} today={today}
-                    comparePeriod={report.range.compare} compareMode={report.range.compareMode} previous={report.previous}
-                    compareSeries={report.compareSeries} hours={report.hours}
-                  />
-                  <TopProductsTable products={report.topProducts} currency={shop.currency} sort={sort} onSort={onSort} loading={pending !== null} />
-                </>
-              ) : (
-                <Card>
-                  <EmptyState
-                    heading="No sales in this period"
-                    image="/images/empty-state.svg"
-                    action={selection.preset !== "last365" ? { content: "Show the last 365 days", onAction: () => onRangeChange({ preset: "last365" }) } : undefined}
-                  >
-                    <p>Orders, returns and profit for the selected dates appear here as soon as there are any.</p>
-                  </EmptyState>
-                </Card>
-              )}
-            </BlockStack>
-          </Layout.Section>
-        ) : null}
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{shop.name}</Text>
-              <InlineStack gap="400">
-                <Text as="span" tone="subdued">{shop.domain}</Text>
-                <Text as="span" tone="subdued">Currency: {shop.currency}</Text>
-                <Text as="span" tone="subdued">Time zone: {shop.timezone}</Text>
-              </InlineStack>
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section variant="oneHalf">
-          <SyncStatusCard status={sync} timeZone={shop.timezone} retryError={actionData?.retryError} />
-        </Layout.Section>
-        {!showReports ? (
-          <Layout.Section>
-            <Card>
-              <EmptyState heading="Your first reports are on their way" image="/images/empty-state.svg">
-                <p>
-                  Margin Notes is reading your orders, products and costs. Revenue, profit and margin
-                  reports appear here as soon as the first sync finishes.
-                </p>
-              </EmptyState>
-            </Card>
-          </Layout.Section>
-        ) : null}
-      </Layout>
+      <TitleBar title="Margin Notes" />
+      <Banner tone="warning" title="These report settings are not valid" action={{ content: "Show the last 30 days", url: "/app" }}>
+        <p>{message ?? "Check the address and try again."}</p>
+      </Banner>
+    </Page>
+  ) : (
+    <Page title="Dashboard">
+      <TitleBar title="Margin Notes" />
+      <Banner tone="warning" title="The report is not available right now" action={{ content: "Try again", url: "/app" }}>
+        <p>{message ?? "Try again in a moment."}</p>
+      </Banner>
     </Page>
   );
 }
 
 // A bad date range in the URL is the merchant's to fix: say what is wrong and
-// offer the way back. Everything else (Shopify's auth responses included) goes to
-// Shopify's boundary.
+// offer the way back; a report not available now says so. Everything else: Shopify's
+// auth responses as they are, an unexpected error as the app's error page (appRouteError).
 export function ErrorBoundary() {
   const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 400) {
-    return (
-      <Page title="Dashboard">
-        <TitleBar title="Margin Notes" />
-        <Banner tone="warning" title="These report settings are not valid" action={{ content: "Show the last 30 days", url: "/app" }}>
-          <p>{typeof error.data === "string" ? error.data : "Check the address and try again."}</p>
-        </Banner>
-      </Page>
-    );
+  if (isRouteErrorResponse(error) && (error.status === 400 || error.status === 503)) {
+    return <DashboardRefusal status={error.status} message={typeof error.data === "string" ? error.data : null} />;
   }
-  if (isRouteErrorResponse(error) && error.status === 503) {
-    return (
-      <Page title="Dashboard">
-        <TitleBar title="Margin Notes" />
-        <Banner tone="warning" title="The report is not available right now" action={{ content: "Try again", url: "/app" }}>
-          <p>{typeof error.data === "string" ? error.data : "Try again in a moment."}</p>
-        </Banner>
-      </Page>
-    );
-  }
-  return boundary.error(error);
+  return appRouteError(error);
 }
