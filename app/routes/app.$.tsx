@@ -8,8 +8,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Card, EmptyState, Page } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
 
+import { appRouteError } from "~/components/app-error-page";
 import { authenticate } from "~/shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Page not found · Margin Notes" }];
@@ -37,9 +37,10 @@ function NotFoundPage() {
   );
 }
 
-// The loader's 404 lands here and shows the page; Shopify's auth responses go to its boundary.
+// The loader's 404 lands here and shows the page; anything else goes to appRouteError (Shopify's auth
+// responses as they are, an unexpected error as the app's error page).
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundPage />;
-  return boundary.error(error);
+  return appRouteError(error);
 }

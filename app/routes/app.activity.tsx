@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 
+import { appRouteError } from "~/components/app-error-page";
 import { resolveActivityTargets } from "~/reports/activity-targets.server";
 import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
 import { authenticate } from "~/shopify.server";
@@ -130,7 +130,7 @@ export default function Activity() {
 const WRAP = { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: "26rem" } as const;
 
 // A bad filter in the URL is the merchant's to fix: say so and offer the way back.
-// Everything else (Shopify's auth responses included) goes to Shopify's boundary.
+// Everything else: Shopify's auth responses as they are, an unexpected error as the app's error page.
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 400) {
@@ -143,5 +143,5 @@ export function ErrorBoundary() {
       </Page>
     );
   }
-  return boundary.error(error);
+  return appRouteError(error);
 }

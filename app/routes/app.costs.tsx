@@ -7,8 +7,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
 
+import { appRouteError } from "~/components/app-error-page";
 import { CostsView } from "~/components/costs-view";
 import { env } from "~/env.server";
 import { presetRange } from "~/reports/period";
@@ -104,5 +104,5 @@ export default function CostsPage() {
 }
 
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  return appRouteError(useRouteError());
 }

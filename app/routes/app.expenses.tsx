@@ -7,8 +7,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
 
+import { appRouteError } from "~/components/app-error-page";
 import { ExpensesView, type ExpensesActionData } from "~/components/expenses-view";
 import { parseExpenseForm } from "~/profit/expense-forms";
 import { loadExpensesPage } from "~/profit/expenses-page.server";
@@ -49,5 +49,5 @@ export default function ExpensesPage() {
 }
 
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  return appRouteError(useRouteError());
 }

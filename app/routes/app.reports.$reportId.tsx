@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, DescriptionList, Layout, Page, Text } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 
+import { appRouteError } from "~/components/app-error-page";
 import { MetricsList } from "~/components/metrics-list";
 import { NarrativeCard } from "~/components/narrative-card";
 import { SalesChart } from "~/components/sales-chart";
@@ -134,5 +134,5 @@ export function ErrorBoundary() {
       </Page>
     );
   }
-  return boundary.error(error);
+  return appRouteError(error);
 }

@@ -8,9 +8,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, Modal, Page, Text, useBreakpoints } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState } from "react";
 
+import { appRouteError } from "~/components/app-error-page";
 import { formatCount, formatMoney, formatPeriod } from "~/lib/format";
 import { reportIdFromParam } from "~/reports/params.server";
 import { deleteSavedReport, listSavedReportsPage, type NarrativeSource } from "~/reports/saved.server";
@@ -184,5 +184,5 @@ export default function SavedReports() {
 }
 
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  return appRouteError(useRouteError());
 }

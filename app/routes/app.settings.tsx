@@ -16,9 +16,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useBeforeUnload, useBlocker, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
 import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, Checkbox, Form, FormLayout, Layout, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { appRouteError } from "~/components/app-error-page";
 import { env } from "~/env.server";
 import { emailConfigured } from "~/reports/email.server";
 import { scheduleWeeklyReport } from "~/reports/jobs.server";
@@ -298,5 +298,5 @@ export default function SettingsPage() {
 }
 
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  return appRouteError(useRouteError());
 }

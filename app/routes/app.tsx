@@ -1,11 +1,16 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { AppProvider } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import en from "@shopify/polaris/locales/en.json";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ReactNode } from "react";
 
+import { AppErrorPage } from "~/components/app-error-page";
 import { EmbeddedAppProvider } from "~/components/embedded-app-provider";
 import { env } from "~/env.server";
+import { currentRequestId } from "~/lib/request-id.server";
 import { authenticate, verifiedDocumentHeaders } from "~/shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -13,19 +18,29 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 interface LayoutData {
   apiKey: string;
   appBridgeUrl: string;
+  /** The id of the request that loaded this (server.ts's X-Request-Id), for an error page to quote. */
+  requestId: string | null;
 }
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request, context);
   // The API key is public (it is the App Bridge client id); nothing secret goes here.
   // Every page below is framed for the shop the session token proved, not the URL's.
-  return data<LayoutData>({ apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL }, { headers: verifiedDocumentHeaders(session.shop) });
+  return data<LayoutData>(
+    { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL, requestId: currentRequestId() ?? null },
+    { headers: verifiedDocumentHeaders(session.shop) },
+  );
 };
 
-export default function AppLayout() {
-  const { apiKey, appBridgeUrl } = useLoaderData<LayoutData>();
+// Loaded again with each page (one request: the page's loader shares its authentication),
+// so the request id an error page quotes is the request that failed, not the first one.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  defaultShouldRevalidate || currentUrl.pathname !== nextUrl.pathname;
+
+/** App Bridge, Polaris and the admin's nav menu around a page. */
+function AppFrame({ layout, children }: { layout: LayoutData; children: ReactNode }) {
   return (
-    <EmbeddedAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
+    <EmbeddedAppProvider apiKey={layout.apiKey} appBridgeUrl={layout.appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">Dashboard</Link>
         <Link to="/app/reports">Reports</Link>
@@ -35,17 +50,46 @@ export default function AppLayout() {
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/trust">Security</Link>
       </NavMenu>
-      <main>
-        <Outlet />
-      </main>
+      <main>{children}</main>
     </EmbeddedAppProvider>
   );
 }
 
-// Shopify's auth flow throws Responses (bounce page, exit-iframe) that must reach
-// the browser with their headers intact.
+export default function AppLayout() {
+  return (
+    <AppFrame layout={useLoaderData<LayoutData>()}>
+      <Outlet />
+    </AppFrame>
+  );
+}
+
+/**
+ * Shopify's auth flow throws Responses (bounce page, exit-iframe) that must reach the browser
+ * with their headers and body intact, and the app's own refusals (4xx; the 503s that say the
+ * shop's data is being erased or Shopify could not be reached) carry the text the merchant
+ * reads: those go to Shopify's boundary, as before. Anything else that failed on the server
+ * under /app (a loader that threw, which a page's own boundary passed on) is shown in the app's
+ * frame, with its title bar, nav and the way back, never the error's text: the server logged it
+ * with the request id the page quotes.
+ */
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  const layout = useRouteLoaderData<LayoutData>("routes/app");
+  if (isRouteErrorResponse(error) && (error.status < 500 || error.status === 503)) return boundary.error(error);
+  // The layout's own loader failed: no App Bridge to draw a title bar with (and the
+  // page, without its verified shop, may not be framed anyway).
+  if (!layout) {
+    return (
+      <AppProvider i18n={en}>
+        <AppErrorPage requestId={null} />
+      </AppProvider>
+    );
+  }
+  return (
+    <AppFrame layout={layout}>
+      <AppErrorPage requestId={layout.requestId} />
+    </AppFrame>
+  );
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
