@@ -24,6 +24,7 @@ import { withShop } from "~/db/tenant.server";
 import { registerJob } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
 import { formatMoney } from "~/lib/format";
+import { knownZone } from "~/lib/shop-time";
 import { log } from "~/log.server";
 import type { Actor } from "~/security/audit.server";
 import { readSettings, type Settings } from "~/settings.server";
@@ -35,7 +36,7 @@ import { toNarrativeInput } from "./narrative";
 import { topDriverLine } from "./narrative-story";
 import { loadLatestNarrative, NarrativeError, narrateReport, type NarrativeView } from "./narrate.server";
 import { addDays, compareRange, todayIn, type ReportRange } from "./period";
-import { nextWeeklyOccurrence, safeZone } from "./zoned-time";
+import { nextWeeklyOccurrence } from "./zoned-time";
 
 export const WEEKLY_JOB = "reports.weekly";
 const SYSTEM: Actor = { type: "system" };
@@ -71,7 +72,7 @@ async function enqueueNext(shop: string, timeZone: string, settings: Settings, a
 export async function scheduleWeeklyReport(shop: string, now = new Date()): Promise<Date | null> {
   const state = await withShop(shop, async (tx) => ({ shop: await readShop(tx, shop), settings: await readSettings(tx, shop) }));
   if (!state.shop || state.shop.uninstalledAt || !state.settings.weeklyReportEnabled) return null;
-  return enqueueNext(shop, safeZone(state.shop.ianaTimezone), state.settings, now);
+  return enqueueNext(shop, knownZone(state.shop.ianaTimezone), state.settings, now);
 }
 
 export type WeeklyOutcome =
@@ -88,7 +89,7 @@ export async function runWeeklyReport(payload: WeeklyPayload, now = new Date()):
   const settings = state.settings;
   if (!settings.weeklyReportEnabled) return { status: "skipped", reason: "disabled" };
   if (settings.weeklyReportWeekday !== payload.weekday || settings.weeklyReportHour !== payload.hour) return { status: "skipped", reason: "rescheduled" };
-  const timeZone = safeZone(state.shop.ianaTimezone);
+  const timeZone = knownZone(state.shop.ianaTimezone);
 
   // The chain first: next week is queued even if this run fails.
   const occurrence = new Date(payload.occurrence);

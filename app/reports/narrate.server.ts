@@ -39,6 +39,7 @@ import type { Tx } from "~/db/client.server";
 import { reportNarratives, reports } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
 import { env } from "~/env.server";
+import { knownZone } from "~/lib/shop-time";
 import { audit, canonicalJson, type Actor, type RequestOrigin } from "~/security/audit.server";
 import { readSettings } from "~/settings.server";
 import { readShop } from "~/shops.server";
@@ -51,7 +52,7 @@ import { NarrativeInputSchema, NarrativeSchema, toNarrativeInput, type Narrative
 export type { NarrativeSource, NarrativeView };
 import { NARRATIVE_TOOL, PROMPT_VERSION, SYSTEM_PROMPT, userMessage } from "./narrative-prompt";
 import { addDays, todayIn } from "./period";
-import { safeZone, zonedTimeToUtc } from "./zoned-time";
+import { zonedTimeToUtc } from "./zoned-time";
 
 /** All attempts together (SDK retries and the one retry for invalid output) never take longer. */
 export const NARRATE_DEADLINE_MS = 75_000;
@@ -287,7 +288,7 @@ export async function narrateReport(
     if (!report) return null;
     const shopRow = await readShop(tx, shop);
     const settings = await readSettings(tx, shop);
-    const timeZone = safeZone(shopRow?.ianaTimezone);
+    const timeZone = knownZone(shopRow?.ianaTimezone);
     return { data: report.data as ReportData, timeZone, limit: settings.narrativeDailyLimit, aiEnabled: settings.aiEnabled, used: await usedToday(tx, shop, timeZone, now()) };
   });
   if (!context) throw new NarrativeError("not_found", "No saved report has this id in your store.");

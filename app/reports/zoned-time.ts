@@ -18,17 +18,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** A zone the runtime knows, or UTC. */
-export function safeZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    formatter(timeZone);
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
-
 /** The zone's offset from UTC at `instant`, in ms (New York in winter: -5 h). */
 export function zoneOffsetMs(timeZone: string, instant: number): number {
   const parts = formatter(timeZone).formatToParts(new Date(instant));
