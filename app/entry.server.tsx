@@ -1,12 +1,11 @@
-import { createReadableStreamFromReadable, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
+import { type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
 
 import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
 import "~/jobs/kinds.server";
-import { createHtmlBody } from "~/lib/render-stream.server";
+import { renderDocument } from "~/lib/render-document.server";
 import { installConsoleScrubber, log } from "~/log.server";
 import { appSecurityHeaders, secureResponse } from "~/security/request-guards.server";
 
@@ -19,7 +18,7 @@ installConsoleScrubber();
 // The job worker runs with the app: once per process, when the server imports the build.
 ensureWorkerStarted();
 
-export default async function handleRequest(
+export default function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -29,33 +28,12 @@ export default async function handleRequest(
   // session (routes/app.tsx), never from the URL's `shop`; without them nothing may
   // frame the page. Ours are merged in.
   appSecurityHeaders(responseHeaders);
-  const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
-
-  return new Promise((resolve, reject) => {
-    const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} />,
-      {
-        [callbackName]: () => {
-          const body = createHtmlBody();
-          const stream = createReadableStreamFromReadable(body);
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
-        },
-        onShellError: reject,
-        onError: (error) => {
-          // The reader went away mid-page (a closed tab, a client that stopped reading):
-          // React says the destination closed early. Nothing of ours failed.
-          if (error instanceof Error && error.message === "The destination stream closed early.") {
-            log.info({ path: new URL(request.url).pathname }, "client stopped reading the page");
-            return;
-          }
-          responseStatusCode = 500;
-          log.error({ err: error }, "render error");
-        },
-      },
-    );
-    setTimeout(abort, streamTimeout + 1000);
+  return renderDocument(<RemixServer context={remixContext} url={request.url} />, {
+    allReady: isbot(request.headers.get("user-agent") ?? ""),
+    status: responseStatusCode,
+    headers: responseHeaders,
+    path: new URL(request.url).pathname,
+    abortAfterMs: streamTimeout + 1000,
   });
 }
 
