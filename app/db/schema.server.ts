@@ -486,6 +486,14 @@ export const syncRuns = pgTable(
      * older gets the backfill of app/sync/ledger-backfill.server.ts.
      */
     ledgerVersion: smallint("ledger_version").notNull().default(2),
+    /**
+     * How an orders run's file reaches the ledger, decided when its ingest first starts
+     * (app/sync/direct.server.ts): "direct" into a ledger that held no order (sales and
+     * transactions written as the file streams), "staged" otherwise (everything staged,
+     * then reconciled by finalizeRun). Null: not decided yet (or a run from before
+     * migration 0041, which stays staged).
+     */
+    ingestMode: text("ingest_mode").$type<"direct" | "staged">(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.runId] }), index("sync_runs_bulk_idx").on(t.shopId, t.bulkOperationId)],
 ).enableRLS();
