@@ -29,11 +29,12 @@ import { CatalogBatch } from "./catalog.server";
 import { streamJsonl, TruncatedFileError } from "./jsonl.server";
 import { exportWindow, hasAllOrders } from "./history.server";
 import { describeProgress, type SyncPhase } from "./progress";
-import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger } from "./ledger.server";
+import { discardStagedBatch, finalizeRun, hasStagedRows, lockLedger, lockLedgerShared } from "./ledger.server";
 import { currentTimezone } from "./rollups-rebuild.server";
 import { failStuckRuns, STUCK_GRACE_MS } from "./stuck-runs.server";
 import { BULK_RUN_MUTATION, BULK_STATUS_QUERY, ORDERS_BULK_QUERY, ORDERS_LEDGER_VERSION, PRODUCTS_BULK_QUERY } from "./queries.server";
 import type { MarginNotesBulkRunMutation, MarginNotesBulkStatusQuery } from "~/types/admin.generated";
+import { AgreementMemory, decideIngestMode } from "./direct.server";
 import { StagedBatch } from "./stage.server";
 
 export type SyncKind = "orders" | "products";
@@ -47,6 +48,8 @@ type SyncRun = typeof syncRuns.$inferSelect;
  */
 const BATCH_LINES = { postgres: 5000, pglite: 1000 } as const;
 const PARSE_SLICE = 100;
+/** Batch transactions writing at once (see the ingest loop). */
+const WRITERS = { postgres: 2, pglite: 1 } as const;
 /** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
 const MAX_REPLACEMENT_RUNS = 3;
 const POLL_EVERY_MS = env.BULK_POLL_SECONDS * 1000;
@@ -171,6 +174,9 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     log.warn({ shop, runId, linesProcessed: skip }, "staged rows of an unfinished run were lost (database restart); staging again from the start");
     skip = 0;
   }
+  // Orders: straight into the ledger if it holds none of the export's orders (direct.server.ts).
+  const mode = run.kind === "orders" ? await decideIngestMode(shop, { ...run, linesProcessed: skip }, new Date(op.createdAt ?? run.startedAt)) : "staged";
+  const memory = mode === "direct" ? new AgreementMemory() : undefined;
   await markRun(shop, runId, {
     status: "ingesting", objectCount: expected ?? null, linesProcessed: skip,
     // Progress in orders, and this attempt's start for the estimate (progress.ts).
@@ -179,45 +185,60 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     ingestStartedAt: new Date(), ingestStartedLines: skip,
   });
 
-  // Parsing batch n+1 (JS, this thread) overlaps with batch n's write and commit
-  // (the database's own process): staging runs at the speed of the slower of the
-  // two, not their sum. Each batch commits with the run's lines_processed, so the
-  // database alone says where a resumed ingest starts.
-  let writing: Promise<void> = Promise.resolve();
+  // Parsing batch n+1 (JS, this thread) overlaps with the writes of the batches
+  // before it (the database's own processes). On PostgreSQL two batches write at
+  // once, each on its own connection (PostgreSQL runs a statement on one core); they
+  // commit in file order, each with the run's lines_processed, so the database alone
+  // says where a resumed ingest starts. PGlite is one connection: one at a time.
+  const driver = (await getDatabase()).driver;
+  const writers = WRITERS[driver];
+  let committed: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   const stage = async (batchLines: string[], done: number) => {
     options.signal?.throwIfAborted();
-    const batch = run.kind === "orders" ? new StagedBatch() : new CatalogBatch();
-    // Parsed in slices, yielding between them: the write in flight gets its
-    // replies (and sends its next statement) while this batch is parsed.
+    const batch = run.kind === "orders" ? new StagedBatch(memory) : new CatalogBatch();
+    // Parsed in slices, yielding between them: the writes in flight get their
+    // replies (and send their next statement) while this batch is parsed.
     for (let i = 0; i < batchLines.length; i += PARSE_SLICE) {
       for (const line of batchLines.slice(i, i + PARSE_SLICE)) batch.addBulkLine(line);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    // The batch's rows and the run's progress: one statement, so the transaction
-    // is three round trips (begin + tenant settings, the statement, commit).
+    memory?.nextBatch();
     const roots = batch instanceof StagedBatch ? batch.orders.length : batch.products.length;
     const progress = sql`update sync_runs set lines_processed = ${done}, roots_processed = roots_processed + ${roots}
       where shop_id = ${shop} and run_id = ${runId}`;
-    const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId, progress) : null;
-    await writing;
+    const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId) : null;
+    while (inFlight.length >= writers) await inFlight.shift();
     // A turn of the event loop before the next transaction asks for the connection:
     // a page request whose previous query just returned queues for it first (PGlite's
     // lock is first come, first served), so it waits for at most one batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    writing = withShop(shop, async (tx) => {
-      let updated: number;
-      if (batch instanceof StagedBatch) {
-        updated = affectedRows(await tx.execute(statement!));
-      } else {
-        await batch.write(tx, shop, run.startedAt);
-        updated = affectedRows(await tx.execute(progress));
+    const previous = committed;
+    const writing = withShop(shop, async (tx) => {
+      if (memory) {
+        // Ledger writes: shared among the run's batches, exclusive of a live finalize
+        // (which waits for the batches in flight), and none once an erase has begun.
+        await lockLedgerShared(tx, shop);
+        if ((await holdShopForWrite(tx, shop)) !== "open") throw new ShopErasingError(shop);
       }
+      if (statement) await tx.execute(statement);
+      else if (batch instanceof CatalogBatch) await batch.write(tx, shop, run.startedAt);
+      // In file order: this batch commits after the one before it (whose failure rolls it back).
+      await previous;
       // The run's row is gone only if the shop's data was erased meanwhile: this
       // batch must not outlive the erase (its rows roll back with this error).
-      if (updated !== 1) throw new BulkSyncError(`sync run ${runId} no longer exists (the shop's data was erased): batch not staged`);
+      if (affectedRows(await tx.execute(progress)) !== 1) {
+        throw new BulkSyncError(`sync run ${runId} no longer exists (the shop's data was erased): batch not staged`);
+      }
     });
-    // Surfaced by the next batch's (or the end's) await, never unhandled.
+    // Surfaced by a later batch's (or the end's) await, never unhandled.
     writing.catch(() => {});
+    committed = writing;
+    inFlight.push(writing);
+  };
+  const allWritten = async () => {
+    await Promise.allSettled(inFlight);
+    await committed;
   };
 
   let lines: number;
@@ -227,12 +248,12 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
           skip,
           signal: options.signal,
           idleTimeoutMs: options.idleTimeoutMs,
-          batchSize: options.batchLines ?? BATCH_LINES[(await getDatabase()).driver],
+          batchSize: options.batchLines ?? BATCH_LINES[driver],
           expectedLines: expected,
           onBatch: stage,
-        }).finally(() => writing.catch(() => {}))
+        }).finally(() => allWritten().catch(() => {}))
       : 0;
-    await writing;
+    await allWritten();
   } catch (error) {
     if (!(error instanceof TruncatedFileError)) throw error;
     // The file itself is incomplete: downloading it again cannot help. This run
@@ -253,10 +274,13 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
     if (run.kind === "orders") {
       // The zone of this moment, read under the ledger lock (a shop/update may have changed it).
       // A complete export reconciles: orders the ledger holds from before the
-      // operation started, that the file does not have, were deleted in Shopify.
+      // operation started, that the file does not have, were deleted in Shopify
+      // (a direct run began with none of those: nothing to reconcile).
       await lockLedger(tx, shop);
       const timezone = (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone;
-      result = await finalizeRun(tx, shop, runId, timezone, "bulk", exportWindow(op.createdAt ?? null, run.allOrders));
+      result = mode === "direct"
+        ? await finalizeRun(tx, shop, runId, timezone, "direct")
+        : await finalizeRun(tx, shop, runId, timezone, "bulk", exportWindow(op.createdAt ?? null, run.allOrders));
       // The whole history is in the ledger: figures are complete from the beginning
       // (unless the scope was withdrawn meanwhile: then later changes to old orders
       // cannot be read, and the date set at the withdrawal stands).

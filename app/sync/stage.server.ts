@@ -5,12 +5,14 @@
  * Sales are staged as Shopify sent them (types, quantity, amounts); the finalize
  * classifies them set-based (classify-sale.ts's rule, as SQL).
  */
+import type { SQL } from "drizzle-orm";
+
 import { asOneStatement } from "~/db/one-statement";
-import { pgArray } from "~/db/pg-array";
-import { sql, type SQL } from "drizzle-orm";
 
 import type { Tx } from "~/db/client.server";
 
+import { type AgreementMemory, DIRECT_SALE_COLS, DIRECT_TRANSACTION_COLS, insertDirectSales, insertDirectTransactions } from "./direct.server";
+import { Columns, insertStaged } from "./staged-columns";
 import { shippingMethods, transactionRow, type ShippingLineNode, type TransactionNode } from "./transactions";
 import type { MarginNotesOrderQuery, MarginNotesSaleFragment } from "~/types/admin.generated";
 
@@ -37,20 +39,6 @@ export type AgreementNode = Omit<OrderRead["agreements"]["edges"][number]["node"
 /** One sale (the MarginNotesSale fragment): only a ProductSale has a lineItem. */
 export type SaleNode = MarginNotesSaleFragment;
 
-/** Columns of one staged table, as parallel arrays (the shape unnest wants). */
-class Columns<K extends string> {
-  readonly data: Record<K, Array<string | number | boolean | null>>;
-  constructor(readonly names: readonly K[]) {
-    this.data = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, Array<string | number | boolean | null>>;
-  }
-  push(row: Record<K, string | number | boolean | null>) {
-    for (const n of this.names) this.data[n].push(row[n]);
-  }
-  get length() {
-    return this.data[this.names[0]!].length;
-  }
-}
-
 const ORDER_COLS = ["order_id", "created_at", "processed_at", "cancelled_at", "source_updated_at", "test", "currency_code"] as const;
 const AGREEMENT_COLS = ["agreement_id", "order_id", "happened_at", "reason"] as const;
 const SALE_COLS = [
@@ -59,24 +47,22 @@ const SALE_COLS = [
 ] as const;
 const TRANSACTION_COLS = ["transaction_id", "order_id", "kind", "status", "gateway", "processed_at", "amount", "fee", "currency_code"] as const;
 const SHIPPING_COLS = ["order_id", "method"] as const;
-const TYPES: Record<string, string> = {
-  transaction_id: "bigint", kind: "text", status: "text", gateway: "text", method: "text",
-  order_id: "bigint", agreement_id: "bigint", sale_id: "bigint", line_item_id: "bigint", product_id: "bigint",
-  variant_id: "bigint", inventory_item_id: "bigint", created_at: "timestamptz", processed_at: "timestamptz",
-  cancelled_at: "timestamptz", source_updated_at: "timestamptz", happened_at: "timestamptz", test: "boolean",
-  quantity: "int", currency_code: "text", reason: "text", action_type: "text", line_type: "text",
-};
-const typeOf = (column: string) => TYPES[column] ?? "numeric";
-
 export class StagedBatch {
   readonly orders = new Columns(ORDER_COLS);
   readonly agreements = new Columns(AGREEMENT_COLS);
   readonly sales = new Columns(SALE_COLS);
   readonly transactions = new Columns(TRANSACTION_COLS);
   readonly shippingLines = new Columns(SHIPPING_COLS);
+  /** A direct run's (direct.server.ts): sales whose agreement was seen, and every transaction, bound for the ledger. */
+  readonly directSales = new Columns(DIRECT_SALE_COLS);
+  readonly directTransactions = new Columns(DIRECT_TRANSACTION_COLS);
+
+  /** `memory` given: the batch of a direct run, which resolves sales against the agreements it remembers. */
+  constructor(private readonly memory?: AgreementMemory) {}
 
   get size() {
-    return this.orders.length + this.agreements.length + this.sales.length + this.transactions.length + this.shippingLines.length;
+    return this.orders.length + this.agreements.length + this.sales.length + this.transactions.length + this.shippingLines.length
+      + this.directSales.length + this.directTransactions.length;
   }
 
   /**
@@ -92,7 +78,7 @@ export class StagedBatch {
     for (const t of o.transactions ?? []) {
       const row = transactionRow(t, numericId);
       if (!row) continue;
-      this.transactions.push({
+      (this.memory ? this.directTransactions : this.transactions).push({
         transaction_id: row.transactionId, order_id: orderId, kind: row.kind, status: row.status, gateway: row.gateway,
         processed_at: row.processedAt, amount: row.amount, fee: row.fee, currency_code: row.currencyCode,
       });
@@ -105,19 +91,26 @@ export class StagedBatch {
   }
 
   addAgreement(a: AgreementNode, orderGid: string) {
-    this.agreements.push({ agreement_id: numericId(a.id), order_id: numericId(orderGid), happened_at: a.happenedAt, reason: a.reason });
+    const agreementId = numericId(a.id);
+    const orderId = numericId(orderGid);
+    this.agreements.push({ agreement_id: agreementId, order_id: orderId, happened_at: a.happenedAt, reason: a.reason });
+    this.memory?.remember(agreementId, { orderId, happenedAt: a.happenedAt, reason: a.reason });
   }
 
   addSale(s: SaleNode, agreementGid: string) {
     const item = "lineItem" in s ? s.lineItem : undefined;
-    this.sales.push({
-      sale_id: numericId(s.id), agreement_id: numericId(agreementGid), action_type: s.actionType, line_type: s.lineType,
+    const agreementId = numericId(agreementGid);
+    const row = {
+      sale_id: numericId(s.id), agreement_id: agreementId, action_type: s.actionType, line_type: s.lineType,
       quantity: s.quantity ?? 0, line_item_id: item ? numericId(item.id) : null,
       product_id: item?.product ? numericId(item.product.id) : null,
       variant_id: item?.variant ? numericId(item.variant.id) : null,
       inventory_item_id: item?.variant?.inventoryItem ? numericId(item.variant.inventoryItem.id) : null,
       total_amount: decimal(s.totalAmount), discount_amount: decimal(s.totalDiscountAmountBeforeTaxes), tax_amount: decimal(s.totalTaxAmount),
-    });
+    };
+    const agreement = this.memory?.find(agreementId);
+    if (!agreement) return this.sales.push(row);
+    this.directSales.push({ ...row, order_id: agreement.orderId, agreement_reason: agreement.reason, happened_at: agreement.happenedAt });
   }
 
   /** A bulk JSONL line: orders at the top, agreements, sales and shipping lines carry __parentId. */
@@ -137,14 +130,21 @@ export class StagedBatch {
    * which then only waits on the database.
    */
   statement(shop: string, runId: string, also?: SQL): SQL | null {
-    const inserts = [
-      insertColumns("staged_orders", shop, runId, this.orders),
-      insertColumns("staged_agreements", shop, runId, this.agreements),
-      insertColumns("staged_sales", shop, runId, this.sales),
-      insertColumns("staged_transactions", shop, runId, this.transactions),
-      insertColumns("staged_shipping_lines", shop, runId, this.shippingLines),
-    ].filter((q): q is SQL => q !== null);
+    const inserts = this.parts(shop, runId).map((build) => build()).filter((q): q is SQL => q !== null);
     return joinStatements(inserts, also);
+  }
+
+  /** The batch's writes, each built on demand: the staged tables', then a direct run's ledger writes. */
+  private parts(shop: string, runId: string): Array<() => SQL | null> {
+    return [
+      () => insertStaged("staged_orders", shop, runId, this.orders),
+      () => insertStaged("staged_agreements", shop, runId, this.agreements),
+      () => insertStaged("staged_sales", shop, runId, this.sales),
+      () => insertStaged("staged_transactions", shop, runId, this.transactions),
+      () => insertStaged("staged_shipping_lines", shop, runId, this.shippingLines),
+      () => insertDirectSales(shop, this.directSales),
+      () => insertDirectTransactions(shop, this.directTransactions),
+    ];
   }
 
   /**
@@ -155,9 +155,8 @@ export class StagedBatch {
    */
   async statementYielding(shop: string, runId: string, also?: SQL): Promise<SQL | null> {
     const inserts: SQL[] = [];
-    for (const [table, columns] of [["staged_orders", this.orders], ["staged_agreements", this.agreements], ["staged_sales", this.sales],
-      ["staged_transactions", this.transactions], ["staged_shipping_lines", this.shippingLines]] as const) {
-      const insert = insertColumns(table, shop, runId, columns as Columns<string>);
+    for (const build of this.parts(shop, runId)) {
+      const insert = build();
       if (insert) inserts.push(insert);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -174,14 +173,4 @@ export class StagedBatch {
 function joinStatements(inserts: SQL[], also?: SQL): SQL | null {
   const parts = also ? [...inserts, also] : inserts;
   return parts.length === 0 ? null : asOneStatement(parts);
-}
-
-function insertColumns<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
-  if (columns.length === 0) return null;
-  const names = columns.names.map((n) => sql.identifier(n));
-  const arrays = columns.names.map((n) => sql`${pgArray(columns.data[n])}::${sql.raw(typeOf(n))}[]`);
-  return sql`
-    insert into ${sql.identifier(table)} (shop_id, run_id, ${sql.join(names, sql`, `)})
-    select ${shop}, ${runId}, * from unnest(${sql.join(arrays, sql`, `)})
-    on conflict do nothing`;
 }

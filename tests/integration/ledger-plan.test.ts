@@ -46,7 +46,8 @@ describe("the bulk finalize is linear in the run", () => {
     const plans = await withShop(shop, async (tx) => {
       await planForBulk(tx);
       const out: Array<{ name: string; plan: string }> = [];
-      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...rebuildSteps(shop, TZ)];
+      const steps = [...finalizeSteps(shop, runId), ...finalizeSteps(shop, runId, { fresh: true }), ...finalizeSteps(shop, runId, { direct: true }),
+        ...rebuildSteps(shop, TZ)];
       for (const step of steps) {
         out.push({ name: step.name, plan: await explain(tx, step.query) });
       }

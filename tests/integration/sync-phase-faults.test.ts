@@ -67,7 +67,8 @@ vi.mock("~/sync/ledger.server", async (importOriginal) => {
   return {
     ...actual,
     finalizeRun: async (...args: Parameters<typeof actual.finalizeRun>) => {
-      const bulk = args[4] === "bulk";
+      // A bulk file's finalize: staged ("bulk") or, a shop's first, direct (direct.server.ts).
+      const bulk = args[4] === "bulk" || args[4] === "direct";
       if (bulk) fault.hit("before finalize"); // every line staged and committed
       const result = await actual.finalizeRun(...args);
       // The ledger and the rollups written, the run's completing transaction not committed.
