@@ -71,8 +71,9 @@ export class AgreementMemory {
 /**
  * A batch's sales into the ledger: classified by the one rule (classify-sale.ts),
  * costed from the cost in force when they happened (one range join on the items'
- * cost periods, as the finalize does), returns costed at the finalize. A replayed
- * batch (a resumed ingest) writes nothing twice.
+ * cost periods, as the finalize does); a return by the cost of the line sold when
+ * its batch holds that sale, else at the finalize. A replayed batch (a resumed
+ * ingest) writes nothing twice.
  */
 export function insertDirectSales(shop: string, sales: Columns<DirectSaleColumn>): SQL | null {
   if (sales.length === 0) return null;
@@ -89,9 +90,23 @@ export function insertDirectSales(shop: string, sales: Columns<DirectSaleColumn>
     select ${shop}, x.sale_id, x.order_id, x.agreement_id, x.agreement_reason, x.happened_at, x.action_type, x.line_type,
       x.quantity, x.line_item_id, x.product_id, x.variant_id, x.inventory_item_id, x.total_amount, x.discount_amount, x.tax_amount,
       ${sql.join(COMPONENT_COLUMNS.map((c) => component[c]), sql`, `)},
-      ${costColumns("p", sql`x.happened_at`, sql`x.quantity`)}
-    from ${unnestRows(sales, "x")}
-    left join (${periods}) p on ${costPeriodJoin("x", "p", sql`x.happened_at`)}
+      -- A return reverses the cost of the line sold: its batch's sale of that line, when it
+      -- has one (the first costed, by time); the finalize costs the rest ("returns cost").
+      case when x.returned then x.sold_cost else x.unit_cost end,
+      case when x.returned then x.sold_source else x.cost_source end,
+      x.quantity * case when x.returned then x.sold_cost else x.unit_cost end
+    from (
+      select c.*, c.line_type = 'PRODUCT' and c.action_type = 'RETURN' as returned,
+        first_value(c.unit_cost) over sold as sold_cost, first_value(c.cost_source) over sold as sold_source
+      from (
+        select x.*, ${costColumns("p", sql`x.happened_at`, sql`x.quantity`)}
+        from ${unnestRows(sales, "x")}
+        left join (${periods}) p on ${costPeriodJoin("x", "p", sql`x.happened_at`)}
+      ) c (${sql.raw([...DIRECT_SALE_COLS, "unit_cost", "cost_source", "cogs"].join(", "))})
+      window sold as (partition by c.order_id, c.line_item_id
+        order by c.action_type = 'RETURN', c.unit_cost is null, c.happened_at, c.sale_id
+        rows between unbounded preceding and unbounded following)
+    ) x
     where ${notHeldByLive(shop, "x")}
     on conflict (shop_id, sale_id) do nothing`;
 }

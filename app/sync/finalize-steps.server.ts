@@ -157,12 +157,14 @@ export function finalizeSteps(shop: string, runId: string, options: { fresh?: bo
     {
       name: "returns cost",
       // Returns reverse the cost of the line that was sold.
-      // (Into a fresh ledger every sale of the shop is this run's: no applied-orders join.)
+      // (Into a fresh ledger every sale of the shop is this run's: no applied-orders join.
+      // A direct run costed the returns whose sold line was in their batch: the others
+      // are those still without a cost.)
       query: sql`
         update sales r set unit_cost = o.unit_cost, cost_source = o.cost_source, cogs = r.quantity * o.unit_cost
         from ${fresh ? sql`` : sql`staged_orders so,`} sales o
         where r.shop_id = ${shop} ${fresh ? sql`` : sql`and ${run("so")} and r.order_id = so.order_id`}
-          and r.line_type = 'PRODUCT' and r.action_type = 'RETURN'
+          and r.line_type = 'PRODUCT' and r.action_type = 'RETURN' ${keepLive(sql`and r.unit_cost is null`)}
           and o.shop_id = r.shop_id and o.order_id = r.order_id and o.line_item_id = r.line_item_id
           and o.action_type <> 'RETURN' and o.unit_cost is not null
           and r.unit_cost is distinct from o.unit_cost`,

@@ -39,7 +39,8 @@ export { finalizeSteps, reconcileSteps, type ExportWindow, type FinalizeStep };
  * the applied orders' contribution; bulk: a rebuild). A bulk run given its export's window also removes the orders Shopify
  * no longer has (reconcileSteps).
  */
-export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow): Promise<FinalizeResult> {
+export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow,
+  options: { staleGuarded?: boolean } = {}): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
   if (mode === "direct") {
     // A direct run (direct.server.ts): the ledger held no order from the export's
@@ -63,6 +64,8 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
   const touched: string[] = [];
   const { orders, sales } = await applySteps(tx, shop, runId, {
     fresh: false,
+    // Staged under the lock with the stale guard already (StagedBatch.writeLive): no step for it.
+    skip: options.staleGuarded ? ["discard stale"] : [],
     beforeRemoved: async () => void touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, -1))),
   });
   touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, 1)));
@@ -123,7 +126,7 @@ function statementsOf(steps: FinalizeStep[], grouped: boolean): FinalizeStep[] {
 }
 
 /** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold any order?). */
-async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; direct?: boolean; beforeRemoved?: () => Promise<void> } = {}) {
+async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; direct?: boolean; skip?: string[]; beforeRemoved?: () => Promise<void> } = {}) {
   const direct = options.direct === true;
   const fresh = direct || (options.fresh ?? !(await holdsOrders(tx, shop)));
   let sales = 0;
@@ -131,7 +134,8 @@ async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?
   // Live (beforeRemoved given): the grouped statements, the contribution taken out first.
   const live = options.beforeRemoved !== undefined;
   let before = options.beforeRemoved;
-  for (const step of statementsOf(finalizeSteps(shop, runId, { fresh, direct }), live)) {
+  const steps = finalizeSteps(shop, runId, { fresh, direct }).filter((step) => !options.skip?.includes(step.name));
+  for (const step of statementsOf(steps, live)) {
     // Before the first statement that removes sales (alone, or heading its group).
     if (before && (step.name === "sales removed" || step.name === LIVE_GROUPS[0]!.at(-1))) {
       await before();
@@ -223,6 +227,22 @@ export async function lockLedger(tx: Tx, shop: string): Promise<void> {
   if (held?.has(shop)) return;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger:${shop}`}))`);
   lockedLedgers.set(tx, (held ?? new Set()).add(shop));
+}
+
+/**
+ * The live path's first statement: the shop's row held (FOR SHARE: an erase, or a
+ * time-zone change, waits for this transaction; a locking read sees the row's
+ * latest version), then the ledger lock. One round trip for what were three
+ * (the erase check, the lock, the zone); the zone cannot change before commit.
+ */
+export async function lockLedgerHoldingShop(tx: Tx, shop: string): Promise<{ state: "open" | "erasing" | "absent"; timezone: string | null }> {
+  const [row] = await queryRows<{ erasing: boolean; timezone: string }>(tx, sql`
+    with hold as materialized (select erasing_since, iana_timezone from shops where shop_id = ${shop} for share)
+    select h.erasing_since is not null as erasing, h.iana_timezone as timezone
+    from hold h, lateral (select pg_advisory_xact_lock(hashtext(${`ledger:${shop}`}))) locked`);
+  if (!row) return { state: "absent", timezone: null };
+  lockedLedgers.set(tx, (lockedLedgers.get(tx) ?? new Set()).add(shop));
+  return { state: row.erasing ? "erasing" : "open", timezone: row.timezone };
 }
 
 /**

@@ -20,7 +20,7 @@ import { holdShopForWrite, loadShop } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { beyondReach } from "./history.server";
-import { finalizeRun, lockLedger, removeOrder } from "./ledger.server";
+import { finalizeRun, lockLedger, lockLedgerHoldingShop, removeOrder } from "./ledger.server";
 import { offlineSession } from "./offline-session.server";
 import { readOrder } from "./order-read.server";
 import { currentTimezone } from "./rollups-rebuild.server";
@@ -52,13 +52,13 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
   }
   const runId = `order-${orderId}-${randomUUID()}`;
   const written = await withShop(shop, async (tx) => {
-    // The read took a while: the shop may be being erased (or erased) by now.
-    if ((await holdShopForWrite(tx, shop)) !== "open") return false;
-    await batch.write(tx, shop, runId);
-    // The zone under the ledger lock, not the one read before the (slow) Admin calls:
-    // a time-zone change and its rollups rebuild may have happened meanwhile.
-    await lockLedger(tx, shop);
-    await finalizeRun(tx, shop, runId, (await currentTimezone(tx, shop)) ?? shopRow.ianaTimezone, "live");
+    // The read took a while: the shop may be being erased (or erased) by now. The zone
+    // is the one of this moment, not the one read before the (slow) Admin calls: a
+    // time-zone change and its rollups rebuild may have happened meanwhile.
+    const held = await lockLedgerHoldingShop(tx, shop);
+    if (held.state !== "open") return false;
+    await batch.writeLive(tx, shop, runId);
+    await finalizeRun(tx, shop, runId, held.timezone ?? shopRow.ianaTimezone, "live", undefined, { staleGuarded: true });
     return true;
   });
   return written ? "applied" : "missing-shop";

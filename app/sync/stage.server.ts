@@ -5,7 +5,7 @@
  * Sales are staged as Shopify sent them (types, quantity, amounts); the finalize
  * classifies them set-based (classify-sale.ts's rule, as SQL).
  */
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 
 import { asOneStatement } from "~/db/one-statement";
 
@@ -161,6 +161,19 @@ export class StagedBatch {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return joinStatements(inserts, also);
+  }
+
+  /**
+   * A live re-read's rows, written under the ledger lock the caller holds: an order
+   * whose version in the ledger is newer (Shopify's updatedAt) is not staged, so the
+   * finalize applies nothing of it (finalizeRun's "discard stale", in the same statement).
+   */
+  async writeLive(tx: Tx, shop: string, runId: string): Promise<void> {
+    const parts = this.parts(shop, runId);
+    parts[0] = () => insertStaged("staged_orders", shop, runId, this.orders, sql`not exists (
+      select 1 from orders o where o.shop_id = ${shop} and o.order_id = r.order_id and o.source_updated_at > r.source_updated_at)`);
+    const statement = joinStatements(parts.map((build) => build()).filter((q): q is SQL => q !== null));
+    if (statement) await tx.execute(statement);
   }
 
   async write(tx: Tx, shop: string, runId: string): Promise<void> {

@@ -40,11 +40,12 @@ export function unnestRows<K extends string>(columns: Columns<K>, alias: string)
 }
 
 /** The rows into a staged table, keyed by the run (a replayed batch is skipped). */
-export function insertStaged<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>): SQL | null {
+export function insertStaged<K extends string>(table: string, shop: string, runId: string, columns: Columns<K>, where?: SQL): SQL | null {
   if (columns.length === 0) return null;
   const names = columns.names.map((n) => sql.identifier(n));
   return sql`
     insert into ${sql.identifier(table)} (shop_id, run_id, ${sql.join(names, sql`, `)})
     select ${shop}, ${runId}, r.* from ${unnestRows(columns, "r")}
+    ${where ? sql`where ${where}` : sql``}
     on conflict do nothing`;
 }
