@@ -37,6 +37,8 @@ export type Queryable = Db | Tx;
 export interface Database {
   readonly db: Db;
   readonly driver: "pglite" | "postgres";
+  /** Named prepared statements are safe on this handle (PostgreSQL, not behind a transaction pooler): prepared.server.ts. */
+  readonly prepares: boolean;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (url?.startsWith("postgres")) {
     // A named statement is prepared on one server connection; behind a transaction
     // pooler the next Bind may reach another one, where it does not exist (PgBouncer
-    // 1.18 leaves the query hanging). Unnamed statements cost one more parse per query.
+    // 1.18 leaves the query hanging). drizzle's raw `execute` never prepares anyway;
+    // the live path opts in where it is safe (prepared.server.ts).
     const prepare = options.poolMode !== "transaction";
     const client = postgres(url, { max: options.maxConnections ?? 10, prepare, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
@@ -72,7 +75,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await client.end({ timeout: 1 }).catch(() => {});
       throw error;
     }
-    return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+    return { db, driver: "postgres", prepares: prepare, close: () => client.end({ timeout: 5 }) };
   }
 
   let client: PGlite;
@@ -90,7 +93,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   if (migrate) await migratePglite(drizzlePglite(client), { migrationsFolder: resolveMigrationsFolder() });
-  return { db, driver: "pglite", close: () => client.close() };
+  return { db, driver: "pglite", prepares: false, close: () => client.close() };
 }
 
 /** Any fixed number: every process of this app agrees on it, nothing else uses it. */

@@ -14,6 +14,8 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { getDatabase } from "~/db/client.server";
+import { prepareStatements } from "~/db/prepared.server";
 import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
 import { holdShopForWrite, loadShop } from "~/shops.server";
@@ -51,7 +53,11 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
     for (const sale of agreementSales) batch.addSale(sale, agreement.id);
   }
   const runId = `order-${orderId}-${randomUUID()}`;
+  const { prepares } = await getDatabase();
   const written = await withShop(shop, async (tx) => {
+    // The ledger's statements are a fixed set of texts, each parsed and planned on
+    // every change unless prepared: prepared, a change's transaction takes half the time.
+    prepareStatements(tx, prepares);
     // The read took a while: the shop may be being erased (or erased) by now. The zone
     // is the one of this moment, not the one read before the (slow) Admin calls: a
     // time-zone change and its rollups rebuild may have happened meanwhile.

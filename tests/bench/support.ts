@@ -123,7 +123,7 @@ export function instrument(database: Database): { database: Database; transactio
     transactions.push(record);
     try {
       return await original(async (tx) => {
-        const execute = tx.execute.bind(tx);
+        let execute = tx.execute.bind(tx);
         const timed = async (query: SQL) => {
           const t0 = performance.now();
           try {
@@ -137,7 +137,13 @@ export function instrument(database: Database): { database: Database; transactio
             overheadMs += performance.now() - t1;
           }
         };
-        (tx as { execute: typeof execute }).execute = ((query: SQL) => timed(query)) as typeof execute;
+        // The app may swap a transaction's execute (app/db/prepared.server.ts): the swap
+        // becomes what is timed, so its statements are still recorded.
+        Object.defineProperty(tx, "execute", {
+          configurable: true,
+          get: () => timed,
+          set: (replacement: typeof execute) => void (execute = replacement),
+        });
         return fn(tx);
       }, config);
     } finally {
