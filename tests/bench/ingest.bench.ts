@@ -18,7 +18,9 @@
  * describe that ingest alone (PGlite's database lives inside the process).
  *
  * The ingest is `ingestBulkResult` itself: streamJsonl over a local node:http
- * server → StagedBatch per 5,000 lines, each written in a withShop transaction →
+ * server → StagedBatch per 5,000 lines (a fresh shop's first file: direct, sales and
+ * transactions straight into the ledger; app/sync/direct.server.ts), each written in a
+ * withShop transaction, two at once on PostgreSQL →
  * finalizeRun (the ledger and the rollups rebuild) and the run's completion, one transaction. Its one Admin API
  * call (the bulk operation's status) is answered in-process (ingest-path.ts).
  *
