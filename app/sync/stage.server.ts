@@ -129,9 +129,9 @@ export class StagedBatch {
    * work of a write, so the caller builds them before it opens the transaction,
    * which then only waits on the database.
    */
-  statement(shop: string, runId: string, also?: SQL): SQL | null {
+  statement(shop: string, runId: string): SQL | null {
     const inserts = this.parts(shop, runId).map((build) => build()).filter((q): q is SQL => q !== null);
-    return joinStatements(inserts, also);
+    return joinStatements(inserts);
   }
 
   /** The batch's writes, each built on demand: the staged tables', then a direct run's ledger writes. */
@@ -151,16 +151,16 @@ export class StagedBatch {
    * The same statement, built a table at a time with a yield between tables (the
    * array literals of 5,000 lines take milliseconds to build): a write in flight
    * meanwhile gets its replies and sends its next statement without waiting for
-   * the whole build. `also` (e.g. the run's progress) joins the same statement.
+   * the whole build.
    */
-  async statementYielding(shop: string, runId: string, also?: SQL): Promise<SQL | null> {
+  async statementYielding(shop: string, runId: string): Promise<SQL | null> {
     const inserts: SQL[] = [];
     for (const build of this.parts(shop, runId)) {
       const insert = build();
       if (insert) inserts.push(insert);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return joinStatements(inserts, also);
+    return joinStatements(inserts);
   }
 
   /**
@@ -182,8 +182,7 @@ export class StagedBatch {
   }
 }
 
-/** Writes as one statement (data-modifying CTEs: one round trip); `also` runs in it too. */
-function joinStatements(inserts: SQL[], also?: SQL): SQL | null {
-  const parts = also ? [...inserts, also] : inserts;
-  return parts.length === 0 ? null : asOneStatement(parts);
+/** Writes as one statement (data-modifying CTEs: one round trip). */
+function joinStatements(inserts: SQL[]): SQL | null {
+  return inserts.length === 0 ? null : asOneStatement(inserts);
 }
