@@ -32,6 +32,14 @@ function postgresClient(tx: Tx): PostgresJsClient | null {
   return client && typeof (client as PostgresJsClient).unsafe === "function" ? (client as PostgresJsClient) : null;
 }
 
+/**
+ * Why a statement sent to PostgreSQL unprepared costs two round trips, not one:
+ * postgres.js sends a query with parameters that it has not prepared on this
+ * connection as Parse/Describe first, waits for the parameter types, then Bind/Execute
+ * (and sends nothing else on the connection meanwhile). A named statement it has
+ * prepared before goes as Bind/Execute at once: one round trip, no parse, no plan
+ * after the first executions. That is most of what a short statement costs.
+ */
 export function prepareStatements(tx: Tx, prepares: boolean): void {
   if (!prepares) return;
   const client = postgresClient(tx);
@@ -40,4 +48,26 @@ export function prepareStatements(tx: Tx, prepares: boolean): void {
     const { sql: text, params } = dialect.sqlToQuery(query);
     return client.unsafe(text, params, { prepare: true });
   };
+}
+
+/**
+ * Sends one statement prepared, now, ahead of anything the transaction sends after
+ * it (PostgreSQL runs a connection's statements in the order they arrive), without
+ * waiting for its answer: the caller goes on and awaits the promise later. Used for
+ * the transaction preamble (tenant.server.ts), whose answer nobody reads. Returns
+ * null where there is no postgres.js client or prepares is off: the caller runs the
+ * statement itself, awaited (PGlite runs one statement at a time anyway).
+ */
+export function sendPrepared(tx: Tx, query: SQL, prepares: boolean): Promise<unknown> | null {
+  const client = prepares ? postgresClient(tx) : null;
+  if (!client) return null;
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  // postgres.js queues a query on the connection when it is first awaited or executed;
+  // `execute()` queues it here, before fn's first statement exists.
+  const sent = client.unsafe(text, params, { prepare: true }) as PendingQuery;
+  return typeof sent.execute === "function" ? sent.execute() : sent;
+}
+
+interface PendingQuery extends Promise<unknown> {
+  execute?(): Promise<unknown>;
 }

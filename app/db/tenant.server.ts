@@ -14,9 +14,10 @@
  * Callers must never: use the outer `db` inside fn (PGlite has one connection and
  * would deadlock), or pass a shop taken from the URL rather than the session.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 
-import { getDb, type Tx } from "./client.server";
+import { getDatabase, type Tx } from "./client.server";
+import { sendPrepared } from "./prepared.server";
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
@@ -60,25 +61,47 @@ export interface ShopTransactionOptions {
 
 export async function withShop<T>(shop: string, fn: (tx: Tx) => Promise<T>, options: ShopTransactionOptions = {}): Promise<T> {
   assertShopDomain(shop);
-  const db = await getDb();
+  const database = await getDatabase();
   const { limits } = options;
-  return db.transaction(async (tx) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE (the same
-    // membership check), and every transaction of the app pays this preamble;
-    // the limits ride in the same statement, transaction-local too.
-    await tx.execute(sql`select set_config('role', 'app_tenant', true), set_config('app.shop_id', ${shop}, true)${limits
-      ? sql`, set_config('statement_timeout', ${`${Math.round(limits.statementTimeoutMs)}ms`}, true),
-          set_config('lock_timeout', ${`${Math.round(limits.lockTimeoutMs)}ms`}, true)`
-      : sql``}`);
-    return fn(tx);
-  });
+  // One round trip: set_config('role', …, true) is SET LOCAL ROLE (the same
+  // membership check), and every transaction of the app pays this preamble;
+  // the limits ride in the same statement, transaction-local too.
+  const preamble = sql`select set_config('role', 'app_tenant', true), set_config('app.shop_id', ${shop}, true)${limits
+    ? sql`, set_config('statement_timeout', ${`${Math.round(limits.statementTimeoutMs)}ms`}, true),
+        set_config('lock_timeout', ${`${Math.round(limits.lockTimeoutMs)}ms`}, true)`
+    : sql``}`;
+  return database.db.transaction((tx) => runAfterPreamble(tx, preamble, database.prepares, fn));
 }
 
 export async function asSystem<T>(reason: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!reason.trim()) throw new Error("asSystem needs a reason");
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', 'app_system', true), set_config('app.system_reason', ${reason}, true)`);
+  const database = await getDatabase();
+  const preamble = sql`select set_config('role', 'app_system', true), set_config('app.system_reason', ${reason}, true)`;
+  return database.db.transaction((tx) => runAfterPreamble(tx, preamble, database.prepares, fn));
+}
+
+/**
+ * The preamble, then fn. On PostgreSQL (prepares on) the preamble is a prepared
+ * statement sent without waiting for its answer: fn's first statement follows it on
+ * the same connection, where PostgreSQL runs them in order, so it already runs as the
+ * role; the transaction saves the preamble's round trips (two, unprepared: see
+ * prepared.server.ts), on every transaction of the app. A preamble that fails is the
+ * error reported (fn's statements then fail only as "transaction aborted").
+ */
+async function runAfterPreamble<T>(tx: Tx, preamble: SQL, prepares: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const sent = sendPrepared(tx, preamble, prepares);
+  if (!sent) {
+    await tx.execute(preamble);
     return fn(tx);
-  });
+  }
+  sent.catch(() => {}); // observed below, after fn
+  let result: T;
+  try {
+    result = await fn(tx);
+  } catch (error) {
+    await sent;
+    throw error;
+  }
+  await sent;
+  return result;
 }

@@ -24,7 +24,8 @@ import { randomUUID } from "node:crypto";
 
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 
-import { affectedRows, queryRows, type Tx } from "~/db/client.server";
+import { affectedRows, getDatabase, queryRows, type Tx } from "~/db/client.server";
+import { prepareStatements } from "~/db/prepared.server";
 import { jobs } from "~/db/schema.server";
 import { asSystem, assertShopDomain } from "~/db/tenant.server";
 import { log, scrubSecrets } from "~/log.server";
@@ -76,6 +77,23 @@ export interface EnqueueOptions {
 }
 
 export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, opts: EnqueueOptions = {}): Promise<number> {
+  const row = jobRow(kind, payload, opts);
+  const id = opts.tx ? await insertJob(opts.tx, row, opts) : await asSystem(`enqueue ${kind}`, (tx) => insertJob(tx, row, opts));
+  wakeLocalWorkers();
+  return id;
+}
+
+interface JobRow {
+  kind: string;
+  payload: unknown;
+  shopId: string | null;
+  maxAttempts: number;
+  idempotencyKey: string | null;
+  runAt?: Date;
+}
+
+/** The job as enqueue writes it, its payload validated by the kind's schema: nothing is written otherwise. */
+function jobRow<K extends JobKind>(kind: K, payload: JobInput<K>, opts: Omit<EnqueueOptions, "tx">): JobRow {
   const registered = getJobHandler(kind);
   if (!registered) throw new UnknownJobKindError(kind);
   const parsed = registered.schema.safeParse(payload);
@@ -85,8 +103,7 @@ export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, 
   if (opts.key !== undefined && (opts.key.length === 0 || opts.key.length > 200)) throw new RangeError("key must be 1 to 200 characters");
   if (opts.runAt && Number.isNaN(opts.runAt.getTime())) throw new RangeError("runAt is not a valid date");
   if (opts.shopId !== undefined) assertShopDomain(opts.shopId);
-
-  const row = {
+  return {
     kind,
     payload: parsed.data as unknown,
     shopId: opts.shopId ?? null,
@@ -94,32 +111,56 @@ export async function enqueue<K extends JobKind>(kind: K, payload: JobInput<K>, 
     idempotencyKey: opts.key ?? null,
     ...(opts.runAt ? { runAt: opts.runAt } : {}),
   };
-  const insert = async (tx: Tx): Promise<number> => {
-    // A matching job may finish between the conflict and the lookup: then insert again.
-    for (let round = 0; round < 3; round++) {
-      const [created] = await tx
-        .insert(jobs)
-        .values(row)
-        .onConflictDoNothing({ target: [jobs.kind, jobs.idempotencyKey], where: sql`status in ('pending', 'running')` })
-        .returning({ id: jobs.id });
-      if (created) return created.id;
-      const [existing] = await tx
-        .select({ id: jobs.id, status: jobs.status })
-        .from(jobs)
-        .where(and(eq(jobs.kind, kind), eq(jobs.idempotencyKey, opts.key!), inArray(jobs.status, ["pending", "running"])));
-      if (existing && opts.coalesce && existing.status === "running") {
-        const [marked] = await tx.update(jobs).set({ rerun: true })
-          .where(and(eq(jobs.id, existing.id), eq(jobs.status, "running"))).returning({ id: jobs.id });
-        if (marked) return marked.id;
-        continue; // it ended meanwhile: a new job
-      }
-      if (existing) return existing.id;
+}
+
+async function insertJob(tx: Tx, row: JobRow, opts: Omit<EnqueueOptions, "tx">): Promise<number> {
+  // A matching job may finish between the conflict and the lookup: then insert again.
+  for (let round = 0; round < 3; round++) {
+    const [created] = await tx
+      .insert(jobs)
+      .values(row)
+      .onConflictDoNothing({ target: [jobs.kind, jobs.idempotencyKey], where: sql`status in ('pending', 'running')` })
+      .returning({ id: jobs.id });
+    if (created) return created.id;
+    const [existing] = await tx
+      .select({ id: jobs.id, status: jobs.status })
+      .from(jobs)
+      .where(and(eq(jobs.kind, row.kind), eq(jobs.idempotencyKey, opts.key!), inArray(jobs.status, ["pending", "running"])));
+    if (existing && opts.coalesce && existing.status === "running") {
+      const [marked] = await tx.update(jobs).set({ rerun: true })
+        .where(and(eq(jobs.id, existing.id), eq(jobs.status, "running"))).returning({ id: jobs.id });
+      if (marked) return marked.id;
+      continue; // it ended meanwhile: a new job
     }
-    throw new Error(`enqueue ${kind}: could not settle idempotency key`);
+    if (existing) return existing.id;
+  }
+  throw new Error(`enqueue ${row.kind}: could not settle idempotency key`);
+}
+
+/**
+ * enqueue in two halves, for a caller that writes the job in one statement with rows
+ * of its own (the order webhook: its delivery record and the re-read, one round trip).
+ * Validated as enqueue validates, at once. `insert(when)` is the job's `INSERT … ON
+ * CONFLICT DO NOTHING RETURNING id`, inserting only where `when` holds, for a WITH
+ * clause; `settle(tx, id)` ends as enqueue would with what it returned: a new job's
+ * id, or null (a job of the same key is pending or running) for enqueue's own path in
+ * the same asSystem tx: absorbed by the pending job, or a rerun asked of the running one.
+ */
+export function jobInsert<K extends JobKind>(kind: K, payload: JobInput<K>, opts: Omit<EnqueueOptions, "tx">) {
+  const row = jobRow(kind, payload, opts);
+  return {
+    insert: (when: SQL) => sql`insert into jobs (kind, payload, shop_id, max_attempts, idempotency_key, run_at)
+      select ${row.kind}::text, ${JSON.stringify(row.payload)}::text::jsonb, ${row.shopId}::text, ${row.maxAttempts}::int,
+        ${row.idempotencyKey}::text, coalesce(${row.runAt?.toISOString() ?? null}::timestamptz, now())
+      where ${when}
+      on conflict (kind, idempotency_key) where status in ('pending', 'running') do nothing
+      returning id`,
+    async settle(tx: Tx, created: number | null): Promise<number> {
+      const id = created ?? (await insertJob(tx, row, opts));
+      wakeLocalWorkers();
+      return id;
+    },
   };
-  const id = opts.tx ? await insert(opts.tx) : await asSystem(`enqueue ${kind}`, insert);
-  wakeLocalWorkers();
-  return id;
 }
 
 /** Delay before the next attempt after `attempt` (1-based) failed: exponential, "equal jitter". */
@@ -274,7 +315,12 @@ class Runner {
     const token = `${this.id}/${randomUUID()}`;
     const sweepNow = sweep || Date.now() >= (nextSweepAt.get(this.sweepKey) ?? 0);
     if (sweepNow) nextSweepAt.set(this.sweepKey, Date.now() + this.sweepEveryMs);
+    const { prepares } = await getDatabase();
     const { claimed, failed } = await asSystem(WORKER_REASON, async (tx) => {
+      // The claim is on the path of every live order change, and its texts are fixed
+      // for this runner (its kinds and shops are parameters): prepared, it is one
+      // round trip and no parse or plan (unprepared, two round trips and both).
+      prepareStatements(tx, prepares);
       // A job whose worker died on its last attempt is not run again: it fails.
       const failed = sweepNow ? await settleExpiredLeases(tx, this.kindFilter) : [];
       const claimed = await claimDueJobs(tx, { free, perShop: this.perShop, leaseMs: this.leaseMs, token, filter: this.kindFilter });
@@ -336,6 +382,10 @@ class Runner {
     }
   }
 
+  /**
+   * Records the outcome. Each update is prepared (`.prepare(…)`: postgres.js names
+   * it per text, off behind a transaction pooler): one round trip instead of two.
+   */
   private async record(job: ClaimedJob, outcome: Outcome) {
     const ours = and(eq(jobs.id, job.id), eq(jobs.lockedBy, job.token), eq(jobs.status, "running"));
     const context = { jobId: job.id, kind: job.kind, attempt: job.attempts, maxAttempts: job.maxAttempts };
@@ -354,7 +404,8 @@ class Runner {
         tx.update(jobs)
           .set({ ...again, status: sql`${rerun} 'pending' else 'succeeded' end`, finishedAt: sql`${rerun} null else now() end`, lastError: null })
           .where(ours)
-          .returning({ status: jobs.status }),
+          .returning({ status: jobs.status })
+          .prepare("job_outcome").execute(),
       );
     } else if (outcome.retryAfterMs !== undefined && (Date.now() - job.createdAt.getTime() < FREE_DEFERRAL_MS || job.attempts < job.maxAttempts)) {
       // Not a failure but "not now" (Shopify said when): no worker slot sleeps through it.
@@ -367,7 +418,8 @@ class Runner {
             lastError: outcome.error, attempts: free ? sql`${jobs.attempts} - 1` : jobs.attempts,
           })
           .where(ours)
-          .returning({ status: jobs.status }),
+          .returning({ status: jobs.status })
+          .prepare("job_outcome").execute(),
       );
     } else if (outcome.permanent || job.attempts >= job.maxAttempts) {
       result = "failed";
@@ -375,7 +427,8 @@ class Runner {
         tx.update(jobs)
           .set({ ...again, status: sql`${rerun} 'pending' else 'failed' end`, finishedAt: sql`${rerun} null else now() end`, lastError: outcome.error })
           .where(ours)
-          .returning({ status: jobs.status }),
+          .returning({ status: jobs.status })
+          .prepare("job_outcome").execute(),
       );
     } else {
       result = "retried";
@@ -384,7 +437,8 @@ class Runner {
         tx.update(jobs)
           .set({ status: "pending", runAt: sql`now() + ${interval(delay)}`, rerun: false, lockedUntil: null, lockedBy: null, lastError: outcome.error })
           .where(ours)
-          .returning({ status: jobs.status }),
+          .returning({ status: jobs.status })
+          .prepare("job_outcome").execute(),
       );
     }
     if (updated.length === 0) {
@@ -439,8 +493,10 @@ class Runner {
    * null if none. `expired` says a running job's lease has already run out.
    */
   async nextDueIn(deadline: Date): Promise<{ ms: number; expired: boolean } | null> {
-    const [row] = await asSystem(WORKER_REASON, (tx) =>
-      queryRows<{ ms: number | string | null; expired: boolean | null }>(
+    const { prepares } = await getDatabase();
+    const [row] = await asSystem(WORKER_REASON, (tx) => {
+      prepareStatements(tx, prepares);
+      return queryRows<{ ms: number | string | null; expired: boolean | null }>(
         tx,
         sql`
           select (extract(epoch from (min(case when status = 'pending' then run_at else locked_until end) - now())) * 1000)::float8 as ms,
@@ -449,8 +505,8 @@ class Runner {
           where ((status = 'pending' and run_at < ${deadline.toISOString()}::timestamptz)
               or (status = 'running' and locked_until < ${deadline.toISOString()}::timestamptz))
             and ${this.kindFilter}`,
-      ),
-    );
+      );
+    });
     return row?.ms === null || row?.ms === undefined ? null : { ms: Math.max(0, Number(row.ms)), expired: row.expired === true };
   }
 }

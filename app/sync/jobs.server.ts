@@ -7,7 +7,7 @@ import { z } from "zod";
 
 import type { Tx } from "~/db/client.server";
 import { registerJob } from "~/jobs/handlers.server";
-import { enqueue } from "~/jobs/queue.server";
+import { enqueue, jobInsert } from "~/jobs/queue.server";
 
 import { discardStagedRun, ingestBulkResult, pollBulkRun, startBulkRun, startBulkSync } from "./bulk.server";
 import { startFullHistorySync } from "./full-history.server";
@@ -88,6 +88,10 @@ registerJob("sync.shop.profile", ShopPayload, async ({ payload }) => {
  */
 export const enqueueOrderSync = (shop: string, orderId: string, tx?: Tx) =>
   enqueue("sync.order", { shop, orderId }, { shopId: shop, key: `order:${shop}:${orderId}`, coalesce: true, tx });
+
+/** The same re-read as two halves, for a statement that writes it beside the delivery's record (jobInsert). */
+export const orderSyncJob = (shop: string, orderId: string) =>
+  jobInsert("sync.order", { shop, orderId }, { shopId: shop, key: `order:${shop}:${orderId}`, coalesce: true });
 
 /** read_all_orders was granted: backfill the whole history (one such job at a time per shop). */
 export const enqueueFullHistorySync = (shop: string) =>

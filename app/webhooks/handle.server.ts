@@ -13,11 +13,12 @@
  */
 import { and, eq, or, sql } from "drizzle-orm";
 
-import type { Tx } from "~/db/client.server";
+import { getDatabase, type Tx } from "~/db/client.server";
+import { prepareStatements } from "~/db/prepared.server";
 import { webhookDeliveries } from "~/db/schema.server";
 import { asSystem, isShopDomain, withShop } from "~/db/tenant.server";
 import { cancelJobs, enqueue } from "~/jobs/queue.server";
-import { enqueueFullHistorySync, enqueueOrderSync } from "~/sync/jobs.server";
+import { enqueueFullHistorySync, orderSyncJob } from "~/sync/jobs.server";
 import { log } from "~/log.server";
 import { audit, SYSTEM_CHAIN, type RequestOrigin } from "~/security/audit.server";
 import { deleteShopSessions, updateShopSessionScopes } from "~/security/session-storage.server";
@@ -27,6 +28,7 @@ import { onBulkOperationFinished } from "~/sync/bulk.server";
 import { applyProductUpdate, recordCostChange } from "~/sync/catalog.server";
 
 import { topicSchemas, type BoundTopic, type TopicPayload } from "./bind-delivery.server";
+import { recordDeliveryWithJob } from "./deliveries.server";
 import { beginShopErase, pseudonymFor } from "./erase-shop.server";
 import { lifecycleEventAge } from "./lifecycle.server";
 
@@ -79,13 +81,16 @@ async function firstDelivery(tx: Tx, chain: string, delivery: WebhookDelivery): 
     })
     .onConflictDoNothing()
     .returning({ id: webhookDeliveries.webhookId });
-  if (inserted.length === 0) {
-    await tx
-      .update(webhookDeliveries)
-      .set({ attempts: sql`${webhookDeliveries.attempts} + 1` })
-      .where(and(eq(webhookDeliveries.shopId, chain), eq(webhookDeliveries.webhookId, delivery.webhookId)));
-  }
+  if (inserted.length === 0) await countRedelivery(tx, chain, delivery);
   return inserted.length > 0;
+}
+
+/** A duplicate: its record counts the delivery (by webhook id; one matched by event id keeps its count). */
+async function countRedelivery(tx: Tx, chain: string, delivery: WebhookDelivery): Promise<void> {
+  await tx
+    .update(webhookDeliveries)
+    .set({ attempts: sql`${webhookDeliveries.attempts} + 1` })
+    .where(and(eq(webhookDeliveries.shopId, chain), eq(webhookDeliveries.webhookId, delivery.webhookId)));
 }
 
 /** Read-only: whether the delivery was already recorded (for effects that cannot share its transaction). */
@@ -230,10 +235,21 @@ async function applyDelivery(delivery: WebhookDelivery): Promise<WebhookOutcome>
       );
       // Recorded and enqueued in ONE transaction (app_system may write both): the job
       // key alone only dedupes while the first job is pending or running, so a
-      // redelivery after it finished used to enqueue a second re-read.
+      // redelivery after it finished used to enqueue a second re-read. On the path of
+      // every live change, so firstDelivery and the job's insert are one prepared
+      // statement (deliveries.server.ts); a job already pending or running is settled
+      // as enqueue does (absorbed, or asked to run once more).
+      const job = orderSyncJob(shop, orderId);
+      const { prepares } = await getDatabase();
       return asSystem("webhook: order changed", async (tx) => {
-        if (!(await firstDelivery(tx, shop, delivery))) return "duplicate";
-        await enqueueOrderSync(shop, orderId, tx);
+        prepareStatements(tx, prepares);
+        const recorded = await recordDeliveryWithJob(tx, delivery, job.insert);
+        if (recorded.erasing) throw new ShopErasingError(shop);
+        if (!recorded.recorded) {
+          await countRedelivery(tx, shop, delivery);
+          return "duplicate";
+        }
+        await job.settle(tx, recorded.jobId);
         return "applied";
       });
     }
