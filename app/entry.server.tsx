@@ -1,4 +1,4 @@
-import { type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
+import { type AppLoadContext, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 
@@ -6,6 +6,7 @@ import { ensureWorkerStarted } from "~/jobs/worker-singleton.server";
 // Job handlers register themselves on import; they must exist before the worker runs.
 import "~/jobs/kinds.server";
 import { renderDocument } from "~/lib/render-document.server";
+import { markShellSent } from "~/lib/shell-signal.server";
 import { installConsoleScrubber, log } from "~/log.server";
 import { appSecurityHeaders, secureResponse } from "~/security/request-guards.server";
 
@@ -23,6 +24,7 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
   // Shopify's per-shop frame-ancestors arrive only from a loader that verified the
   // session (routes/app.tsx), never from the URL's `shop`; without them nothing may
@@ -34,6 +36,7 @@ export default function handleRequest(
     headers: responseHeaders,
     path: new URL(request.url).pathname,
     abortAfterMs: streamTimeout + 1000,
+    onShell: () => markShellSent(loadContext),
   });
 }
 

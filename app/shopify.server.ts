@@ -4,8 +4,11 @@
  */
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { jwtVerify } from "jose";
 
+import { isShopDomain } from "~/db/tenant.server";
 import { env } from "~/env.server";
+import { isBrowserNavigation } from "~/lib/browser-navigation";
 import { log } from "~/log.server";
 import { appSecurityHeaders } from "~/security/request-guards.server";
 import { createSessionStorage } from "~/security/session-storage.server";
@@ -132,4 +135,37 @@ export function verifiedDocumentHeaders(shop: string): Headers {
   // offline, logs a failed request on every page).
   if (headers.has("Link")) headers.set("Link", `<${env.APP_BRIDGE_URL}>; rel="preload"; as="script"`);
   return headers;
+}
+
+// The library's own check of a session token (shopify-api's decode-session-token: HS256 with
+// the app's secret, exp/nbf with 10 s of clock tolerance, aud = the API key), by the same jose.
+const SESSION_TOKEN_KEY = new TextEncoder().encode(env.SHOPIFY_API_SECRET);
+const CLOCK_TOLERANCE_S = 10;
+
+/**
+ * The shop that is opening the app in its admin, when this request is exactly that: a browser
+ * navigation (GET, `Sec-Fetch-Mode: navigate`) to an embedded page with the `shop`, `host` and
+ * `id_token` the admin frames it with, whose session token verifies and names that shop. Null
+ * for anything else, which then waits for `authenticate.admin` as every request does.
+ *
+ * Why: a first open waits for the token exchange and the shop's install (Shopify's answers, the
+ * shop's rows, the first sync's start) before `authenticate.admin` returns. A page that can show
+ * its shell first (the dashboard's title bar and skeleton, nothing of the shop's data) sends it
+ * once the token is proved here, framed for the shop it proves, and reads the data after the
+ * library's whole authentication, in the same response. Only a signature check; nothing is
+ * loaded or stored.
+ */
+export async function verifiedFramingShop(request: Request): Promise<string | null> {
+  if (request.method !== "GET" || !isBrowserNavigation(request)) return null;
+  const params = new URL(request.url).searchParams;
+  const shop = params.get("shop");
+  const token = params.get("id_token");
+  if (params.get("embedded") !== "1" || !params.get("host") || !token || !shop || !isShopDomain(shop)) return null;
+  try {
+    const { payload } = await jwtVerify(token, SESSION_TOKEN_KEY, { algorithms: ["HS256"], clockTolerance: CLOCK_TOLERANCE_S });
+    if (payload.aud !== env.SHOPIFY_API_KEY || typeof payload.dest !== "string") return null;
+    return new URL(payload.dest).hostname === shop ? shop : null;
+  } catch {
+    return null;
+  }
 }

@@ -18,7 +18,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-import { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -27,6 +26,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
+import { FairPGlite } from "./fair-pglite.server";
 import * as schema from "./schema.server";
 
 export type Schema = typeof schema;
@@ -78,17 +78,17 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     return { db, driver: "postgres", prepares: prepare, close: () => client.end({ timeout: 5 }) };
   }
 
-  let client: PGlite;
+  let client: FairPGlite;
   if (options.pgliteSnapshot) {
-    client = new PGlite({ loadDataDir: options.pgliteSnapshot });
+    client = new FairPGlite({ loadDataDir: options.pgliteSnapshot });
   } else if (url === "pglite://memory") {
-    client = new PGlite();
+    client = new FairPGlite();
   } else {
     // pglite:///abs/dir or pglite://rel/dir name a data dir; otherwise PGLITE_DATA_DIR.
     const fromUrl = url?.startsWith("pglite://") ? url.slice("pglite://".length) : undefined;
     const dir = path.resolve(fromUrl || options.pgliteDataDir || "./data/pglite");
     mkdirSync(dir, { recursive: true });
-    client = new PGlite(dir);
+    client = new FairPGlite(dir);
   }
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;

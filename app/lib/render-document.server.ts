@@ -25,13 +25,15 @@ export interface RenderOptions {
   /** The request's path, for the log (never its query: session tokens travel there). */
   path: string;
   abortAfterMs: number;
+  /** Called once React has the page's shell, or could not make one (shell-signal.server.ts). */
+  onShell?: () => void;
 }
 
 /** React says this when the reader went away mid-page (a closed tab): nothing of ours failed. */
 const CLIENT_GONE = "The destination stream closed early.";
 
 export function renderDocument(element: ReactElement, options: RenderOptions): Promise<Response> {
-  const { allReady, headers, path, abortAfterMs } = options;
+  const { allReady, headers, path, abortAfterMs, onShell } = options;
   let status = options.status;
   return new Promise((resolve, reject) => {
     let timedOut = false;
@@ -46,6 +48,7 @@ export function renderDocument(element: ReactElement, options: RenderOptions): P
     const { pipe, abort } = renderToPipeableStream(element, {
       onShellReady() {
         if (!allReady) respond();
+        onShell?.();
       },
       onAllReady() {
         clearTimeout(timer);
@@ -53,6 +56,7 @@ export function renderDocument(element: ReactElement, options: RenderOptions): P
       },
       onShellError(error) {
         clearTimeout(timer);
+        onShell?.();
         reject(error);
       },
       onError(error) {

@@ -9,6 +9,7 @@ import { DashboardContent } from "~/components/dashboard-content";
 import { DashboardSkeleton } from "~/components/dashboard-skeleton";
 import { env } from "~/env.server";
 import { isBrowserNavigation } from "~/lib/browser-navigation";
+import { afterShellSent } from "~/lib/shell-signal.server";
 import { currentRequestId } from "~/lib/request-id.server";
 import { log } from "~/log.server";
 import { buildReport } from "~/reports/build.server";
@@ -22,7 +23,7 @@ import { requestOrigin } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { childRouteHeaders, readForm, requireMethod } from "~/security/request-guards.server";
 import { requireShop } from "~/shops.server";
-import { authenticate } from "~/shopify.server";
+import { authenticate, verifiedFramingShop } from "~/shopify.server";
 import { retrySync } from "~/sync/bulk.server";
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
@@ -39,14 +40,24 @@ export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 // request (a client-side navigation or revalidation, which keeps the current page on screen
 // meanwhile) waits for the figures, so its status says what happened, as before.
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request, context);
   const params = new URL(request.url).searchParams;
+  const path = new URL(request.url).pathname;
+  // The admin opening the app (its session token proved, verifiedFramingShop): the shell goes
+  // out at once, and the library's whole authentication (on a first open: the token exchange
+  // and the install) starts once it is, inside the stream, before anything of the shop's is read.
+  if (await verifiedFramingShop(request)) {
+    const loading = afterShellSent(context).then(() => authenticate.admin(request, context)).then((auth) => loadDashboardView(auth, params), (thrown) => {
+      throw thrown instanceof Response ? signInRefusal(thrown) : thrown;
+    });
+    return data<DashboardLoaderData>({ pending: settle(loading, path) });
+  }
+  const { session, admin } = await authenticate.admin(request, context);
   const loading = loadDashboardView({ session, admin }, params);
   if (!isBrowserNavigation(request)) {
     const { view, status } = await loading;
     return data<DashboardLoaderData>(view, { status });
   }
-  return data<DashboardLoaderData>({ pending: settle(loading, new URL(request.url).pathname) });
+  return data<DashboardLoaderData>({ pending: settle(loading, path) });
 };
 
 type Authenticated = Pick<Awaited<ReturnType<typeof authenticate.admin>>, "session" | "admin">;
@@ -67,10 +78,22 @@ async function loadDashboardView({ session, admin }: Authenticated, params: URLS
   return { view: dashboardView(page, params, problems), status: problems.length ? 400 : 200 };
 }
 
-/** How a streamed load ended: the page's data, a refusal the page explains, or a failure. */
+/**
+ * What the library's authentication answered inside a stream, as the page can show it: its
+ * redirects (the bounce page that fetches a fresh session token) are followed, its 503s and
+ * 429 keep their words, and a refusal of the request (400, 401) asks for the app to be opened
+ * again (the way back re-enters through the admin, with a new token).
+ */
+function signInRefusal(thrown: Response): Response {
+  if ((thrown.status >= 300 && thrown.status < 400) || thrown.status === 429 || thrown.status >= 500) return thrown;
+  return new Response("Shopify did not confirm this session. Open Margin Notes again from your admin.", { status: 401 });
+}
+
+/** How a streamed load ended: the page's data, a refusal the page explains, a redirect to follow, or a failure. */
 export type DashboardOutcome =
   | { view: DashboardData }
   | { refused: { status: number; message: string | null } }
+  | { redirect: string }
   | { failed: { requestId: string | null } };
 
 /**
@@ -82,7 +105,11 @@ async function settle(loading: ReturnType<typeof loadDashboardView>, path: strin
   try {
     return { view: (await loading).view };
   } catch (error) {
-    if (error instanceof Response) return { refused: { status: error.status, message: (await error.text()) || null } };
+    if (error instanceof Response) {
+      const location = error.headers.get("Location");
+      if (error.status >= 300 && error.status < 400 && location) return { redirect: location };
+      return { refused: { status: error.status, message: (await error.text()) || null } };
+    }
     log.error({ err: error, path, method: "GET" }, "unhandled error");
     return { failed: { requestId: currentRequestId() ?? null } };
   }
@@ -166,6 +193,7 @@ export default function Dashboard() {
         {(settled: DashboardOutcome) =>
           "view" in settled ? <DashboardContent data={settled.view} />
           : "refused" in settled ? <DashboardRefusal status={settled.refused.status} message={settled.refused.message} />
+          : "redirect" in settled ? <FollowRedirect to={settled.redirect} />
           : <AppErrorPage requestId={settled.failed.requestId} />}
       </Await>
     </Suspense>
@@ -186,6 +214,12 @@ function StreamFailed() {
     revalidator.revalidate();
   }, [revalidator]);
   return asked.current && revalidator.state === "idle" ? <AppErrorPage requestId={null} /> : <DashboardSkeleton />;
+}
+
+/** A redirect that came after the shell (the bounce page for a fresh session token): the document goes there. */
+function FollowRedirect({ to }: { to: string }) {
+  useEffect(() => window.location.replace(to), [to]);
+  return <DashboardSkeleton />;
 }
 
 /** A refusal the merchant can act on: bad report settings (400), or the report not available now (503). */

@@ -11,7 +11,7 @@ import { AppErrorPage } from "~/components/app-error-page";
 import { EmbeddedAppProvider } from "~/components/embedded-app-provider";
 import { env } from "~/env.server";
 import { currentRequestId } from "~/lib/request-id.server";
-import { authenticate, verifiedDocumentHeaders } from "~/shopify.server";
+import { authenticate, verifiedDocumentHeaders, verifiedFramingShop } from "~/shopify.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -23,12 +23,15 @@ interface LayoutData {
 }
 
 export const loader = async ({ request, context }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request, context);
+  // The admin opening a page: the token is proved here and the frame can have its shell at once;
+  // the page's own loader still waits for (or, the dashboard, streams after) the library's whole
+  // authentication before it reads anything of the shop's.
+  const shop = (await verifiedFramingShop(request)) ?? (await authenticate.admin(request, context)).session.shop;
   // The API key is public (it is the App Bridge client id); nothing secret goes here.
   // Every page below is framed for the shop the session token proved, not the URL's.
   return data<LayoutData>(
     { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL, requestId: currentRequestId() ?? null },
-    { headers: verifiedDocumentHeaders(session.shop) },
+    { headers: verifiedDocumentHeaders(shop) },
   );
 };
 

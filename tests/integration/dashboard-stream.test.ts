@@ -5,14 +5,18 @@
  * same response; every other request (Remix's data fetches, these tests' plain documents)
  * still waits for the figures, with the status that says what happened (reports.test.ts).
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { http } from "msw";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 
 import { getDb } from "~/db/client.server";
+import { shops } from "~/db/schema.server";
+import { asSystem } from "~/db/tenant.server";
 import { REPORT_UNAVAILABLE_MESSAGE } from "~/db/query-limits.server";
 
 import { addStore, appHandler, BROWSER_UA, hostParam, idToken, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
+import { mswServer } from "../mocks/msw-server";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import { seedSales } from "../report-fixtures";
 import { TEST_APP_URL } from "../setup/test-env";
@@ -108,5 +112,70 @@ describe("the dashboard opened by a browser", () => {
       expect(rest).toContain("The report is not available right now");
       expect(rest).toContain(REPORT_UNAVAILABLE_MESSAGE.replaceAll("'", "&#x27;").split(",")[0]);
     });
+  });
+});
+
+/**
+ * A first open: the shell goes out once the session token is proved, before the library's
+ * token exchange and the install, which run inside the stream (app.tsx, verifiedFramingShop).
+ */
+describe("the first open of a store", () => {
+  /** Holds the store's token exchange until released; Shopify's answer (the simulator's) follows. */
+  function holdTokenExchange(shop: string) {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let asked = false;
+    // A resolver that returns nothing passes the request on to the next handler (the simulator).
+    mswServer.use(http.post(`https://${shop}/admin/oauth/access_token`, async () => {
+      asked = true;
+      await released;
+    }));
+    return { release, wasAsked: () => asked };
+  }
+
+  const shopRows = async (shop: string) => (await asSystem("test", (tx) => tx.select().from(shops).where(eq(shops.shopId, shop)))).length;
+
+  it("sends the shell and skeleton before Shopify answers the token exchange, then the installed dashboard", async () => {
+    const shop = newShop("first-open");
+    addStore(simulator, shop);
+    const exchange = holdTokenExchange(shop);
+    const response = await request(navigation(shop));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toContain(`frame-ancestors https://${shop}`);
+    const reader = response.body!.getReader();
+    const shell = await readUntil(reader, "Loading the report");
+    expect(shell, "the shell carries the skeleton").not.toBeNull();
+    expect(shell).toContain('<ui-title-bar title="Margin Notes"');
+    // Nothing of the store's yet: the exchange is held and nothing is installed.
+    expect(shell).not.toContain("Net sales");
+    expect(await shopRows(shop)).toBe(0);
+    exchange.release();
+    const rest = await readRest(reader);
+    expect(exchange.wasAsked()).toBe(true);
+    expect(await shopRows(shop)).toBe(1);
+    expect(rest).toContain("Test Store");
+  });
+
+  it("a token Shopify will not exchange after the shell: the page goes to the bounce page for a fresh one, nothing installed", async () => {
+    const shop = newShop("first-open");
+    // Not a store the simulator knows: its token exchange is refused (404 shop_not_found).
+    const response = await request(navigation(shop));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("Loading the report");
+    expect(html).toContain("/auth/session-token");
+    expect(html).not.toContain("Net sales");
+    expect(await shopRows(shop)).toBe(0);
+  });
+
+  it("a token that does not verify gets no shell: the library's answer, as before", async () => {
+    const shop = newShop("first-open");
+    addStore(simulator, shop);
+    const params = new URLSearchParams({ embedded: "1", shop, host: hostParam(shop), id_token: idToken(shop, { secret: "not-the-app-secret" }) });
+    const response = await request(new Request(`${TEST_APP_URL}/app?${params}`, { headers: { "User-Agent": BROWSER_UA, "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe" } }));
+    expect(response.status).not.toBe(200);
+    const body = await response.text();
+    expect(body).not.toContain("Loading the report");
+    expect(await shopRows(shop)).toBe(0);
   });
 });

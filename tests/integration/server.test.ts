@@ -56,6 +56,39 @@ describe("server.ts", () => {
     }
   });
 
+  it("compresses the build's scripts and styles for a browser that accepts it, and nothing else", async () => {
+    const html = await fetch(`${origin}/`).then((r) => r.text());
+    const manifest = html.match(/\/build\/manifest-[A-Z0-9]+\.js/)?.[0];
+    expect(manifest).toBeDefined();
+    // node's http client, not fetch: fetch decodes the body and hides what was sent.
+    const raw = async (path: string, encoding: string | null) => {
+      const { request } = await import("node:http");
+      return new Promise<{ status: number; encoding: string | undefined; bytes: number; vary: string | undefined; cache: string | undefined }>((resolve, reject) => {
+        const req = request(`${origin}${path}`, { headers: encoding ? { "Accept-Encoding": encoding } : {} }, (res) => {
+          let bytes = 0;
+          res.on("data", (chunk: Buffer) => (bytes += chunk.length));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, encoding: res.headers["content-encoding"], bytes, vary: res.headers.vary, cache: res.headers["cache-control"] }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    };
+    const plain = await raw(manifest!, null);
+    const gzipped = await raw(manifest!, "gzip, deflate, br");
+    expect(plain.status).toBe(200);
+    expect(plain.encoding).toBeUndefined();
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.encoding).toMatch(/^(gzip|br|deflate)$/);
+    expect(gzipped.bytes).toBeLessThan(plain.bytes);
+    expect(gzipped.vary).toMatch(/Accept-Encoding/i);
+    expect(gzipped.cache).toContain("immutable");
+    // Pages are never compressed here: a document streams (the dashboard's shell first).
+    const page = await raw("/healthz", "gzip, deflate, br");
+    expect(page.encoding).toBeUndefined();
+    const svg = await raw("/images/empty-state.svg", "gzip");
+    expect(svg.encoding).toBeUndefined();
+  });
+
   it("keeps the app's own CSP instead of replacing it", async () => {
     const response = await fetch(`${origin}/healthz`);
     expect(response.headers.get("content-security-policy")?.match(/frame-ancestors/g)).toHaveLength(1);
