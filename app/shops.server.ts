@@ -198,6 +198,12 @@ export async function readShop(tx: Tx, shop: string): Promise<Shop | undefined> 
   return row;
 }
 
+/** readShop as a prepared statement (the live re-read's: one round trip, sent beside the token's read). */
+export async function readShopPrepared(tx: Tx, shop: string): Promise<Shop | undefined> {
+  const [row] = await tx.select().from(shops).where(eq(shops.shopId, shop)).prepare("shop_row").execute();
+  return row;
+}
+
 /** The shop's IANA time zone, read in the caller's transaction (undefined before install). */
 export const readShopTimezone = async (tx: Tx, shop: string): Promise<string | undefined> => (await readShop(tx, shop))?.ianaTimezone;
 

@@ -94,6 +94,20 @@ export function shopOfSessionId(id: string): string | undefined {
   return isShopDomain(shop) ? shop : undefined;
 }
 
+/**
+ * The shop's stored offline session, read in the caller's withShop transaction (prepared:
+ * a live order re-read sends it beside the shop's row, one round trip for both).
+ * Opened (its tokens unsealed) after the transaction by `openOfflineSession`.
+ */
+export async function readOfflineSessionRow(tx: Tx, shop: string): Promise<SessionRow | undefined> {
+  const id = `offline_${shop}`;
+  const [row] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.shopId, shop))).prepare("offline_session_row").execute();
+  return row;
+}
+
+/** A row from readOfflineSessionRow as loadSession answers it (a row that cannot be opened: none). */
+export const openOfflineSession = (row: SessionRow | undefined): Promise<Session | undefined> => (row ? fromRow(row) : Promise.resolve(undefined));
+
 const lockSessions = (tx: Tx, shop: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`session:${shop}`}))`);
 
 const lockedSessions = new AsyncLocalStorage<{ shop: string; tx: Tx }>();

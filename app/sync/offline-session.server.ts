@@ -22,8 +22,9 @@ const REFRESH_MARGIN_MS = 6 * 60_000;
 
 const inFlight = new Map<string, Promise<Session>>();
 
-export async function offlineSession(shop: string): Promise<Session> {
-  const stored = await sessionStorage.loadSession(`offline_${shop}`);
+/** `loaded`: the stored session as the caller already read it (a live re-read reads it beside the shop's row). */
+export async function offlineSession(shop: string, loaded?: { stored: Session | undefined }): Promise<Session> {
+  const stored = loaded ? loaded.stored : await sessionStorage.loadSession(`offline_${shop}`);
   if (stored?.accessToken && (!stored.refreshToken || !stored.isExpired(REFRESH_MARGIN_MS))) return stored;
   let flight = inFlight.get(shop);
   if (!flight) {

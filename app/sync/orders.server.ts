@@ -18,7 +18,8 @@ import { getDatabase } from "~/db/client.server";
 import { prepareStatements } from "~/db/prepared.server";
 import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
-import { holdShopForWrite, loadShop } from "~/shops.server";
+import { readOfflineSessionRow, openOfflineSession } from "~/security/session-storage.server";
+import { holdShopForWrite, readShopPrepared } from "~/shops.server";
 
 import { adminGraphql } from "./admin-api.server";
 import { beyondReach } from "./history.server";
@@ -29,14 +30,14 @@ import { currentTimezone } from "./rollups-rebuild.server";
 import { StagedBatch } from "./stage.server";
 
 export async function syncOrder(shop: string, orderId: string): Promise<"applied" | "deleted" | "unreachable" | "missing-shop"> {
-  // The shop row and the token side by side (two reads, one wait): both are needed
-  // before Shopify is asked, and a webhook's change waits for whichever is slower.
-  // A token that cannot be had only matters for a shop that is still here.
-  const [shopRow, session] = await Promise.all([loadShop(shop), offlineSession(shop).then((s) => ({ s }), (error: unknown) => ({ error }))]);
+  // The shop row and the stored token in one transaction, both prepared and sent
+  // together (one round trip): both are needed before Shopify is asked. A token
+  // that cannot be had (a refresh that fails) only matters for a shop that is still here.
+  const [shopRow, sessionRow] = await withShop(shop, (tx) => Promise.all([readShopPrepared(tx, shop), readOfflineSessionRow(tx, shop)]));
   if (!shopRow || shopRow.uninstalledAt || shopRow.erasingSince) return "missing-shop";
-  if ("error" in session) throw session.error;
+  const session = await offlineSession(shop, { stored: await openOfflineSession(sessionRow) });
   // Whole or not at all: readOrder pages through every agreement and sale.
-  const read = await readOrder(shop, `gid://shopify/Order/${orderId}`, (q, v) => adminGraphql(shop, q, v, { session: session.s }));
+  const read = await readOrder(shop, `gid://shopify/Order/${orderId}`, (q, v) => adminGraphql(shop, q, v, { session }));
   if (!read) {
     // Without read_all_orders, "not found" may only mean "older than 60 days":
     // keep what the ledger holds rather than delete a real order (history.server.ts).

@@ -22,7 +22,7 @@ import { newShop } from "../factories";
 
 import "~/sync/jobs.server";
 
-const profile = (shop: string) => ({ name: shop, myshopifyDomain: shop, currencyCode: "USD", ianaTimezone: "UTC" });
+const profile = (shop: string) => ({ name: shop, myshopifyDomain: shop, currencyCode: "USD" as const, ianaTimezone: "UTC" });
 
 async function installed(): Promise<string> {
   const shop = newShop("order-door");

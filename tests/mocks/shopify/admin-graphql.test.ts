@@ -62,6 +62,25 @@ describe("executeAdminGraphql", () => {
     expect(json(response.json).data).toEqual({ shop: { currencyCode: "EUR" } });
   });
 
+  it("answers a document it has checked before the same way, per call: variables, operation, errors", async () => {
+    const store = createSimStore({ domain: "again.myshopify.com", name: "Again", currencyCode: "EUR" });
+    const query = `query A { shop { name } } query B($withTz: Boolean!) { shop { currencyCode ianaTimezone @include(if: $withTz) } }`;
+    for (const withTz of [false, true, false]) {
+      const response = await executeAdminGraphql(store, { query, operationName: "B", variables: { withTz } });
+      expect(json(response.json).data).toEqual({ shop: { currencyCode: "EUR", ...(withTz ? { ianaTimezone: "America/New_York" } : {}) } });
+    }
+    expect(json((await executeAdminGraphql(store, { query, operationName: "A" })).json).data).toEqual({ shop: { name: "Again" } });
+    // An invalid document: the same errors each time, each answer its own (changing one changes no other).
+    const invalid = `query Typo { shop { name marginNotes } }`;
+    const first = json((await executeAdminGraphql(store, { query: invalid })).json);
+    first.errors![0]!.message = "changed by the caller";
+    const second = json((await executeAdminGraphql(store, { query: invalid })).json);
+    expect(second.errors?.map((e) => e.message)).toEqual(["Field 'marginNotes' doesn't exist on type 'Shop'"]);
+    const unparsable = json((await executeAdminGraphql(store, { query: "query {" })).json);
+    expect(json((await executeAdminGraphql(store, { query: "query {" })).json)).toEqual(unparsable);
+    expect(unparsable.errors).toHaveLength(1);
+  });
+
   it("rejects a field that does not exist the way Shopify does", async () => {
     const { store } = storeWithClock();
     const response = await executeAdminGraphql(store, { query: `query Typo { shop { name marginNotes } }` });

@@ -139,16 +139,9 @@ export async function executeAdminGraphql(store: SimStore, body: AdminGraphqlReq
   }
 
   const schema = loadAdminSchema();
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return ok({ errors: [formatError(error)] });
-    throw error;
-  }
-
-  const validationErrors = validateLikeShopify(schema, document);
-  if (validationErrors.length > 0) return ok({ errors: validationErrors });
+  const checked = checkedDocument(schema, body.query);
+  if ("errors" in checked) return ok({ errors: structuredClone(checked.errors) });
+  const { document } = checked;
 
   const operation = selectOperation(document, body.operationName);
   if (operation instanceof GraphQLError) return ok({ errors: [formatError(operation)] });
@@ -205,6 +198,35 @@ export async function executeAdminGraphql(store: SimStore, body: AdminGraphqlReq
     data: result.data ?? null,
     extensions: { cost: costExtension(requested, actual, bucket) },
   });
+}
+
+/**
+ * Parsing and validating a document against the Admin schema depend on its text
+ * alone, and they were most of the simulator's time per call (validation walks the
+ * document once per rule, over a schema of thousands of types): the same app query
+ * re-read for every live order change paid them each time, counted in the app's
+ * figures by bench:live. Shopify's servers are not the app's CPU, so each text is
+ * parsed and validated once per process (a bounded cache; graphql-js never mutates
+ * a document it executes). Variables, cost and data are still per call.
+ */
+const checkedDocuments = new Map<string, { document: DocumentNode } | { errors: GraphQLFormattedError[] }>();
+const CHECKED_DOCUMENTS_MAX = 500;
+
+function checkedDocument(schema: GraphQLSchema, query: string): { document: DocumentNode } | { errors: GraphQLFormattedError[] } {
+  const known = checkedDocuments.get(query);
+  if (known) return known;
+  let checked: { document: DocumentNode } | { errors: GraphQLFormattedError[] };
+  try {
+    const document = parse(query);
+    const errors = validateLikeShopify(schema, document);
+    checked = errors.length > 0 ? { errors } : { document };
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    checked = { errors: [formatError(error)] };
+  }
+  if (checkedDocuments.size >= CHECKED_DOCUMENTS_MAX) checkedDocuments.delete(checkedDocuments.keys().next().value!);
+  checkedDocuments.set(query, checked);
+  return checked;
 }
 
 // ---------------------------------------------------------------------------
