@@ -46,7 +46,9 @@ export function prepareStatements(tx: Tx, prepares: boolean): void {
   if (!client) return;
   (tx as { execute: unknown }).execute = (query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    return client.unsafe(text, params, { prepare: true });
+    // Queued on the connection now, not when first awaited: statements go out in the
+    // order they were made, whatever awaits them (db/pipeline.server.ts relies on it).
+    return started(client.unsafe(text, params, { prepare: true }) as PendingQuery);
   };
 }
 
@@ -64,9 +66,10 @@ export function sendPrepared(tx: Tx, query: SQL, prepares: boolean): Promise<unk
   const { sql: text, params } = dialect.sqlToQuery(query);
   // postgres.js queues a query on the connection when it is first awaited or executed;
   // `execute()` queues it here, before fn's first statement exists.
-  const sent = client.unsafe(text, params, { prepare: true }) as PendingQuery;
-  return typeof sent.execute === "function" ? sent.execute() : sent;
+  return started(client.unsafe(text, params, { prepare: true }) as PendingQuery);
 }
+
+const started = (query: PendingQuery): Promise<unknown> => (typeof query.execute === "function" ? query.execute() : query);
 
 interface PendingQuery extends Promise<unknown> {
   execute?(): Promise<unknown>;

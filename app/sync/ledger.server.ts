@@ -21,6 +21,7 @@ import { sql, type SQL } from "drizzle-orm";
 
 import { affectedRows, queryRows, type Tx } from "~/db/client.server";
 import { asOneStatement } from "~/db/one-statement";
+import type { Pipeline } from "~/db/pipeline.server";
 
 import { finalizeSteps, reconcileSteps, type ExportWindow, type FinalizeStep } from "./finalize-steps.server";
 import { applyOrderContribution, planForBulk, pruneEmptyRollups, pruneParts, rebuildAllRollups } from "./rollups.server";
@@ -40,7 +41,7 @@ export { finalizeSteps, reconcileSteps, type ExportWindow, type FinalizeStep };
  * no longer has (reconcileSteps).
  */
 export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone: string, mode: FinalizeMode, window?: ExportWindow,
-  options: { staleGuarded?: boolean } = {}): Promise<FinalizeResult> {
+  options: { staleGuarded?: boolean; pipeline?: Pipeline } = {}): Promise<FinalizeResult> {
   await lockLedger(tx, shop);
   if (mode === "direct") {
     // A direct run (direct.server.ts): the ledger held no order from the export's
@@ -62,13 +63,22 @@ export async function finalizeRun(tx: Tx, shop: string, runId: string, timezone:
   // its own rows.
   const applied = sql`select so.order_id from staged_orders so where so.shop_id = ${shop} and so.run_id = ${runId}`;
   const touched: string[] = [];
-  const { orders, sales } = await applySteps(tx, shop, runId, {
+  // Given a pipeline (the live re-read on PostgreSQL, its statements prepared): every
+  // statement up to the prune is sent at once, none waits for another's answer (the
+  // prune needs the days they touched). The caller may have added its own before.
+  const { pipeline } = options;
+  const counts = await applySteps(tx, shop, runId, {
     fresh: false,
     // Staged under the lock with the stale guard already (StagedBatch.writeLive): no step for it.
     skip: options.staleGuarded ? ["discard stale"] : [],
     beforeRemoved: async () => void touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, -1))),
+    pipeline,
   });
-  touched.push(...(await applyOrderContribution(tx, shop, timezone, applied, 1)));
+  const added = applyOrderContribution(tx, shop, timezone, applied, 1).then((days) => void touched.push(...days));
+  if (pipeline) pipeline.add(added);
+  else await added;
+  await pipeline?.settle();
+  const { orders, sales } = counts;
   const days = [...new Set(touched)];
   // Emptied rollup rows go, and the run's staged rows with them (one statement: a
   // live run is a few rows, gone with its transaction; a bulk run's millions are
@@ -126,26 +136,32 @@ function statementsOf(steps: FinalizeStep[], grouped: boolean): FinalizeStep[] {
 }
 
 /** The finalize steps, in order, with their counts; `fresh` unset: decided here (does the ledger hold any order?). */
-async function applySteps(tx: Tx, shop: string, runId: string, options: { fresh?: boolean; direct?: boolean; skip?: string[]; beforeRemoved?: () => Promise<void> } = {}) {
+async function applySteps(tx: Tx, shop: string, runId: string,
+  options: { fresh?: boolean; direct?: boolean; skip?: string[]; beforeRemoved?: () => Promise<void>; pipeline?: Pipeline } = {}) {
   const direct = options.direct === true;
   const fresh = direct || (options.fresh ?? !(await holdsOrders(tx, shop)));
-  let sales = 0;
-  let orders = 0;
+  const counts = { orders: 0, sales: 0 };
   // Live (beforeRemoved given): the grouped statements, the contribution taken out first.
   const live = options.beforeRemoved !== undefined;
   let before = options.beforeRemoved;
+  const { pipeline } = options;
   const steps = finalizeSteps(shop, runId, { fresh, direct }).filter((step) => !options.skip?.includes(step.name));
   for (const step of statementsOf(steps, live)) {
     // Before the first statement that removes sales (alone, or heading its group).
     if (before && (step.name === "sales removed" || step.name === LIVE_GROUPS[0]!.at(-1))) {
-      await before();
+      if (pipeline) pipeline.add(before());
+      else await before();
       before = undefined;
     }
-    const rows = affectedRows(await tx.execute(step.query));
-    if (step.name === "sales") sales = rows;
-    if (step.name === "orders") orders = rows;
+    const done = Promise.resolve(tx.execute(step.query)).then((result) => {
+      if (step.name === "sales") counts.sales = affectedRows(result);
+      if (step.name === "orders") counts.orders = affectedRows(result);
+    });
+    if (pipeline) pipeline.add(done);
+    else await done;
   }
-  return { orders, sales };
+  // Pipelined, the counts are known once the caller has settled the pipeline (the object is read then).
+  return counts;
 }
 
 /**

@@ -15,6 +15,7 @@
 import { randomUUID } from "node:crypto";
 
 import { getDatabase } from "~/db/client.server";
+import { Pipeline } from "~/db/pipeline.server";
 import { prepareStatements } from "~/db/prepared.server";
 import { withShop } from "~/db/tenant.server";
 import { log } from "~/log.server";
@@ -64,8 +65,13 @@ export async function syncOrder(shop: string, orderId: string): Promise<"applied
     // time-zone change and its rollups rebuild may have happened meanwhile.
     const held = await lockLedgerHoldingShop(tx, shop);
     if (held.state !== "open") return false;
-    await batch.writeLive(tx, shop, runId);
-    await finalizeRun(tx, shop, runId, held.timezone ?? shopRow.ianaTimezone, "live", undefined, { staleGuarded: true });
+    // Prepared, the staging insert and the finalize's statements up to its prune are
+    // sent together (db/pipeline.server.ts): one round trip where they were eight.
+    const pipeline = prepares ? new Pipeline() : undefined;
+    const staged = batch.writeLive(tx, shop, runId);
+    if (pipeline) pipeline.add(staged);
+    else await staged;
+    await finalizeRun(tx, shop, runId, held.timezone ?? shopRow.ianaTimezone, "live", undefined, { staleGuarded: true, pipeline });
     return true;
   });
   return written ? "applied" : "missing-shop";

@@ -13,7 +13,9 @@ import Big from "big.js";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { queryRows, type Tx } from "~/db/client.server";
+import { getDatabase, queryRows, type Tx } from "~/db/client.server";
+import { Pipeline } from "~/db/pipeline.server";
+import { prepareStatements } from "~/db/prepared.server";
 import { withShop } from "~/db/tenant.server";
 import { readReport } from "~/reports/build.server";
 import { computeMetrics, sumComponents } from "~/reports/metrics";
@@ -79,6 +81,16 @@ const rewrite = (shop: string, table: string, runId: string, set: string, where 
   insert into ${sql.identifier(table)}
   select (jsonb_populate_record(null::${sql.identifier(table)}, to_jsonb(gone) || ${sql.raw(`jsonb_build_object(${set})`)})).* from gone`;
 
+/**
+ * finalizeRun "live" as the re-read job runs it (orders.server.ts): on PostgreSQL its
+ * statements prepared and pipelined (db/pipeline.server.ts), elsewhere one at a time.
+ */
+async function finalizeLive(tx: Tx, shop: string, runId: string) {
+  const { prepares } = await getDatabase();
+  prepareStatements(tx, prepares);
+  await finalizeRun(tx, shop, runId, TZ, "live", undefined, { pipeline: prepares ? new Pipeline() : undefined });
+}
+
 /** Re-reads order `order` (a newer version), its staged rows changed by `changes`, and applies it live. */
 async function reread(shop: string, order: number, changes: Array<[table: string, set: string, where?: string]>) {
   const runId = `order-${order}-${randomUUID()}`;
@@ -86,7 +98,7 @@ async function reread(shop: string, order: number, changes: Array<[table: string
     await stageRun(tx, shop, runId, 1, order);
     await tx.execute(rewrite(shop, "staged_orders", runId, "'source_updated_at', now()"));
     for (const [table, set, where] of changes) await tx.execute(rewrite(shop, table, runId, set, where));
-    await finalizeRun(tx, shop, runId, TZ, "live");
+    await finalizeLive(tx, shop, runId);
   });
 }
 
@@ -120,7 +132,7 @@ describe("the report rollups equal the daily rollups they derive from", () => {
     const added = `order-new-${randomUUID()}`;
     await withShop(shop, async (tx) => {
       await stageRun(tx, shop, added, 40, 100_001);
-      await finalizeRun(tx, shop, added, TZ, "live");
+      await finalizeLive(tx, shop, added);
     });
     // Re-reads of held orders: new amounts, and one whose sales now happen 40 days
     // later (its old month and its new one both change). Newer versions win.
