@@ -7,7 +7,9 @@
  * security headers; (3) gave loaders no client address for per-source limits.
  *
  * It serves what remix-serve served, the same way (express, /build immutable for a
- * year and compressed, public/ for an hour, the build's request handler), plus:
+ * year, public/ for an hour, the build's request handler), plus:
+ *  - the build's scripts and styles come from memory, gzipped once at start
+ *    (app/lib/build-assets.server.ts);
  *  - every response, static ones included, carries the security header set: the
  *    headers a response lacks are filled in just before they are written, so a
  *    document's per-shop CSP is never replaced (app/security/headers.server.ts);
@@ -30,9 +32,9 @@ import { pathToFileURL } from "node:url";
 
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import compression from "compression";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 
+import { serveBuildAssets } from "./app/lib/build-assets.server.ts";
 import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from "./app/lib/request-id.server.ts";
 import { fillSecurityHeaders } from "./app/security/headers.server.ts";
 
@@ -90,14 +92,21 @@ export function mountApp(app: Express, build: ServerBuild, options: MountOptions
   app.use(requestId);
   app.use(securityHeadersOnEveryResponse);
   if (logRequests) app.use(accessLog);
-  // The build's scripts and styles compressed (Polaris' stylesheet alone is 442 KB, ~60 KB
-  // gzipped; a first open waits for it before it paints), by the browser's Accept-Encoding. Only
-  // these: documents stream (the dashboard's shell before its figures) and stay as they are.
-  app.use(build.publicPath, compression(), express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+  // The build's scripts and styles from memory, gzipped once (app/lib/build-assets.server.ts);
+  // serve-static answers anything else under the path (a 404 included). Documents are never
+  // compressed here: they stream (the dashboard's shell before its figures).
+  const assets = serveBuildAssets(build.assetsBuildDirectory);
+  app.locals.assetsLoaded = assets.ready;
+  app.use(build.publicPath, assets.handler, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode, getLoadContext: (req: IncomingMessage) => ({ remoteAddress: req.socket.remoteAddress }) }));
   app.use(lastResort);
   return app;
+}
+
+/** Settles once mountApp's in-memory copy of the build's assets is loaded (requests do not wait for it). */
+export function assetsLoaded(app: Express): Promise<void> {
+  return (app.locals.assetsLoaded as Promise<void> | undefined) ?? Promise.resolve();
 }
 
 export async function importBuild(buildPath = "build/index.js"): Promise<ServerBuild> {
@@ -109,6 +118,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   process.env.NODE_ENV ??= "production";
   const build = await importBuild(process.argv[2]);
   const app = mountApp(express(), build, { mode: process.env.NODE_ENV === "development" ? "development" : "production" });
+  await assetsLoaded(app);
   const port = Number(process.env.PORT ?? 3000);
   const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);
   server.once("listening", () => {

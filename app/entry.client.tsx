@@ -18,9 +18,24 @@ import { RemixBrowser } from "@remix-run/react";
 import { StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 
-hydrateRoot(
-  document,
-  <StrictMode>
-    <RemixBrowser />
-  </StrictMode>,
-);
+/**
+ * Once the whole document has arrived. Remix loads this script `async`, so it can run while a
+ * page is still streaming: the dashboard's shell and skeleton are painted, its figures not yet
+ * sent (on a first open they follow the token exchange and the install). Hydrating then leaves
+ * the figures' Suspense boundary waiting, and the update Polaris' providers make just after
+ * mounting (PortalsManager's context, set in an effect, above every page) reaches that boundary
+ * before it can hydrate: React throws its server HTML away and logs #421 (seen in
+ * tests/e2e/first-sync.test.ts). The page needs no script to be seen meanwhile (the skeleton, then
+ * the figures React's own inline script swaps in); it becomes interactive when complete.
+ */
+function hydrate() {
+  hydrateRoot(
+    document,
+    <StrictMode>
+      <RemixBrowser />
+    </StrictMode>,
+  );
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", hydrate, { once: true });
+else hydrate();

@@ -168,6 +168,22 @@ describe("the first open of a store", () => {
     expect(await shopRows(shop)).toBe(0);
   });
 
+  it("every other page waits for the library's whole authentication: a token Shopify refuses renders none of them", async () => {
+    // Not stores the simulator knows: their token exchange is refused.
+    for (const path of ["/app/reports", "/app/reports/00000000-0000-4000-8000-000000000000", "/app/costs", "/app/expenses", "/app/activity", "/app/settings", "/app/trust", "/app/no-such-page"]) {
+      const shop = newShop("first-open");
+      const request_ = navigation(shop);
+      const url = new URL(request_.url);
+      url.pathname = path;
+      const response = await request(new Request(url, { headers: request_.headers }));
+      // The bounce page for a fresh token, or (once the source's failed exchanges are used up) 429.
+      expect([302, 429], path).toContain(response.status);
+      if (response.status === 302) expect(response.headers.get("location"), path).toContain("/auth/session-token");
+      expect(await response.text(), path).not.toContain("ui-title-bar");
+      expect(await shopRows(shop), path).toBe(0);
+    }
+  });
+
   it("a token that does not verify gets no shell: the library's answer, as before", async () => {
     const shop = newShop("first-open");
     addStore(simulator, shop);

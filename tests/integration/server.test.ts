@@ -10,7 +10,7 @@ import express from "express";
 import { http, passthrough } from "msw";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { importBuild, mountApp } from "../../server";
+import { assetsLoaded, importBuild, mountApp } from "../../server";
 import { mswServer } from "../mocks/msw-server";
 import { signedWebhook } from "../mocks/shopify/webhooks";
 import { TEST_API_SECRET } from "../setup/test-env";
@@ -20,7 +20,9 @@ let origin: string;
 
 beforeAll(async () => {
   const build = await importBuild();
-  server = mountApp(express(), build, { accessLog: true }).listen(0, "127.0.0.1");
+  const app = mountApp(express(), build, { accessLog: true });
+  await assetsLoaded(app);
+  server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -56,7 +58,7 @@ describe("server.ts", () => {
     }
   });
 
-  it("compresses the build's scripts and styles for a browser that accepts it, and nothing else", async () => {
+  it("serves the build's scripts and styles compressed for a browser that accepts it, and nothing else", async () => {
     const html = await fetch(`${origin}/`).then((r) => r.text());
     const manifest = html.match(/\/build\/manifest-[A-Z0-9]+\.js/)?.[0];
     expect(manifest).toBeDefined();
@@ -82,6 +84,16 @@ describe("server.ts", () => {
     expect(gzipped.bytes).toBeLessThan(plain.bytes);
     expect(gzipped.vary).toMatch(/Accept-Encoding/i);
     expect(gzipped.cache).toContain("immutable");
+    // The stylesheet the first paint waits for, too; a revalidation with its ETag is a 304.
+    const stylesheet = html.match(/\/build\/_assets\/styles-[A-Z0-9]+\.css/)?.[0];
+    expect(stylesheet).toBeDefined();
+    const css = await fetch(`${origin}${stylesheet}`);
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+    const etag = css.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expectHeaderSet(css, stylesheet!);
+    await css.body?.cancel();
+    expect((await fetch(`${origin}${stylesheet}`, { headers: { "If-None-Match": etag! } })).status).toBe(304);
     // Pages are never compressed here: a document streams (the dashboard's shell first).
     const page = await raw("/healthz", "gzip, deflate, br");
     expect(page.encoding).toBeUndefined();

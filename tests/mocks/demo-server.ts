@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 
 import express from "express";
 
-import { importBuild, mountApp } from "../../server";
+import { assetsLoaded, importBuild, mountApp } from "../../server";
 
 import { mswServer } from "./msw-server";
 import { loadAdminSchema } from "./shopify/admin-schema";
@@ -91,7 +91,7 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   mockOnlineTokenExchange({ apiKey: DEMO_API_KEY, apiSecret, owners: ["42"] });
   // Served exactly as `npm start` serves it (server.ts): headers on every response,
   // static files included; the client's address for per-source limits.
-  mountApp(app, await importBuild(), { mode: "production" });
+  await assetsLoaded(mountApp(app, await importBuild(), { mode: "production" }));
   // Ready means ready: the URL is printed only once the database is open and migrated
   // (a fresh data dir runs PGlite's initdb and every migration, seconds of work)
   // and the simulator's Admin schema is built, so the merchant's first /app does not
