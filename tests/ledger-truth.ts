@@ -4,19 +4,37 @@
  * compare them with truthByDay (computed from the raw simulated orders).
  */
 import Big from "big.js";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
 
 import { queryRows } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { withShop } from "~/db/tenant.server";
-import { drainJobs } from "~/jobs/queue.server";
+import { drainJobs, startWorker } from "~/jobs/queue.server";
 import { computeMetrics, sumComponents, type Components } from "~/reports/metrics";
 
 import type { ShopifySimulator } from "./mocks/shopify/simulator";
 import type { SimStore } from "./mocks/shopify/store";
 import { truthByDay } from "./mocks/shopify/truth";
 import { paymentFeeTruth, shippingTruth, type FeeDayTruth, type ShippingDayTruth } from "./mocks/shopify/payments";
+
+/**
+ * Runs the shop's jobs on a worker and stops it (as a killed process would: no grace) once its
+ * orders file is partly ingested: some lines committed, the run still ingesting.
+ */
+export async function stopWorkerMidIngest(simulator: ShopifySimulator, shop: string) {
+  const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await simulator.settled();
+    const [run] = await withShop(shop, (tx) => tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
+    if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
+    if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
+    if (Date.now() > deadline) throw new Error("ingest never started");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await worker.stop({ timeoutMs: 0 });
+}
 
 /** Runs the shop's jobs (and the simulator's webhooks they trigger) until nothing is left. */
 export async function settle(simulator: ShopifySimulator, shop: string) {

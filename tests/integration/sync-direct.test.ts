@@ -11,11 +11,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "~/db/client.server";
 import { syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
-import { startWorker } from "~/jobs/queue.server";
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
-import { expectLedgerEqualsTruth, settle as settleJobs } from "../ledger-truth";
+import { expectLedgerEqualsTruth, settle as settleJobs, stopWorkerMidIngest } from "../ledger-truth";
 import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
@@ -48,21 +47,6 @@ async function duplicateSales(shop: string): Promise<number> {
   const [row] = await withShop(shop, (tx) => queryRows<{ n: number }>(tx, sql`
     select count(*)::int as n from (select sale_id from sales where shop_id = ${shop} group by sale_id having count(*) > 1) d`));
   return row!.n;
-}
-
-/** Runs the sync until the orders file is part-ingested, then stops the worker abruptly (its job's lease stays). */
-async function stopMidIngest(shop: string) {
-  const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await simulator.settled();
-    const [run] = await ordersRuns(shop);
-    if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
-    if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
-    if (Date.now() > deadline) throw new Error("ingest never started");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  await worker.stop({ timeoutMs: 0 });
 }
 
 describe("a shop's first orders file goes straight into the ledger", () => {
@@ -103,7 +87,7 @@ describe("a shop's first orders file goes straight into the ledger", () => {
     const { shop, store } = await setUpStore(2500, 33);
     Object.assign(store.bucket, { maximumAvailable: 20_000, currentlyAvailable: 20_000, restoreRate: 1000 });
     await install(simulator, shop);
-    await stopMidIngest(shop);
+    await stopWorkerMidIngest(simulator, shop);
     const [partial] = await ordersRuns(shop);
     expect(partial).toMatchObject({ status: "ingesting", ingestMode: "direct" });
 

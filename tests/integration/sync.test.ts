@@ -10,7 +10,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "~/db/client.server";
 import { orders, sales, syncRuns } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
-import { startWorker } from "~/jobs/queue.server";
 
 import { addStore, install, startSimulator } from "../app-harness";
 import { newShop } from "../factories";
@@ -18,7 +17,7 @@ import { seedStore } from "../mocks/shopify/seed";
 import type { ShopifySimulator } from "../mocks/shopify/simulator";
 import type { SimStore } from "../mocks/shopify/store";
 import { truthTotals } from "../mocks/shopify/truth";
-import { expectLedgerEqualsTruth as expectLedgerTruth, expectPaymentsEqualTruth, settle as settleJobs } from "../ledger-truth";
+import { expectLedgerEqualsTruth as expectLedgerTruth, expectPaymentsEqualTruth, settle as settleJobs, stopWorkerMidIngest } from "../ledger-truth";
 
 // The sync's job handlers, in this process (the build registers its own copy).
 import "~/sync/jobs.server";
@@ -45,22 +44,6 @@ const expectLedgerEqualsTruth = async (shop: string, store: SimStore) => {
   await expectLedgerTruth(shop, store, 31);
   await expectPaymentsEqualTruth(shop, store);
 };
-
-/** Runs the shop's sync until the orders file is being ingested, then stops the worker abruptly. */
-async function killWorkerMidIngest(shop: string) {
-  const worker = startWorker({ shops: [shop], leaseMs: 1500, pollMs: 10, backoff: { baseMs: 5, maxMs: 50 } });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await simulator.settled();
-    const [run] = await withShop(shop, (tx) =>
-      tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
-    if (run && run.linesProcessed > 0 && run.status === "ingesting") break;
-    if (run?.status === "completed") throw new Error("ingest finished before it could be interrupted");
-    if (Date.now() > deadline) throw new Error("ingest never started");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  await worker.stop({ timeoutMs: 0 });
-}
 
 describe("backfill through bulk operations", () => {
   it("installs, backfills a few thousand orders and equals the truth day by day", async () => {
@@ -95,7 +78,7 @@ describe("backfill through bulk operations", () => {
   it("survives a worker killed mid-ingest: a restarted worker resumes and nothing is counted twice", async () => {
     const { shop, store } = await setUpStore(2500, 13);
     await install(simulator, shop);
-    await killWorkerMidIngest(shop);
+    await stopWorkerMidIngest(simulator, shop);
     const [partial] = await withShop(shop, (tx) => tx.select().from(syncRuns).where(and(eq(syncRuns.shopId, shop), eq(syncRuns.kind, "orders"))));
     expect(partial?.status).toBe("ingesting");
     // The lease runs out; a new worker reclaims the job and finishes from where it stopped.
@@ -110,7 +93,7 @@ describe("backfill through bulk operations", () => {
   it("stages again from the first line when the database lost the unlogged staging (a crash) mid-ingest", async () => {
     const { shop, store } = await setUpStore(2500, 15);
     await install(simulator, shop);
-    await killWorkerMidIngest(shop);
+    await stopWorkerMidIngest(simulator, shop);
     // The stopped worker's batch in flight lands first; then the "crash".
     await new Promise((r) => setTimeout(r, 1600));
     // What crash recovery does to an UNLOGGED table: every row gone, the run's progress kept.
