@@ -123,7 +123,8 @@ function answerShopify(shops: LiveShop[]): () => void {
 }
 
 function printTrace(shop: string, kind: Kind, t0: number, transactions: TxRecord[]) {
-  console.log(`\ntrace of the last ${kind} on ${shop}: ${transactions.length} transactions, ${transactions.reduce((n, t) => n + t.statements.length, 0)} timed statements`);
+  console.log(`\ntrace of the last ${kind} on ${shop}: ${transactions.length} transactions, ${transactions.reduce((n, t) => n + t.statements.length, 0)} timed statements`
+    + " (raw statements only; statements sent together, app/db/pipeline.server.ts, are each timed from the sending to their answer, so they overlap)");
   for (const t of transactions) {
     console.log(`  +${fmt(t.start - t0, 1).padStart(6)} ms  ${fmt(t.end - t.start, 1).padStart(5)} ms  transaction`);
     for (const s of t.statements) console.log(`        ${fmt(s.ms, 2).padStart(6)} ms  ${s.label.slice(0, 100)}`);
