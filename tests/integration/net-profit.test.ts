@@ -226,7 +226,9 @@ describe("the Expenses page", () => {
     await installShop(shop);
     await installShop(other);
     const theirs = await saved(other, { intent: "save-custom", name: "Their rent", kind: "monthly", amount: "500", startsOn: "2026-01-01" });
-    await withShop(shop, (tx) => tx.insert(dailyPaymentFees).values({ shopId: shop, day: new Date().toISOString().slice(0, 10), gateway: "paypal", fees: "0", feeTransactions: 0, uncoveredAmount: "20", uncoveredTransactions: 2 }));
+    // Two days ago, not UTC's today: between UTC midnight and the shop's, that day is still
+    // ahead of the shop's clock and outside the page's window (this failed at 04:30 UTC).
+    await withShop(shop, (tx) => tx.insert(dailyPaymentFees).values({ shopId: shop, day: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10), gateway: "paypal", fees: "0", feeTransactions: 0, uncoveredAmount: "20", uncoveredTransactions: 2 }));
 
     const id = await saved(shop, { intent: "save-rate", gateway: "paypal", percent: "2.9", fixedAmount: "0.30", effectiveFrom: "2026-01-01" });
     expect((await post(shop, { intent: "save-rate", id, gateway: "paypal", percent: "3.1", fixedAmount: "0.30", effectiveFrom: "2026-01-01" })).data).toMatchObject({ ok: true, operation: "updated" });
