@@ -34,7 +34,7 @@
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -46,7 +46,7 @@ import { writeOrdersJsonl } from "../mocks/shopify/bulk";
 import { catalogFor, generateOrders } from "../mocks/shopify/seed";
 
 import { datasetOptions, serveFile } from "./ingest-path";
-import { benchEnv, byLabel, cliArgs, fmt, freshPostgres, instrument, machine, maxRss, mb, RssSampler, secs, type TxRecord } from "./support";
+import { benchEnv, byLabel, cliArgs, fmt, freshPostgres, instrument, machine, maxRss, mb, postgresCpuSeconds, RssSampler, secs, type TxRecord } from "./support";
 
 benchEnv();
 const args = cliArgs();
@@ -202,9 +202,12 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
       for (const key of Object.keys(heapPeak) as (keyof typeof heapPeak)[]) heapPeak[key] = Math.max(heapPeak[key], m[key]);
     }, 100);
     sampler.reset();
+    const cpuBefore = { app: process.cpuUsage(), postgres: postgresCpuSeconds() };
     const t0 = performance.now();
     const result = await ingestFile(SHOP, file, lines).finally(() => clearInterval(heapTimer));
     const t1 = performance.now();
+    const appCpu = process.cpuUsage(cpuBefore.app);
+    const postgresAfter = postgresCpuSeconds();
     const peak = sampler.peak();
     const peakMax = maxRss();
     const records = [...transactions];
@@ -236,6 +239,15 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     for (const s of finalizeTx.statements) if (s.ms >= 5) console.log(`      ${secs(s.ms).padStart(9)}  ${s.label}`);
     console.log(`  total    ${secs(totalMs)} = ${fmt(ordersPerS)} orders/s, ${fmt(lines / (totalMs / 1000))} lines/s`
       + (e === "postgres" ? `   [target ≥ ${fmt(TARGET_ORDERS_PER_S)} orders/s on Postgres: ${ordersPerS >= TARGET_ORDERS_PER_S ? "met" : "MISSED"}]` : ""));
+    // Where the two cores went: the app's process (parsing, classifying, encoding; PGlite's
+    // database too) and, on PostgreSQL, the server's processes (every database on it: run
+    // the bench on an otherwise idle machine). Includes the staged rows' cleanup.
+    const wallS = (t1 - t0) / 1000;
+    const cores = availableParallelism();
+    const appS = (appCpu.user + appCpu.system) / 1e6;
+    const pgS = e === "postgres" && cpuBefore.postgres !== null && postgresAfter !== null ? postgresAfter - cpuBefore.postgres : null;
+    console.log(`  CPU over the ${secs(t1 - t0)} (cleanup included): app process ${fmt(appS, 1)} s (${fmt((100 * appS) / wallS)}% of a core; user ${fmt(appCpu.user / 1e6, 1)} s)`
+      + (pgS === null ? "" : `, PostgreSQL server ${fmt(pgS, 1)} s (${fmt((100 * pgS) / wallS)}% of a core); both ${fmt((100 * (appS + pgS)) / (cores * wallS))}% of the machine's ${cores} cores`));
     console.log(`  peak RSS (sampled every 100 ms, worker thread) during the ingest: ${mb(peak)}   [target < 300 MB: ${peak < TARGET_RSS ? "met" : "MISSED"}]`);
     console.log(`  process.resourceUsage().maxRSS (whole child process): ${mb(peakMax)}   [target < 300 MB: ${peakMax < TARGET_RSS ? "met" : "MISSED"}]`);
     console.log(`      of which, at most: V8 heap ${mb(heapPeak.heapTotal)} (used ${mb(heapPeak.heapUsed)}), external ${mb(heapPeak.external)} (array buffers ${mb(heapPeak.arrayBuffers)})`

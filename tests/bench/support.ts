@@ -4,6 +4,7 @@
  * a fresh PostgreSQL database as the tests make one, and per-statement timing of
  * what the app sends through withShop. Nothing here asserts.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -77,6 +78,41 @@ export class RssSampler {
 
 /** maxRSS over the process's life (resourceUsage reports KiB). */
 export const maxRss = () => process.resourceUsage().maxRSS * 1024;
+
+/**
+ * CPU seconds spent so far by the local PostgreSQL server's processes (every `postgres`
+ * process's user + system time, plus what its exited children left to their parents),
+ * read from /proc; null where there is no /proc or no local server. With the node
+ * process's own `process.cpuUsage()`, it splits an ingest's two cores between the app
+ * and the database.
+ */
+export function postgresCpuSeconds(): number | null {
+  let ticks = 0;
+  let found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const close = stat.lastIndexOf(")");
+    const name = stat.slice(stat.indexOf("(") + 1, close);
+    if (name !== "postgres") continue;
+    found = true;
+    // Fields after "(comm) ": state is field 3; utime 14, stime 15, cutime 16, cstime 17.
+    const fields = stat.slice(close + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  // USER_HZ is 100 on Linux for every architecture Node runs on.
+  return found ? ticks / 100 : null;
+}
 
 /**
  * A fresh database on the real server, exactly as the integration tests make one
