@@ -36,6 +36,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 
 import { serveBuildAssets } from "./app/lib/build-assets.server.ts";
 import { REQUEST_ID_HEADER, requestIdFor, runWithRequestId } from "./app/lib/request-id.server.ts";
+import { countRequest } from "./app/lib/requests-in-flight.server.ts";
 import { fillSecurityHeaders } from "./app/security/headers.server.ts";
 
 /** First: everything after it (handlers, logs, the access line) runs with the request's id. */
@@ -89,6 +90,11 @@ export interface MountOptions {
 export function mountApp(app: Express, build: ServerBuild, options: MountOptions = {}): Express {
   const { mode = "production", accessLog: logRequests = !["warn", "error", "fatal", "silent"].includes(process.env.LOG_LEVEL ?? "info") } = options;
   app.disable("x-powered-by");
+  // Counted until answered: background work in this process lets requests go first.
+  app.use((_req, res, next) => {
+    countRequest(res);
+    next();
+  });
   app.use(requestId);
   app.use(securityHeadersOnEveryResponse);
   if (logRequests) app.use(accessLog);

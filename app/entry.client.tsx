@@ -18,6 +18,8 @@ import { RemixBrowser } from "@remix-run/react";
 import { StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 
+import { reportUnlessBoundaryUpdatedEarly } from "~/lib/recoverable-errors";
+
 /**
  * Once the whole document has arrived. Remix loads this script `async`, so it can run while a
  * page is still streaming: the dashboard's shell and skeleton are painted, its figures not yet
@@ -26,7 +28,8 @@ import { hydrateRoot } from "react-dom/client";
  * mounting (PortalsManager's context, set in an effect, above every page) reaches that boundary
  * before it can hydrate: React throws its server HTML away and logs #421 (seen in
  * tests/e2e/first-sync.test.ts). The page needs no script to be seen meanwhile (the skeleton, then
- * the figures React's own inline script swaps in); it becomes interactive when complete.
+ * the figures React's own inline script swaps in); it becomes interactive when complete. A
+ * narrower form of the same race remains once complete: app/lib/recoverable-errors.ts.
  */
 function hydrate() {
   hydrateRoot(
@@ -34,6 +37,7 @@ function hydrate() {
     <StrictMode>
       <RemixBrowser />
     </StrictMode>,
+    { onRecoverableError: (error) => reportUnlessBoundaryUpdatedEarly(error) },
   );
 }
 

@@ -28,12 +28,15 @@ import { affectedRows, getDatabase, queryRows, type Tx } from "~/db/client.serve
 import { prepareStatements } from "~/db/prepared.server";
 import { jobs } from "~/db/schema.server";
 import { asSystem, assertShopDomain } from "~/db/tenant.server";
+import { afterRequestsInFlight } from "~/lib/requests-in-flight.server";
 import { log, scrubSecrets } from "~/log.server";
 
 import { claimDueJobs, interval, settleExpiredLeases, type FailedRow } from "./claim.server";
 import { getJobHandler, PermanentJobError, RetryLaterError, type JobInput, type JobKind } from "./handlers.server";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/** The longest a claim waits for the process's requests in flight (embedded database only). */
+const CLAIM_AFTER_REQUESTS_MAX_MS = 1_000;
 const WORKER_REASON = "job worker";
 const MAX_ERROR_LENGTH = 2000;
 const SUCCEEDED_RETENTION = "7 days";
@@ -565,6 +568,9 @@ export function startWorker(opts: WorkerOptions = {}): WorkerHandle {
           lastPrune = Date.now();
           await pruneFinishedJobs();
         }
+        // On the embedded database the pages go first: a claim waits (bounded) until the
+        // process answers no request (app/lib/requests-in-flight.server.ts).
+        if ((await getDatabase()).driver === "pglite") await afterRequestsInFlight(CLAIM_AFTER_REQUESTS_MAX_MS);
         await runner.fill();
       } catch (error) {
         if (stopping) break;

@@ -19,6 +19,7 @@ import { env } from "~/env.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { RetryLaterError } from "~/jobs/handlers.server";
 import { enqueue } from "~/jobs/queue.server";
+import { afterRequestsInFlight } from "~/lib/requests-in-flight.server";
 import { log } from "~/log.server";
 import { audit, type Actor, type RequestOrigin } from "~/security/audit.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
@@ -48,6 +49,8 @@ type SyncRun = typeof syncRuns.$inferSelect;
  */
 const BATCH_LINES = { postgres: 5000, pglite: 1000 } as const;
 const PARSE_SLICE = 100;
+/** The longest a PGlite batch waits for the process's requests in flight before it writes. */
+const BATCH_AFTER_REQUESTS_MAX_MS = 250;
 /** Batch transactions writing at once (see the ingest loop). */
 const WRITERS = { postgres: 2, pglite: 1 } as const;
 /** Fresh bulk operations started in an hour to replace incomplete files, per kind. */
@@ -209,9 +212,12 @@ export async function ingestBulkResult(shop: string, runId: string, options: Ing
       where shop_id = ${shop} and run_id = ${runId}`;
     const statement = batch instanceof StagedBatch ? await batch.statementYielding(shop, runId) : null;
     while (inFlight.length >= writers) await inFlight.shift();
-    // A turn of the event loop before the next transaction asks for the connection:
-    // a page request whose previous query just returned queues for it first (PGlite's
-    // lock is first come, first served), so it waits for at most one batch.
+    // PGlite (one connection, this thread): the requests in flight first, for a bounded
+    // while (app/lib/requests-in-flight.server.ts); then a turn of the event loop before the
+    // next transaction asks for the connection: a page request whose previous query just
+    // returned queues for it first (PGlite's lock is first come, first served), so it waits
+    // for at most one batch.
+    if (driver === "pglite") await afterRequestsInFlight(BATCH_AFTER_REQUESTS_MAX_MS);
     await new Promise<void>((resolve) => setImmediate(resolve));
     const previous = committed;
     const writing = withShop(shop, async (tx) => {

@@ -1,12 +1,15 @@
+import { EventEmitter } from "node:events";
+
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 
-import { queryRows } from "~/db/client.server";
+import { getDatabase, queryRows } from "~/db/client.server";
 import { jobs } from "~/db/schema.server";
 import { asSystem, withShop } from "~/db/tenant.server";
 import { PermanentJobError, registerJob, RetryLaterError } from "~/jobs/handlers.server";
 import { backoffMs, drainJobs, enqueue, JobPayloadError, startWorker, UnknownJobKindError } from "~/jobs/queue.server";
+import { countRequest } from "~/lib/requests-in-flight.server";
 
 import { expectDbError } from "../expect-db-error";
 import { expectErrorLogs } from "../setup/error-logs";
@@ -349,5 +352,35 @@ describe("job queue", () => {
     const shop = newShop();
     await expectDbError(withShop(shop, (tx) => tx.select().from(jobs)), /permission denied/);
     await expectDbError(withShop(shop, (tx) => enqueue("test.echo", { n: 1 }, { tx })), /permission denied/);
+  });
+  it("on the embedded database, a worker claims only once the process answers no request (bounded); on PostgreSQL at once", async () => {
+    const embedded = (await getDatabase()).driver === "pglite";
+    const shop = newShop();
+    // A request of this process, still being answered (server.ts counts every one).
+    const response = new EventEmitter();
+    countRequest(response);
+    const worker = startWorker({ kinds: ["test.echo"], shops: [shop], pollMs: 10 });
+    try {
+      await sleep(50); // the worker's first pass
+      const id = await enqueue("test.echo", { n: 1 }, { shopId: shop });
+      await sleep(300);
+      // Held while the request is in flight (PGlite: one thread, one connection), or run at once.
+      expect(callsOf(id)).toHaveLength(embedded ? 0 : 1);
+      response.emit("close");
+      while (callsOf(id).length === 0) await sleep(10);
+      expect((await jobRow(id)).status).not.toBe("pending");
+      // A request that never ends holds the claim at most its bound (1 s), not forever.
+      const endless = new EventEmitter();
+      countRequest(endless);
+      const started = Date.now();
+      const next = await enqueue("test.echo", { n: 2 }, { shopId: shop });
+      while (callsOf(next).length === 0) await sleep(10);
+      const waited = Date.now() - started;
+      console.log(`[requests first] ${embedded ? "PGlite" : "PostgreSQL"}: a job enqueued during an endless request ran after ${waited} ms`);
+      expect(waited).toBeLessThan(5_000);
+      endless.emit("close");
+    } finally {
+      await worker.stop({ timeoutMs: 1000 });
+    }
   });
 });
