@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { afterRequestsInFlight, countRequest, requestsInFlight } from "./requests-in-flight.server";
+import type * as RequestsInFlight from "./requests-in-flight.server";
 
 /** A response as countRequest sees it: something that emits "close" once. */
 const response = () => new EventEmitter();
@@ -64,7 +65,7 @@ describe("requests in flight", () => {
   it("is one count for the process, whichever copy of the module counts (server.ts and the server build)", async () => {
     const before = requestsInFlight();
     vi.resetModules();
-    const copy = await import("./requests-in-flight.server?copy" as string) as typeof import("./requests-in-flight.server");
+    const copy = (await import("./requests-in-flight.server?copy" as string)) as typeof RequestsInFlight;
     const r = response();
     copy.countRequest(r);
     expect(requestsInFlight()).toBe(before + 1);
