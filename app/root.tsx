@@ -1,5 +1,5 @@
 import type { LinksFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 
 import { PublicPageError } from "~/components/public-page-error";
@@ -7,6 +7,27 @@ import { PublicPageError } from "~/components/public-page-error";
 // Only the error page below needs Polaris at the root; every route that renders
 // Polaris links its styles itself (Remix dedupes the link).
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+/**
+ * App Bridge on every page of the embedded app, in the document's <head> as Shopify's setup has it
+ * (https://shopify.dev/docs/api/app-bridge-library: the `shopify-api-key` meta and the
+ * `app-bridge.js` script; required in the head of every document for App Store apps since
+ * 2025-10-15: https://shopify.dev/changelog/shopify-app-store-apps-require-the-latest-app-bridge).
+ * Last in the head: the script runs while the
+ * parser is there, and what it adds to the head then lands after everything React rendered in it
+ * (a node it inserted between two of React's threw #418 at hydration; React leaves extra nodes
+ * at the head's end alone). Public pages (no /app layout) load none.
+ */
+function AppBridgeHead() {
+  const layout = useRouteLoaderData<{ apiKey: string; appBridgeUrl: string }>("routes/app");
+  if (!layout) return null;
+  return (
+    <>
+      <meta name="shopify-api-key" content={layout.apiKey} />
+      <script src={layout.appBridgeUrl} data-api-key={layout.apiKey} />
+    </>
+  );
+}
 
 export default function App() {
   return (
@@ -18,6 +39,7 @@ export default function App() {
         <link rel="icon" href="data:," />
         <Meta />
         <Links />
+        <AppBridgeHead />
       </head>
       <body>
         <Outlet />

@@ -1,5 +1,6 @@
 /**
- * The embedded shell: App Bridge + Polaris, wired to Remix navigation.
+ * The embedded shell: Polaris, wired to Remix navigation and to App Bridge's admin navigation
+ * (App Bridge's own script is in the document's head: app/root.tsx).
  *
  * `@shopify/shopify-app-remix/react` does this too, but its ESM build imports JSON
  * with import attributes, which the classic Remix compiler (esbuild 0.17) cannot
@@ -18,7 +19,7 @@ function RemixPolarisLink({ url, children, external, ...rest }: LinkLikeComponen
   return <Link to={url} {...rest}>{children}</Link>;
 }
 
-export function EmbeddedAppProvider(props: { apiKey: string; appBridgeUrl: string; children: ReactNode }) {
+export function EmbeddedAppProvider(props: { children: ReactNode }) {
   const navigate = useNavigate();
   useEffect(() => {
     // App Bridge announces admin-nav clicks as events; Remix does the navigation. Marked as the
@@ -32,11 +33,8 @@ export function EmbeddedAppProvider(props: { apiKey: string; appBridgeUrl: strin
   }, [navigate]);
 
   return (
-    <>
-      <script src={props.appBridgeUrl} data-api-key={props.apiKey} />
-      <PolarisAppProvider i18n={en} linkComponent={RemixPolarisLink}>
-        {props.children}
-      </PolarisAppProvider>
-    </>
+    <PolarisAppProvider i18n={en} linkComponent={RemixPolarisLink}>
+      {props.children}
+    </PolarisAppProvider>
   );
 }

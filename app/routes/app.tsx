@@ -1,5 +1,5 @@
 import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useRouteError, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { AppProvider } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
@@ -40,10 +40,10 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
   defaultShouldRevalidate || currentUrl.pathname !== nextUrl.pathname;
 
-/** App Bridge, Polaris and the admin's nav menu around a page. */
-function AppFrame({ layout, children }: { layout: LayoutData; children: ReactNode }) {
+/** Polaris and the admin's nav menu around a page (App Bridge's script: the document's head, app/root.tsx). */
+function AppFrame({ children }: { children: ReactNode }) {
   return (
-    <EmbeddedAppProvider apiKey={layout.apiKey} appBridgeUrl={layout.appBridgeUrl}>
+    <EmbeddedAppProvider>
       <NavMenu>
         <Link to="/app" rel="home">Dashboard</Link>
         <Link to="/app/reports">Reports</Link>
@@ -60,7 +60,7 @@ function AppFrame({ layout, children }: { layout: LayoutData; children: ReactNod
 
 export default function AppLayout() {
   return (
-    <AppFrame layout={useLoaderData<LayoutData>()}>
+    <AppFrame>
       <Outlet />
     </AppFrame>
   );
@@ -89,7 +89,7 @@ export function ErrorBoundary() {
     );
   }
   return (
-    <AppFrame layout={layout}>
+    <AppFrame>
       <AppErrorPage requestId={layout.requestId} />
     </AppFrame>
   );
