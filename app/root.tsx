@@ -3,6 +3,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 
 import { PublicPageError } from "~/components/public-page-error";
+import type { LayoutData } from "~/routes/app";
 
 // Only the error page below needs Polaris at the root; every route that renders
 // Polaris links its styles itself (Remix dedupes the link).
@@ -13,13 +14,13 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
  * (https://shopify.dev/docs/api/app-bridge-library: the `shopify-api-key` meta and the
  * `app-bridge.js` script; required in the head of every document for App Store apps since
  * 2025-10-15: https://shopify.dev/changelog/shopify-app-store-apps-require-the-latest-app-bridge).
- * Last in the head: the script runs while the
- * parser is there, and what it adds to the head then lands after everything React rendered in it
- * (a node it inserted between two of React's threw #418 at hydration; React leaves extra nodes
- * at the head's end alone). Public pages (no /app layout) load none.
+ * Last in the head: the script runs while the parser is there, and what it adds to the head then
+ * lands after everything React rendered in it (a node it inserted between two of React's threw
+ * #418 at hydration; React leaves extra nodes at the head's end alone). Public pages (no /app
+ * layout) load none.
  */
 function AppBridgeHead() {
-  const layout = useRouteLoaderData<{ apiKey: string; appBridgeUrl: string }>("routes/app");
+  const layout = useRouteLoaderData<LayoutData>("routes/app");
   if (!layout) return null;
   return (
     <>

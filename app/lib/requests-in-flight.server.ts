@@ -6,8 +6,8 @@
  * JavaScript thread and one database connection serve both the merchant's pages and an
  * import. A job about to be claimed, and an import between two batches, first wait until no
  * request is in flight — for at most a bound, so a steady stream of requests slows background
- * work down but never stops it. On a first open this is what lets the app frame's styles and
- * scripts arrive before the first sync starts (decision 0017).
+ * work down but never stops it. Measured (decision 0017 point 6): pages during a first sync
+ * answer in about half the time; the frame's first paint did not move.
  *
  * server.ts counts every request (documents, data, the build's assets). It and the server
  * build are two module graphs (server.ts imports this file; the build bundles its own copy),

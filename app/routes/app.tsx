@@ -15,7 +15,7 @@ import { authenticate, verifiedDocumentHeaders, verifiedFramingShop } from "~/sh
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-interface LayoutData {
+export interface LayoutData {
   apiKey: string;
   appBridgeUrl: string;
   /** The id of the request that loaded this (server.ts's X-Request-Id), for an error page to quote. */

@@ -71,9 +71,9 @@ async function* chunks(body: ReadableStream<Uint8Array>, idleMs: number, stalled
 }
 
 /**
- * The body's lines, a chunk's worth at a time: one await per chunk, not per line (an
- * async step per line was most of the download's CPU at millions of lines), and each
- * chunk scanned once from where the last newline was found.
+ * The body's lines, a chunk's worth at a time: one await per chunk, not per line, and
+ * each chunk scanned once from where the last newline was found. (Measured at 100k
+ * orders: no faster than a step per line; the download's cost is the HTTP stream.)
  */
 async function* readLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ lines: string[]; complete: boolean }> {
   const decoder = new TextDecoder();

@@ -239,7 +239,7 @@ async function runEngine(e: "postgres" | "pglite", file: string, lines: number, 
     for (const s of finalizeTx.statements) if (s.ms >= 5) console.log(`      ${secs(s.ms).padStart(9)}  ${s.label}`);
     console.log(`  total    ${secs(totalMs)} = ${fmt(ordersPerS)} orders/s, ${fmt(lines / (totalMs / 1000))} lines/s`
       + (e === "postgres" ? `   [target ≥ ${fmt(TARGET_ORDERS_PER_S)} orders/s on Postgres: ${ordersPerS >= TARGET_ORDERS_PER_S ? "met" : "MISSED"}]` : ""));
-    // Where the two cores went: the app's process (parsing, classifying, encoding; PGlite's
+    // Where the cores went: the app's process (parsing, classifying, encoding; PGlite's
     // database too) and, on PostgreSQL, the server's processes (every database on it: run
     // the bench on an otherwise idle machine). Includes the staged rows' cleanup.
     const wallS = (t1 - t0) / 1000;

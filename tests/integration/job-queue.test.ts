@@ -353,6 +353,7 @@ describe("job queue", () => {
     await expectDbError(withShop(shop, (tx) => tx.select().from(jobs)), /permission denied/);
     await expectDbError(withShop(shop, (tx) => enqueue("test.echo", { n: 1 }, { tx })), /permission denied/);
   });
+
   it("on the embedded database, a worker claims only once the process answers no request (bounded); on PostgreSQL at once", async () => {
     const embedded = (await getDatabase()).driver === "pglite";
     const shop = newShop();
