@@ -1,13 +1,14 @@
-import type { LinksFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 
+import { BOOT_STYLE, BootSkeleton, type PageHandle, PolarisStylesheetGate } from "~/components/boot-skeleton";
 import { PublicPageError } from "~/components/public-page-error";
+import { STORAGE_FALLBACK_SCRIPT } from "~/lib/storage-fallback";
 import type { LayoutData } from "~/routes/app";
 
-// Only the error page below needs Polaris at the root; every route that renders
-// Polaris links its styles itself (Remix dedupes the link).
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+// No root `links`: the embedded pages have Polaris' stylesheet in their body, behind their
+// first paint (components/boot-skeleton.tsx); the public pages link it in their head themselves;
+// the error page below links it itself.
 
 /**
  * App Bridge on every page of the embedded app, in the document's <head> as Shopify's setup has it
@@ -30,7 +31,19 @@ function AppBridgeHead() {
   );
 }
 
+/**
+ * The embedded pages (everything under the /app layout, its error page included): the skeleton
+ * their first paint shows, with the title of the page that is loading (its route's handle).
+ */
+function useEmbeddedPage(): { title: string } | null {
+  const matches = useMatches();
+  if (!matches.some((match) => match.id === "routes/app")) return null;
+  const titled = matches.findLast((match) => typeof (match.handle as PageHandle | undefined)?.title === "string");
+  return { title: (titled?.handle as PageHandle | undefined)?.title ?? "Margin Notes" };
+}
+
 export default function App() {
+  const embedded = useEmbeddedPage();
   return (
     <html lang="en">
       <head>
@@ -40,9 +53,18 @@ export default function App() {
         <link rel="icon" href="data:," />
         <Meta />
         <Links />
+        {embedded ? <style dangerouslySetInnerHTML={{ __html: BOOT_STYLE }} /> : null}
         <AppBridgeHead />
       </head>
       <body>
+        {embedded ? (
+          <>
+            <BootSkeleton title={embedded.title} />
+            {/* Before Remix's scroll restoration and the app's scripts; after App Bridge, the head's only script. */}
+            <script dangerouslySetInnerHTML={{ __html: STORAGE_FALLBACK_SCRIPT }} />
+            <PolarisStylesheetGate />
+          </>
+        ) : null}
         <Outlet />
         <ScrollRestoration />
         <Scripts />
@@ -70,6 +92,7 @@ export function ErrorBoundary() {
         <title>{`${title} · Margin Notes`}</title>
         <Meta />
         <Links />
+        <link rel="stylesheet" href={polarisStyles} />
       </head>
       <body>
         <PublicPageError title={title} />

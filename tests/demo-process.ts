@@ -10,7 +10,7 @@ import path from "node:path";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 /** The demo prints the admin's URL once both servers listen. */
-const READY = /(http:\/\/127\.0\.0\.1:\d+\/store\/\S+)/;
+const READY = /(http:\/\/(?:127\.0\.0\.1|localhost):\d+\/store\/\S+)/;
 
 export interface DemoProcess {
   /** The simulated admin with the app embedded: open it in a browser. */

@@ -9,8 +9,12 @@ import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Card, EmptyState, Page } from "@shopify/polaris";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { authenticate } from "~/shopify.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Page not found" };
 
 export const meta: MetaFunction = () => [{ title: "Page not found · Margin Notes" }];
 

@@ -4,6 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, Page } from "@shopify/polaris";
 import { Suspense, useEffect, useRef } from "react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { AppErrorPage, appRouteError } from "~/components/app-error-page";
 import { DashboardContent } from "~/components/dashboard-content";
 import { DashboardSkeleton } from "~/components/dashboard-skeleton";
@@ -25,6 +26,9 @@ import { childRouteHeaders, readForm, requireMethod } from "~/security/request-g
 import { requireShop } from "~/shops.server";
 import { authenticate, verifiedFramingShop } from "~/shopify.server";
 import { retrySync } from "~/sync/bulk.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Dashboard" };
 
 export const meta: MetaFunction = () => [{ title: "Margin Notes" }];
 

@@ -4,12 +4,16 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, EmptyState, IndexTable, Page, Select, Text, useBreakpoints } from "@shopify/polaris";
 import { useState } from "react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { resolveActivityTargets } from "~/reports/activity-targets.server";
 import { listActivity, parseActivityFilter } from "~/security/audit-log.server";
 import { authenticate } from "~/shopify.server";
 import { readShopTimezone } from "~/shops.server";
 import { downloadFile } from "~/lib/download";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Activity" };
 
 export const meta: MetaFunction = () => [{ title: "Activity · Margin Notes" }];
 

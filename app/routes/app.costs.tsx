@@ -8,6 +8,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useRouteError } from "@remix-run/react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { CostsView } from "~/components/costs-view";
 import { env } from "~/env.server";
@@ -23,6 +24,9 @@ import { applyCostImport, CostInputError, editCost, previewCostImport } from "~/
 import { COST_CSV_LIMITS, type CostsActionData } from "~/sync/costs/cost-types";
 import { loadCostsPage } from "~/sync/costs/costs-page.server";
 import { CostEditSchema, parseCostsParams } from "~/sync/costs/params";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Costs" };
 
 export const meta: MetaFunction = () => [{ title: "Costs · Margin Notes" }];
 

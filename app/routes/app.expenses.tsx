@@ -8,6 +8,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRouteError } from "@remix-run/react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { ExpensesView, type ExpensesActionData } from "~/components/expenses-view";
 import { parseExpenseForm } from "~/profit/expense-forms";
@@ -18,6 +19,9 @@ import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { requireMethod } from "~/security/request-guards.server";
 import { authenticate } from "~/shopify.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Expenses" };
 
 export const meta: MetaFunction = () => [{ title: "Expenses · Margin Notes" }];
 

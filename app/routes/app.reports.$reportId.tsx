@@ -4,6 +4,7 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, DescriptionList, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { MetricsList } from "~/components/metrics-list";
 import { NarrativeCard } from "~/components/narrative-card";
@@ -16,6 +17,9 @@ import { loadSavedReportPage } from "~/reports/saved.server";
 import { reportIdFromParam, sortFromParams } from "~/reports/params.server";
 import type { ProductSort } from "~/reports/product-sort";
 import { authenticate } from "~/shopify.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Saved report" };
 
 export const meta: MetaFunction = () => [{ title: "Saved report · Margin Notes" }];
 

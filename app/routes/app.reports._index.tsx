@@ -10,6 +10,7 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, Modal, Page, Text, useBreakpoints } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { formatCount, formatMoney, formatPeriod } from "~/lib/format";
 import { reportIdFromParam } from "~/reports/params.server";
@@ -19,6 +20,9 @@ import { checkAccountOwner, rawSessionToken } from "~/security/owner.server";
 import { policies, rateLimit } from "~/security/rate-limit.server";
 import { requireMethod } from "~/security/request-guards.server";
 import { authenticate } from "~/shopify.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Saved reports" };
 
 export const meta: MetaFunction = () => [{ title: "Saved reports · Margin Notes" }];
 

@@ -18,6 +18,7 @@ import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, Checkbox, Form, FormLayout, Layout, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { appRouteError } from "~/components/app-error-page";
 import { env } from "~/env.server";
 import { emailConfigured } from "~/reports/email.server";
@@ -30,6 +31,9 @@ import { SettingsFormSchema, settingsFieldErrors, type SettingsFieldErrors } fro
 import { loadSettings, updateSettings } from "~/settings.server";
 import { loadShop } from "~/shops.server";
 import { authenticate } from "~/shopify.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Settings" };
 
 export const meta: MetaFunction = () => [{ title: "Settings · Margin Notes" }];
 

@@ -3,11 +3,15 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Page } from "@shopify/polaris";
 
+import type { PageHandle } from "~/components/boot-skeleton";
 import { DataRightsCard } from "~/components/data-rights-card";
 import { TrustReport } from "~/components/trust-report";
 import { TrustShopFacts } from "~/components/trust-shop-facts";
 import { authenticate } from "~/shopify.server";
 import { adminTrustPage } from "~/trust/trust-page.server";
+
+/** The title its first paint shows (app/components/boot-skeleton.tsx). */
+export const handle: PageHandle = { title: "Security" };
 
 export const meta: MetaFunction = () => [{ title: "Security · Margin Notes" }];
 

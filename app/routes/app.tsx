@@ -1,8 +1,7 @@
-import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useRouteError, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { AppProvider } from "@shopify/polaris";
-import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import en from "@shopify/polaris/locales/en.json";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import type { ReactNode } from "react";
@@ -13,7 +12,7 @@ import { env } from "~/env.server";
 import { currentRequestId } from "~/lib/request-id.server";
 import { authenticate, verifiedDocumentHeaders, verifiedFramingShop } from "~/shopify.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+// Polaris' stylesheet: in the body of every page below, behind the first paint (app/root.tsx).
 
 export interface LayoutData {
   apiKey: string;

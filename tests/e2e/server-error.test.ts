@@ -96,6 +96,10 @@ describe("an unexpected server error under /app", () => {
       // Opened as a page (the admin framing that address, with a fresh session token): the
       // document itself is the 500, framed for the shop.
       await page.goto(demo.adminUrl, { waitUntil: "domcontentloaded" });
+      // The frame's own first navigation (to /app) first, or it interrupts the one below: the
+      // frame is another site's, loaded by a renderer of its own, on its own time.
+      await expect.poll(() => new URL(appFrame(page).url()).pathname, { timeout: 30_000 }).toBe("/app");
+      await appFrame(page).waitForLoadState("load");
       const src = new URL((await page.locator("#app-frame").getAttribute("src"))!);
       src.pathname = "/app/expenses";
       const document = await appFrame(page).goto(src.toString());

@@ -20,7 +20,7 @@ import { assetsLoaded, importBuild, mountApp } from "../../server";
 import { mswServer } from "./msw-server";
 import { loadAdminSchema } from "./shopify/admin-schema";
 import { mockOnlineTokenExchange } from "./online-token";
-import { startAdminServer } from "./shopify/admin-server";
+import { startAdminThread } from "./shopify/admin-thread";
 import { createShopifySimulator } from "./shopify/simulator";
 import { seedStore } from "./shopify/seed";
 import { createSimStore } from "./shopify/store";
@@ -56,7 +56,13 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
   seedStore(store, { seed: 1, orders: Number(process.env.DEMO_ORDERS ?? 5000), days: 90, end: new Date() });
   // Webhooks (bulk_operations/finish, orders/*) go to the app over HTTP, as from Shopify.
   simulator.deliver = (request) => fetch(request);
-  const admin = await startAdminServer({ simulator, appUrl, port: options.adminPort ?? 3001 });
+  const admin = await startAdminThread({
+    apiKey: DEMO_API_KEY,
+    apiSecret,
+    stores: Object.fromEntries([...simulator.stores].map(([domain, sim]) => [domain, sim.shop.name])),
+    appUrl,
+    port: options.adminPort ?? 3001,
+  });
 
   Object.assign(process.env, {
     // The production build in production mode, as deployed: no stack traces in
@@ -106,7 +112,7 @@ export async function startDemo(options: { dataDir?: string; appPort?: number; a
     adminUrl: admin.adminUrl(DEMO_SHOP),
     async stop() {
       msw.close();
-      await new Promise((resolve) => admin.server.close(resolve));
+      await admin.stop();
       await new Promise((resolve) => httpServer.close(resolve));
     },
   };

@@ -2,6 +2,12 @@
  * The simulated Shopify admin: a page that frames the app as the real admin does
  * (`/app?embedded=1&shop&host&id_token`), the App Bridge stand-in script, and the
  * session-token endpoint the stand-in calls. Binds to loopback only.
+ *
+ * As in production, the admin is another site than the app (`localhost` beside the app's
+ * `127.0.0.1`): the browser runs the frame in a renderer process of its own and treats it as a
+ * third-party frame (its storage blocked in a private window). And it runs in a thread of its
+ * own (admin-thread.ts): Shopify's admin and App Bridge's CDN never wait for the app's event loop,
+ * which on the embedded database is held by every query (PGlite runs in it).
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,7 +15,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { mintSessionToken } from "./session-token";
-import type { ShopifySimulator } from "./simulator";
 
 const standIn = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge-stand-in.js"), "utf8");
 
@@ -138,24 +143,28 @@ function adminPage(appSrc: string, storeName: string): string {
 }
 
 export interface AdminServerOptions {
-  simulator: ShopifySimulator;
+  /** The app's client id and secret, which sign the session tokens. */
+  apiKey: string;
+  apiSecret: string;
+  /** The simulated stores (domain → the store's name) the admin opens. */
+  stores: Record<string, string>;
   appUrl: string;
   port: number;
 }
 
-export async function startAdminServer({ simulator, appUrl, port }: AdminServerOptions): Promise<{ server: Server; origin: string; adminUrl(shop: string): string }> {
+export async function startAdminServer({ apiKey, apiSecret, stores, appUrl, port }: AdminServerOptions): Promise<{ server: Server; origin: string }> {
   const appOrigin = new URL(appUrl).origin;
+  const has = (shop: string) => Object.hasOwn(stores, shop);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://admin.local");
     const match = /^\/store\/([a-z0-9-]+)\/apps\/margin-notes\/?$/.exec(url.pathname);
     if (match) {
       const shop = `${match[1]}.myshopify.com`;
-      const store = simulator.stores.get(shop);
-      if (!store) return void res.writeHead(404).end("No such store");
+      if (!has(shop)) return void res.writeHead(404).end("No such store");
       const host = Buffer.from(`admin.shopify.com/store/${match[1]}`).toString("base64url");
-      const idToken = mintSessionToken({ shop, apiKey: simulator.apiKey, secret: simulator.apiSecret });
+      const idToken = mintSessionToken({ shop, apiKey, secret: apiSecret });
       const src = `${appUrl}/app?${new URLSearchParams({ embedded: "1", shop, host, id_token: idToken, locale: "en" })}`;
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(adminPage(src, store.shop.name));
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(adminPage(src, stores[shop]!));
       return;
     }
     if (url.pathname === "/app-bridge.js") {
@@ -165,10 +174,8 @@ export async function startAdminServer({ simulator, appUrl, port }: AdminServerO
     if (url.pathname === "/id-token") {
       const shop = url.searchParams.get("shop") ?? "";
       const cors = { "Access-Control-Allow-Origin": appOrigin, "Cache-Control": "no-store" };
-      if (!simulator.stores.has(shop)) return void res.writeHead(404, cors).end();
-      res.writeHead(200, { ...cors, "Content-Type": "text/plain" }).end(
-        mintSessionToken({ shop, apiKey: simulator.apiKey, secret: simulator.apiSecret }),
-      );
+      if (!has(shop)) return void res.writeHead(404, cors).end();
+      res.writeHead(200, { ...cors, "Content-Type": "text/plain" }).end(mintSessionToken({ shop, apiKey, secret: apiSecret }));
       return;
     }
     res.writeHead(404).end("Not found");
@@ -178,6 +185,5 @@ export async function startAdminServer({ simulator, appUrl, port }: AdminServerO
     server.listen(port, "127.0.0.1", resolve);
   });
   const address = server.address();
-  const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
-  return { server, origin, adminUrl: (shop) => `${origin}/store/${shop.replace(".myshopify.com", "")}/apps/margin-notes` };
+  return { server, origin: `http://localhost:${typeof address === "object" && address ? address.port : port}` };
 }

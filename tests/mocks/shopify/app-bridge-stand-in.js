@@ -14,10 +14,29 @@
   var script = document.currentScript;
   var adminOrigin = new URL(script.src).origin;
   var params = new URLSearchParams(location.search);
-  var shop = params.get("shop") || sessionStorage.getItem("sim-shop");
-  var host = params.get("host") || sessionStorage.getItem("sim-host");
-  if (shop) sessionStorage.setItem("sim-shop", shop);
-  if (host) sessionStorage.setItem("sim-host", host);
+  // The shop and host outlive a document load inside the frame (a link followed without them).
+  // The admin is another site than the app, so in a browser that blocks third-party storage (a
+  // private window; Playwright's contexts) sessionStorage throws: the frame's window.name, which
+  // lives as long as the frame, keeps them then.
+  var remembered = (function () {
+    try {
+      sessionStorage.getItem("sim-shop");
+      return {
+        get: function (key) { return sessionStorage.getItem(key); },
+        set: function (key, value) { sessionStorage.setItem(key, value); },
+      };
+    } catch (blocked) {
+      var read = function () { try { return JSON.parse(window.name) || {}; } catch (notJson) { return {}; } };
+      return {
+        get: function (key) { return read()[key] || null; },
+        set: function (key, value) { var all = read(); all[key] = value; window.name = JSON.stringify(all); },
+      };
+    }
+  })();
+  var shop = params.get("shop") || remembered.get("sim-shop");
+  var host = params.get("host") || remembered.get("sim-host");
+  if (shop) remembered.set("sim-shop", shop);
+  if (host) remembered.set("sim-host", host);
 
   function idToken() {
     return window.__sim_fetch(adminOrigin + "/id-token?shop=" + encodeURIComponent(shop)).then(function (r) {
