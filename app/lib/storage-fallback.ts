@@ -1,7 +1,8 @@
 /**
  * The embedded app is a third-party frame (the admin is admin.shopify.com, the app its own
- * site). A browser that blocks third-party storage (every private window of Chrome, a merchant's
- * stricter settings) throws a SecurityError on *reading* `window.sessionStorage` there. Remix's
+ * site). Where a browser blocks a third-party frame's storage (third-party cookies blocked with
+ * storage partitioning off, as Playwright runs Chromium; some browsers' privacy settings), *reading*
+ * `window.sessionStorage` there throws a SecurityError. Remix's
  * <ScrollRestoration> script reads it at every document load, and its catch block reads it again,
  * so the error escaped as an uncaught page error (seen once the simulated admin was made another
  * site than the app, as the real one is: tests/e2e/first-sync.test.ts). React Router's own scroll

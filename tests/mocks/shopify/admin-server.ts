@@ -5,7 +5,7 @@
  *
  * As in production, the admin is another site than the app (`localhost` beside the app's
  * `127.0.0.1`): the browser runs the frame in a renderer process of its own and treats it as a
- * third-party frame (its storage blocked in a private window). And it runs in a thread of its
+ * third-party frame (its storage blocked where the browser blocks third-party storage). And it runs in a thread of its
  * own (admin-thread.ts): Shopify's admin and App Bridge's CDN never wait for the app's event loop,
  * which on the embedded database is held by every query (PGlite runs in it).
  */

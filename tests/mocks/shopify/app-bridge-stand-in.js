@@ -15,9 +15,9 @@
   var adminOrigin = new URL(script.src).origin;
   var params = new URLSearchParams(location.search);
   // The shop and host outlive a document load inside the frame (a link followed without them).
-  // The admin is another site than the app, so in a browser that blocks third-party storage (a
-  // private window; Playwright's contexts) sessionStorage throws: the frame's window.name, which
-  // lives as long as the frame, keeps them then.
+  // The admin is another site than the app, so where a browser blocks a third-party frame's
+  // storage (Chromium as Playwright runs it: third-party cookies blocked, storage partitioning
+  // off) sessionStorage throws: the frame's window.name, which lives as long as the frame, keeps them then.
   var remembered = (function () {
     try {
       sessionStorage.getItem("sim-shop");
