@@ -25,8 +25,8 @@
         get: function (key) { return sessionStorage.getItem(key); },
         set: function (key, value) { sessionStorage.setItem(key, value); },
       };
-    } catch (blocked) {
-      var read = function () { try { return JSON.parse(window.name) || {}; } catch (notJson) { return {}; } };
+    } catch {
+      var read = function () { try { return JSON.parse(window.name) || {}; } catch { return {}; } };
       return {
         get: function (key) { return read()[key] || null; },
         set: function (key, value) { var all = read(); all[key] = value; window.name = JSON.stringify(all); },
