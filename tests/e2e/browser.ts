@@ -73,22 +73,28 @@ export async function axeViolations(frame: Frame): Promise<AxeViolation[]> {
 /**
  * The admin, then its nav's link `label`, until the frame is on `pathname`. The nav reaches the
  * app as an event its provider listens for once hydrated (a click before hydration is lost, as
- * in the real admin), so it clicks once the app is hydrated. At phone width the admin's nav is
- * behind its Menu button.
+ * in the real admin), so it clicks once the app is hydrated, and again only if no navigation
+ * started. At phone width the admin's nav is behind its Menu button.
  */
 export async function openViaAdminNav(page: Page, adminUrl: string, label: string, pathname: string): Promise<Frame> {
   await page.goto(adminUrl, { waitUntil: "domcontentloaded" });
   await appFrame(page).getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
-  // One click, once the app listens for the admin's navigation (a click before hydration is
-  // lost; a second click while the first navigation loads interrupts it, and the router logs that).
+  // Clicked again only when a click was lost (before the app listened: no navigation started);
+  // a second click while the first navigation loads would interrupt it, and the router logs that.
   await waitForHydration(appFrame(page));
   const link = page.getByRole("navigation", { name: "App navigation" }).getByRole("link", { name: label, exact: true });
-  if (!(await link.isVisible())) await page.getByRole("button", { name: "Menu" }).click();
-  await link.click();
+  const arrived = () => new URL(appFrame(page).url()).pathname === pathname;
+  const navigating = () => appFrame(page).evaluate(() =>
+    (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter?.state.navigation.state !== "idle");
   const deadline = Date.now() + 30_000;
-  while (new URL(appFrame(page).url()).pathname !== pathname) {
+  while (!arrived()) {
     if (Date.now() > deadline) throw new Error(`the admin's "${label}" link did not reach ${pathname}`);
-    await page.waitForTimeout(100);
+    if (!(await link.isVisible())) await page.getByRole("button", { name: "Menu" }).click();
+    await link.click();
+    // Started (or already there) within 2 s, or the click was lost.
+    const clicked = Date.now();
+    while (!arrived() && !(await navigating()) && Date.now() - clicked < 2_000) await page.waitForTimeout(50);
+    while (!arrived() && (await navigating()) && Date.now() < deadline) await page.waitForTimeout(100);
   }
   return appFrame(page);
 }
