@@ -31,7 +31,7 @@ export function appFrame(page: Page): Frame {
 }
 
 /**
- * Opens the demo admin and waits for the dashboard's reports. The demo syncs its
+ * Opens the demo admin and waits for the dashboard's reports, hydrated. The demo syncs its
  * store after the first load and the page follows the sync by itself (no reload),
  * so this only waits. A demo without sales fails here, loudly: no test passes on
  * an empty store.
@@ -43,7 +43,11 @@ export async function openDashboardWithData(page: Page, adminUrl: string): Promi
   for (;;) {
     const frame = appFrame(page);
     await frame.getByRole("heading", { name: "Dashboard" }).waitFor({ timeout: 60_000 });
-    if (await frame.getByRole("heading", { name: "Net sales", level: 3 }).isVisible()) return frame;
+    if (await frame.getByRole("heading", { name: "Net sales", level: 3 }).isVisible()) {
+      // Ready to use: shown is not yet interactive (hydration follows the first paint).
+      await waitForHydration(frame);
+      return frame;
+    }
     if (Date.now() > deadline) {
       const text = (await frame.locator("body").innerText()).slice(0, 600);
       throw new Error(`The demo store's dashboard shows no report after 120 s (has its first sync finished?). The page says:\n${text}`);
