@@ -44,8 +44,15 @@ function EntryForm(props: { entity: "rate" | "shipping" | "custom"; title: strin
   const shopify = useAppBridge();
   const [values, setValues] = useState<Values>(initial);
   const handled = useRef<unknown>(null);
-  // A new entry to edit (or "add" again) starts from its own values.
-  useEffect(() => setValues(initial), [initial]);
+  // A new entry to edit (or "add" again) starts from its own values; the same entry keeps what
+  // the merchant typed when the page's data is reloaded meanwhile (an earlier save's
+  // revalidation gives `initial` a new identity: it used to reset the field being typed in).
+  const shownFor = useRef(editing);
+  useEffect(() => {
+    if (shownFor.current === editing) return;
+    shownFor.current = editing;
+    setValues(initial);
+  }, [editing, initial]);
   const result = fetcher.data;
   const errors = result && !result.ok ? result.fieldErrors ?? {} : {};
   useEffect(() => {
