@@ -12,8 +12,8 @@
  * How: the stylesheet is linked at the top of the body instead, after this skeleton. A page's
  * content comes after the link and an empty parser-inserted script: a script waits for every
  * stylesheet before it (HTML's "script-blocking style sheet"), and the parser waits for the
- * script, so no browser parses the page's content before Polaris is there (no unstyled flash;
- * Chromium would also pause at a body stylesheet by itself, Firefox would not). What is above the
+ * script, so by HTML's rules the page's content is not parsed before Polaris is there (no
+ * unstyled flash; tests/e2e/first-paint.test.ts checks it in Chromium). What is above the
  * link paints at once. The inline rule after the script hides the skeleton in the same parse as
  * the content appears. With the stylesheet cached the parser does not stop and the first paint is
  * the page itself.
